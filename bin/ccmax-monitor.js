@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The `ccmax-monitor` command. The bundle is built by `npm install` (prepare) or `npm run build`.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const bundle = new URL('../out/cli.js', import.meta.url);
+if (!existsSync(fileURLToPath(bundle))) {
+  process.stderr.write('ccmax-monitor: not built yet. Run `npm run build` in the ccmax-monitor folder.\n');
+  process.exit(1);
+}
+await import(bundle.href);

@@ -1,0 +1,24 @@
+// Builds the CLI/server bundle (out/cli.js) and copies the renderer into out/renderer.
+import { build } from 'esbuild';
+import { cpSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'out');
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+await build({ ...common, entryPoints: [join(root, 'src-main/cli/main.ts')], outfile: join(out, 'cli.js') });
+
+const rendererSrc = existsSync(join(root, 'src-renderer/dist')) ? join(root, 'src-renderer/dist') : join(root, 'src-renderer');
+cpSync(rendererSrc, join(out, 'renderer'), { recursive: true });

@@ -1,0 +1,67 @@
+/**
+ * The engine's public face: what the server, the CLI and (later) the Electron shell call.
+ * Everything returned is secret-free.
+ */
+import type { Result } from '../shared/result.js';
+import type { FleetSnapshot } from '../shared/view-model.js';
+import type { EngineEvent, EventKind } from './events/event-types.js';
+import type { Settings } from './storage/state-schema.js';
+
+export interface EventQuery {
+  /** Only events at or after this time (epoch ms). */
+  readonly sinceMs?: number;
+  readonly kinds?: readonly EventKind[];
+  readonly accountId?: string;
+  /** Newest first; default 200, at most 1000. */
+  readonly limit?: number;
+}
+
+/** Why an account operation failed, in words a user can act on (never containing a secret). */
+export type AccountOpError =
+  | { readonly kind: 'not-found'; readonly message: string }
+  | { readonly kind: 'no-login'; readonly message: string }
+  | { readonly kind: 'invalid-credentials'; readonly message: string }
+  | { readonly kind: 'profile-failed'; readonly message: string }
+  | { readonly kind: 'vault-failed'; readonly message: string };
+
+export interface AccountSummary {
+  readonly id: string;
+  readonly email: string;
+  readonly label: string | null;
+  readonly enabled: boolean;
+  readonly plan: string | null;
+  /** `added` for a new account, `updated` when the same account uuid was imported again. */
+  readonly outcome?: 'added' | 'updated' | 'kept-newer';
+}
+
+export interface AccountsApi {
+  /** Adds the login Claude Code holds now (its credentials file, or the macOS keychain item). */
+  importFromClaudeCode(): Promise<Result<AccountSummary, AccountOpError>>;
+  /**
+   * Adds an account from credentials JSON: either Claude Code's file shape
+   * (`{"claudeAiOauth": {...}}`) or the inner object.
+   */
+  addFromCredentialsJson(json: string): Promise<Result<AccountSummary, AccountOpError>>;
+  list(): readonly AccountSummary[];
+  /** Finds an account by id, email or label (case-insensitive). */
+  find(ref: string): AccountSummary | null;
+  setLabel(id: string, label: string | null): Result<AccountSummary, AccountOpError>;
+  setEnabled(id: string, enabled: boolean): Result<AccountSummary, AccountOpError>;
+  remove(id: string): Promise<Result<AccountSummary, AccountOpError>>;
+}
+
+export interface Engine {
+  /** Starts polling, token keeping and active-account detection. Idempotent. */
+  start(): Promise<void>;
+  /** Stops every timer; waits for in-flight work. Idempotent. */
+  stop(): Promise<void>;
+  snapshot(): FleetSnapshot;
+  /** Called with a new snapshot on every change; returns an unsubscribe function. */
+  subscribe(listener: (snapshot: FleetSnapshot) => void): () => void;
+  /** Polls now (one account or all enabled ones), ignoring the schedule but not a rate-limit backoff. */
+  refreshNow(accountId?: string): Promise<void>;
+  readonly accounts: AccountsApi;
+  events(query?: EventQuery): readonly EngineEvent[];
+  settings(): Settings;
+  updateSettings(patch: Partial<Settings>): Result<Settings, { readonly kind: 'invalid'; readonly message: string }>;
+}

@@ -1,0 +1,138 @@
+/**
+ * The secret-free fleet snapshot: everything the dashboard, the tray, the CLI and the HTTP API show.
+ * No token ever appears here — only fingerprints. Times are epoch milliseconds.
+ */
+
+/** Token health exactly as PRODUCT §3 lists it. */
+export type TokenHealth = 'healthy' | 'expiring' | 'refreshing' | 'expired-exhausted' | 'needs-login';
+
+/** Which path last freshened a stored token (PRODUCT §3). */
+export type RefreshPath = 'auto' | 'claude' | 'login';
+
+/** Where an account sits in the rotation order (PRODUCT §2). */
+export type OrderGroup = 'usable' | 'exhausted' | 'unusable';
+
+export type UsageSource = 'poll' | 'statusline' | 'demo';
+
+export interface UsageWindowView {
+  /** Percent 0–100 (may exceed 100 briefly); null when the window is not reported. */
+  readonly utilizationPct: number | null;
+  /** When the window resets; null when no window is open. */
+  readonly resetsAtMs: number | null;
+}
+
+export interface ExtraWindowView extends UsageWindowView {
+  /** The endpoint's own name for the window, e.g. `seven_day_sonnet`. */
+  readonly name: string;
+}
+
+/** What is wrong with an account, as a value; `statusText` says it in words. */
+export type AccountStatus =
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'rate-limited'; readonly retryAtMs: number }
+  | { readonly kind: 'network-error'; readonly message: string }
+  | { readonly kind: 'unauthorized' }
+  | { readonly kind: 'bad-response'; readonly message: string }
+  | { readonly kind: 'needs-login' }
+  | { readonly kind: 'disabled' }
+  | { readonly kind: 'pending' };
+
+export interface TokenView {
+  /** Short, non-reversible fingerprint of the stored access token (e.g. `a1b2c3d4`). */
+  readonly fingerprint: string;
+  readonly health: TokenHealth;
+  readonly expiresAtMs: number | null;
+  readonly refreshedAtMs: number | null;
+  readonly refreshPath: RefreshPath | null;
+}
+
+export interface AccountRow {
+  /** The account uuid from the profile endpoint: the stable identity. */
+  readonly id: string;
+  readonly email: string;
+  readonly label: string | null;
+  readonly displayName: string | null;
+  /** `Max 20x`, `Max 5x`, `Pro`, or null when the profile does not say. */
+  readonly plan: string | null;
+  readonly enabled: boolean;
+  /** The account whose login Claude Code holds now (▶). */
+  readonly active: boolean;
+  /** 0-based position in the rotation order; equal to the index in `FleetSnapshot.accounts`. */
+  readonly order: number;
+  readonly orderGroup: OrderGroup;
+  readonly sevenDay: UsageWindowView;
+  readonly fiveHour: UsageWindowView;
+  readonly extraWindows: readonly ExtraWindowView[];
+  readonly usageSource: UsageSource | null;
+  /** When the figures shown were read; null before the first successful reading. */
+  readonly usageReadAtMs: number | null;
+  /** True when the last successful reading is older than two poll intervals. */
+  readonly stale: boolean;
+  readonly token: TokenView;
+  readonly status: AccountStatus;
+  /** `ok`, `rate-limited, retry in 12m`, `network error`, `needs login`, `disabled`, … */
+  readonly statusText: string;
+  readonly lastPollAtMs: number | null;
+  readonly nextPollAtMs: number | null;
+}
+
+export interface VaultView {
+  readonly kind: 'keychain' | 'file';
+  /** The file path for the file vault; the keychain service name otherwise. */
+  readonly location: string;
+}
+
+export interface LastSwitchView {
+  readonly atMs: number;
+  readonly trigger: string;
+  readonly fromId: string | null;
+  readonly toId: string;
+}
+
+export type SessionState =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'in-turn'; readonly sinceMs: number }
+  | { readonly kind: 'tool'; readonly toolName: string; readonly sinceMs: number };
+
+export interface SessionView {
+  readonly id: string;
+  readonly host: string;
+  readonly cwd: string;
+  readonly state: SessionState;
+  readonly lastPulseAtMs: number;
+  readonly accountId: string | null;
+}
+
+export interface SettingsView {
+  readonly fiveHourThresholdPct: number;
+  readonly hysteresisPct: number;
+  readonly activePollIntervalMs: number;
+  readonly parkedPollIntervalMs: number;
+  readonly minDwellMs: number;
+  readonly deferralMode: 'tool' | 'turn' | 'never';
+  readonly notifications: boolean;
+}
+
+export interface FleetSnapshot {
+  readonly product: 'ccmax-monitor';
+  readonly version: string;
+  /** True when running against the built-in simulated fleet. */
+  readonly demo: boolean;
+  readonly generatedAtMs: number;
+  readonly vault: VaultView;
+  /** Accounts in rotation order (PRODUCT §2): usable, then exhausted, then unusable. */
+  readonly accounts: readonly AccountRow[];
+  readonly activeAccountId: string | null;
+  /** How the active account was recognised in Claude Code's store. */
+  readonly activeMatchedBy: 'access-token' | 'refresh-token' | 'oauth-account' | null;
+  readonly lastPollAtMs: number | null;
+  /** When the poller next reads any account. */
+  readonly nextRefreshAtMs: number | null;
+  /** When the token keeper next refreshes any token. */
+  readonly nextTokenRefreshAtMs: number | null;
+  readonly lastSwitch: LastSwitchView | null;
+  readonly paused: boolean;
+  readonly sessions: readonly SessionView[];
+  readonly activeSessionCount: number;
+  readonly settings: SettingsView;
+}
