@@ -42,3 +42,18 @@ export interface Profile {
 
 /** The result of a successful refresh: the new credentials (refresh token kept if none was sent). */
 export type RefreshedCredentials = OAuthCredentials;
+
+/** The three calls the engine makes to Anthropic. Implemented by `createAnthropicClient`. */
+export interface AnthropicClient {
+  /** `GET {apiBaseUrl}/api/oauth/usage` with the account's access token. */
+  getUsage(accessToken: string): Promise<import('../../shared/result.js').Result<UsageReading, ApiError>>;
+  /** `GET {apiBaseUrl}/api/oauth/profile`. */
+  getProfile(accessToken: string): Promise<import('../../shared/result.js').Result<Profile, ApiError>>;
+  /**
+   * `POST {tokenUrl}` with the refresh token. On success returns the new credentials: the new
+   * access token, the new refresh token (or the old one if none was sent), `expiresAtMs` =
+   * `nowMs + expires_in·1000`, scopes from `scope` (else the old ones), subscription fields kept.
+   * The caller must persist the result before anything else uses it: the old refresh token is dead.
+   */
+  refresh(current: OAuthCredentials, nowMs: number): Promise<import('../../shared/result.js').Result<OAuthCredentials, RefreshError>>;
+}

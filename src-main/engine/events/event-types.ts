@@ -40,3 +40,14 @@ export interface EngineEvent {
   /** Small, secret-free structured details (figures, trigger, fingerprints). */
   readonly data?: Readonly<Record<string, string | number | boolean | null>>;
 }
+
+/** The persisted event log (JSONL, size-rotated) with an in-memory index for queries. */
+export interface EventLog {
+  append(event: EngineEvent): void;
+  /** Newest first. See `EventQuery` in engine-types.ts. */
+  query(query?: import('../engine-types.js').EventQuery): readonly EngineEvent[];
+  /** Subscribe to appended events; returns unsubscribe. */
+  subscribe(listener: (event: EngineEvent) => void): () => void;
+  /** Flushes pending writes. */
+  close(): Promise<void>;
+}
