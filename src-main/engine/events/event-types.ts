@@ -23,6 +23,7 @@ export const EVENT_KINDS = [
   'switch-deferred',
   'session-started',
   'session-ended',
+  'session-state-expired',
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];
