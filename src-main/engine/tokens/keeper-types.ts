@@ -1,0 +1,58 @@
+/** The token keeper's public types: what it needs and what it offers. */
+import type { Result } from '../../shared/result.js';
+import type { AnthropicClient, RefreshError } from '../anthropic/api-types.js';
+import type { Clock, Logger } from '../ports.js';
+import type { VaultRecord } from '../vault/credentials.js';
+import type { Vault } from '../vault/vault-types.js';
+import type { RefreshReason } from './refresh-plan.js';
+
+export interface KeeperAccount {
+  readonly id: string;
+  readonly enabled: boolean;
+  readonly active: boolean;
+  /** Last known 7-day utilization and reset (null when unknown). */
+  readonly sevenDayPct: number | null;
+  readonly sevenDayResetsAtMs: number | null;
+}
+
+/** Why {@link TokenKeeper.refreshNow} did not produce fresh credentials. Never carries a secret. */
+export type KeeperError =
+  | RefreshError
+  | { readonly kind: 'no-login'; readonly message: string }
+  | { readonly kind: 'needs-login'; readonly message: string }
+  | { readonly kind: 'owned-by-claude-code'; readonly message: string }
+  | { readonly kind: 'vault-failed'; readonly message: string }
+  | { readonly kind: 'stopped'; readonly message: string };
+
+export interface TokenKeeperDeps {
+  readonly clock: Clock;
+  readonly client: Pick<AnthropicClient, 'refresh'>;
+  readonly vault: Vault;
+  readonly accounts: () => readonly KeeperAccount[];
+  /** True while Claude Code owns the account's token. Default: the account is active. */
+  readonly isOwnedByClaudeCode?: (accountId: string) => boolean;
+  readonly settings: () => { readonly tokenRefreshAheadMs: number };
+  /** Called after the new record is safely in the vault. */
+  readonly onRefreshed: (accountId: string, record: VaultRecord) => void;
+  readonly onFailed: (accountId: string, error: RefreshError) => void;
+  readonly logger: Logger;
+}
+
+export interface TokenKeeper {
+  start(): void;
+  /** Disarms the timer, waits for work in flight, and makes one last attempt at unsaved writes. */
+  stop(): Promise<void>;
+  /**
+   * Refreshes one account now (e.g. just before activating it), bypassing the schedule, the 7d
+   * deferral and a transient backoff — but never a dead login or a token Claude Code owns.
+   * A call while a refresh of the same account runs joins it.
+   */
+  refreshNow(accountId: string, reason: RefreshReason): Promise<Result<VaultRecord, KeeperError>>;
+  refreshingIds(): ReadonlySet<string>;
+  /** When the next scheduled refresh is due; null when none is. */
+  nextRefreshAtMs(): number | null;
+  /** A refreshed record whose vault write has not succeeded yet: use it instead of the vault's. */
+  pendingRecord(accountId: string): VaultRecord | null;
+  /** The account's stored login changed (login, import, harvest): clears its backoff and re-plans. */
+  credentialsChanged(accountId: string): void;
+}

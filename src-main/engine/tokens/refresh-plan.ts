@@ -1,0 +1,64 @@
+/** When the token keeper should refresh one account, as a pure decision. */
+import type { VaultRecord } from '../vault/credentials.js';
+import { isWindowExhausted, toEffectiveWindow } from '../fleet/effective-window.js';
+
+/** Why a refresh runs; logged and passed to listeners. */
+export type RefreshReason = 'ahead-of-expiry' | 'expired' | 'after-7d-reset' | 'before-activation' | 'manual';
+
+/** Backoff after consecutive transient refresh failures; the last step repeats (≤ 1 attempt an hour). */
+export const REFRESH_RETRY_DELAYS_MS: readonly number[] = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 60 * 60_000];
+
+/** The delay before retry number `failures` (1-based) after a transient failure. */
+export function toRefreshRetryDelayMs(failures: number): number {
+  const index = Math.min(Math.max(failures, 1), REFRESH_RETRY_DELAYS_MS.length) - 1;
+  return REFRESH_RETRY_DELAYS_MS[index] ?? 60 * 60_000;
+}
+
+export interface RefreshPlanInput {
+  readonly record: VaultRecord | null;
+  readonly enabled: boolean;
+  /** True while Claude Code owns the account's token (it refreshes it itself). */
+  readonly ownedByClaudeCode: boolean;
+  /** True when this record's refresh token was already rejected (invalid_grant). */
+  readonly refreshRejected: boolean;
+  readonly sevenDayPct: number | null;
+  readonly sevenDayResetsAtMs: number | null;
+  readonly nowMs: number;
+  readonly aheadMs: number;
+  /** The transient-failure backoff, if one holds. */
+  readonly retryAtMs: number | null;
+}
+
+export type RefreshPlan =
+  | { readonly kind: 'skip'; readonly why: 'no-login' | 'needs-login' | 'disabled' | 'owned' | 'exhausted' }
+  | { readonly kind: 'at'; readonly atMs: number; readonly reason: RefreshReason };
+
+/**
+ * Decides when to refresh: `aheadMs` before expiry (at once when already expired), never for a dead
+ * or missing login, a disabled account or one Claude Code owns. An account at 7d ≥ 100 % waits for
+ * its 7-day reset (refreshing a login nobody can use only spends single-use refresh tokens); with
+ * no known reset it waits until one is known. A transient-failure backoff pushes the time back.
+ */
+export function decideRefresh(input: RefreshPlanInput): RefreshPlan {
+  const { record, nowMs } = input;
+  if (record === null) return { kind: 'skip', why: 'no-login' };
+  if (record.needsLogin || input.refreshRejected) return { kind: 'skip', why: 'needs-login' };
+  if (!input.enabled) return { kind: 'skip', why: 'disabled' };
+  if (input.ownedByClaudeCode) return { kind: 'skip', why: 'owned' };
+  const expiresAtMs = record.credentials.expiresAtMs;
+  let atMs = expiresAtMs - input.aheadMs;
+  let reason: RefreshReason = expiresAtMs <= nowMs ? 'expired' : 'ahead-of-expiry';
+  const sevenDay = toEffectiveWindow(
+    { utilizationPct: input.sevenDayPct, resetsAtMs: input.sevenDayResetsAtMs },
+    nowMs,
+  );
+  if (isWindowExhausted(sevenDay)) {
+    if (sevenDay?.resetsAtMs == null) return { kind: 'skip', why: 'exhausted' };
+    if (sevenDay.resetsAtMs > atMs) {
+      atMs = sevenDay.resetsAtMs;
+      reason = 'after-7d-reset';
+    }
+  }
+  if (input.retryAtMs !== null && input.retryAtMs > atMs) atMs = input.retryAtMs;
+  return { kind: 'at', atMs, reason };
+}
