@@ -1,0 +1,114 @@
+/**
+ * Request schemas of the HTTP API: strict (unknown fields are refused) and the single source for
+ * both validation and the OpenAPI request bodies (via `z.toJSONSchema`).
+ */
+import { z } from 'zod';
+import { err, ok, type Result } from '../shared/result.js';
+import type { EventQuery } from '../engine/engine-types.js';
+import { EVENT_KINDS, type EventKind } from '../engine/events/event-types.js';
+import { SettingsSchema } from '../engine/storage/state-schema.js';
+import { httpError, type HttpError } from './http-io.js';
+import type { RouteContext } from './routes.js';
+
+export const RefreshBodySchema = z
+  .strictObject({
+    accountId: z.string().min(1).max(200).optional().describe('Poll only this account; all enabled accounts when absent.'),
+  })
+  .describe('Optional body of POST /api/refresh.');
+
+export const AddAccountBodySchema = z
+  .strictObject({
+    credentials: z
+      .record(z.string(), z.unknown())
+      .describe('Claude Code credentials: the whole `.credentials.json` object or its inner `claudeAiOauth` object.'),
+  })
+  .describe('Body of POST /api/accounts.');
+
+export const AccountPatchBodySchema = z
+  .strictObject({
+    label: z.string().trim().min(1).max(100).nullable().optional().describe('A short name shown next to the email; null clears it.'),
+    enabled: z.boolean().optional().describe('False takes the account out of rotation.'),
+  })
+  .refine((body) => body.label !== undefined || body.enabled !== undefined, {
+    message: 'send at least one of label or enabled',
+  })
+  .describe('Body of PATCH /api/accounts/{id}.');
+
+/**
+ * A settings patch: every field of `SettingsSchema` optional, with no defaults filled in (a patch
+ * must not reset the fields it leaves out), unknown fields refused.
+ */
+export const SettingsPatchSchema = z
+  .strictObject(
+    Object.fromEntries(
+      Object.entries(SettingsSchema.shape).map(([key, field]) => [key, field.unwrap().optional()]),
+    ) as { [K in keyof typeof SettingsSchema.shape]: z.ZodOptional<ReturnType<(typeof SettingsSchema.shape)[K]['unwrap']>> },
+  )
+  .describe('Body of PATCH /api/settings: only the fields to change.');
+
+/** Turns zod issues into one sentence naming each bad field (never echoing values). */
+export function describeIssues(error: z.ZodError): string {
+  const parts = error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+    return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+  });
+  return `The request body is not valid: ${parts.join('; ')}.`;
+}
+
+/** Parses `value` with `schema`, or returns the sentence describing what is wrong. */
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown): Result<T, string> {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? ok(parsed.data) : err(describeIssues(parsed.error));
+}
+
+/** Reads the request body and validates it; a 4xx {@link HttpError} when either step fails. */
+export async function readValidBody<T>(
+  ctx: RouteContext,
+  schema: z.ZodType<T>,
+  allowEmpty: boolean,
+): Promise<Result<T, HttpError>> {
+  const body = await ctx.readBody({ allowEmpty });
+  if (!body.ok) return body;
+  const parsed = parseWith(schema, body.value === undefined ? {} : body.value);
+  return parsed.ok ? parsed : err(httpError(400, 'bad-request', parsed.error));
+}
+
+const EVENT_QUERY_PARAMS = new Set(['since', 'kind', 'account', 'limit', 'token']);
+const KIND_SET: ReadonlySet<string> = new Set(EVENT_KINDS);
+
+/**
+ * Parses `GET /api/events` query parameters: `since` (epoch ms, integer ≥ 0), `kind`
+ * (comma-separated event kinds), `account` (an account id), `limit` (1–1000). Unknown or repeated
+ * parameters are refused so a typo never silently widens a query.
+ */
+export function parseEventQuery(params: URLSearchParams): Result<EventQuery, string> {
+  for (const name of new Set(params.keys())) {
+    if (!EVENT_QUERY_PARAMS.has(name)) return err(`Unknown query parameter "${name}"; use since, kind, account or limit.`);
+    if (params.getAll(name).length > 1) return err(`Give the query parameter "${name}" once.`);
+  }
+  const query: { sinceMs?: number; kinds?: EventKind[]; accountId?: string; limit?: number } = {};
+  const since = params.get('since');
+  if (since !== null) {
+    if (!/^\d{1,16}$/.test(since)) return err('since must be a time in epoch milliseconds (a whole number ≥ 0).');
+    query.sinceMs = Number(since);
+  }
+  const kind = params.get('kind');
+  if (kind !== null) {
+    const kinds = kind.split(',').map((k) => k.trim());
+    const unknown = kinds.filter((k) => !KIND_SET.has(k));
+    if (unknown.length > 0) return err(`Unknown event kind "${unknown[0]}"; known kinds: ${EVENT_KINDS.join(', ')}.`);
+    query.kinds = kinds as EventKind[];
+  }
+  const account = params.get('account');
+  if (account !== null) {
+    if (account.length === 0 || account.length > 200) return err('account must be an account id (1–200 characters).');
+    query.accountId = account;
+  }
+  const limit = params.get('limit');
+  if (limit !== null) {
+    const n = /^\d{1,4}$/.test(limit) ? Number(limit) : NaN;
+    if (!(n >= 1 && n <= 1000)) return err('limit must be a whole number from 1 to 1000.');
+    query.limit = n;
+  }
+  return ok(query);
+}

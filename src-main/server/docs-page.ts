@@ -1,0 +1,136 @@
+/**
+ * Renders the OpenAPI document as one self-contained HTML page for `/docs`: no scripts, no external
+ * resources; the only inline style is allowed by its hash in {@link DOCS_CSP}.
+ */
+import { createHash } from 'node:crypto';
+import { AUTH_TEXT } from './openapi.js';
+
+const CSS = `
+body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1d2329;background:#fafbfc}
+main{max-width:980px;margin:0 auto;padding:24px}
+h1 small{font-weight:normal;color:#6a737d;font-size:60%}
+code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px}
+pre{background:#f0f2f4;padding:10px;border-radius:6px;overflow:auto;max-height:420px}
+article{background:#fff;border:1px solid #e1e4e8;border-radius:8px;padding:4px 16px 12px;margin:16px 0}
+.method{display:inline-block;min-width:64px;text-align:center;border-radius:4px;color:#fff;font-size:13px;padding:1px 6px;margin-right:6px}
+.get{background:#2e7d32}.post{background:#1565c0}.patch{background:#ef6c00}.delete{background:#c62828}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e1e4e8;text-align:left;padding:4px 8px;vertical-align:top}
+nav li{margin:2px 0}
+`;
+
+/** CSP for `/docs`: nothing but our one inline style block. */
+export const DOCS_CSP = [
+  "default-src 'none'",
+  `style-src 'sha256-${createHash('sha256').update(CSS).digest('base64')}'`,
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+type Obj = Readonly<Record<string, unknown>>;
+
+const METHODS = ['get', 'post', 'patch', 'delete'] as const;
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+const asObj = (value: unknown): Obj => (typeof value === 'object' && value !== null ? (value as Obj) : {});
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+function resolveRef(doc: Obj, value: unknown): Obj {
+  const target = str(asObj(value)['$ref']);
+  if (!target.startsWith('#/')) return asObj(value);
+  return asObj(target.slice(2).split('/').reduce<unknown>((node, key) => asObj(node)[key], doc));
+}
+
+const anchor = (method: string, path: string): string => `${method}-${path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}`;
+const jsonBlock = (value: unknown): string => `<pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre>`;
+
+function schemaName(schema: unknown): string {
+  const ref = str(asObj(schema)['$ref']);
+  return ref ? ref.split('/').pop() ?? '' : str(asObj(schema)['type']);
+}
+
+function renderParameters(parameters: unknown): string {
+  if (!Array.isArray(parameters) || parameters.length === 0) return '';
+  const rows = parameters.map((p) => {
+    const param = asObj(p);
+    return `<tr><td><code>${escapeHtml(str(param['name']))}</code></td><td>${escapeHtml(str(param['in']))}</td><td>${param['required'] === true ? 'yes' : 'no'}</td><td>${escapeHtml(schemaName(param['schema']))}</td><td>${escapeHtml(str(param['description']))}</td></tr>`;
+  });
+  return `<h4>Parameters</h4><table><tr><th>Name</th><th>In</th><th>Required</th><th>Type</th><th>Description</th></tr>${rows.join('')}</table>`;
+}
+
+function renderBody(doc: Obj, requestBody: unknown): string {
+  if (requestBody === undefined) return '';
+  const body = resolveRef(doc, requestBody);
+  const media = asObj(asObj(body['content'])['application/json']);
+  const name = schemaName(media['schema']);
+  const schema = resolveRef(doc, media['schema']);
+  return `<h4>Request body (application/json${body['required'] === true ? ', required' : ', optional'}): ${escapeHtml(name)}</h4>${jsonBlock(schema)}<p>Example:</p>${jsonBlock(media['example'])}`;
+}
+
+function renderResponses(doc: Obj, responses: unknown): string {
+  const items = Object.entries(asObj(responses)).map(([status, value]) => {
+    const response = resolveRef(doc, value);
+    const media = asObj(asObj(response['content'])['application/json']);
+    const example = media['example'] === undefined ? '' : jsonBlock(media['example']);
+    return `<li><strong>${escapeHtml(status)}</strong> ${escapeHtml(str(response['description']))}${example}</li>`;
+  });
+  return `<h4>Responses</h4><ul>${items.join('')}</ul>`;
+}
+
+/** The `/docs` page for an OpenAPI document: every endpoint, its parameters, bodies and examples. */
+export function renderDocsPage(document: Obj): string {
+  const info = asObj(document['info']);
+  const paths = Object.entries(asObj(document['paths']));
+  const operations = paths.flatMap(([path, item]) =>
+    METHODS.filter((m) => asObj(item)[m] !== undefined).map((method) => ({ path, method, op: asObj(asObj(item)[method]) })),
+  );
+  const nav = operations
+    .map(({ path, method, op }) => `<li><a href="#${anchor(method, path)}"><code>${method.toUpperCase()} ${escapeHtml(path)}</code></a> ${escapeHtml(str(op['summary']))}</li>`)
+    .join('');
+  const articles = operations
+    .map(({ path, method, op }) =>
+      [
+        `<article id="${anchor(method, path)}">`,
+        `<h3><span class="method ${method}">${method.toUpperCase()}</span><code>${escapeHtml(path)}</code></h3>`,
+        `<p><strong>${escapeHtml(str(op['summary']))}</strong></p>`,
+        op['description'] ? `<p>${escapeHtml(str(op['description']))}</p>` : '',
+        renderParameters(op['parameters']),
+        renderBody(document, op['requestBody']),
+        renderResponses(document, op['responses']),
+        '</article>',
+      ].join(''),
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(str(info['title']))}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(str(info['title']))} <small>${escapeHtml(str(info['version']))}</small></h1>
+<p>The machine-readable document is at <a href="/openapi.json">/openapi.json</a>. The dashboard is at <a href="/">/</a>.</p>
+<section id="auth">
+<h2>Authentication</h2>
+<p>${escapeHtml(AUTH_TEXT)}</p>
+<pre>curl -H "Authorization: Bearer $CCMAX_TOKEN" http://127.0.0.1:47821/api/state</pre>
+<p>Errors always look like <code>{"error":{"code":"…","message":"…"}}</code>; the message says what to do.</p>
+</section>
+<section>
+<h2>Endpoints</h2>
+<ul>${nav}</ul>
+${articles}
+</section>
+</main>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,212 @@
+/**
+ * The hand-written OpenAPI 3.1 document for every route the server implements (a test checks the
+ * route table and `paths` match key for key). Served at `/openapi.json` and rendered at `/docs`.
+ */
+import { EVENT_KINDS } from '../engine/events/event-types.js';
+import { EXAMPLE_ACCOUNT, EXAMPLE_EVENTS, EXAMPLE_SETTINGS, exampleHealth, exampleSnapshot } from './openapi-examples.js';
+import { COMPONENT_SCHEMAS, type JsonSchema } from './openapi-schemas.js';
+
+/** How to authenticate, in words; shown in `info.description` and on `/docs`. */
+export const AUTH_TEXT = [
+  'On 127.0.0.1 (the default) the server needs no token and answers only to the Host names',
+  '127.0.0.1, localhost and [::1] with its own port. Listening on any other address requires a token',
+  '(--token or CCMAX_TOKEN); once the server has one, every request needs it, including /api/health,',
+  'dashboard files and WebSocket upgrades. Send it as "Authorization: Bearer <token>", or as',
+  '?token=<token> in the query (for WebSockets, which cannot set headers). Opening a page with ?token=',
+  'stores the token in an HttpOnly, SameSite=Strict cookie (ccmax_token) and redirects to the same',
+  "address without it, so the page's own requests work. Requests carrying an Origin other than the",
+  "server's own are refused with 403.",
+].join(' ');
+
+type Operation = Readonly<Record<string, unknown>>;
+
+const schemaRef = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+const responseRef = (name: string): JsonSchema => ({ $ref: `#/components/responses/${name}` });
+
+const jsonBody = (schemaName: string, example: unknown, description: string): JsonSchema => ({
+  description,
+  content: { 'application/json': { schema: schemaRef(schemaName), example } },
+});
+
+const errorResponse = (description: string, code: string, message: string): JsonSchema => ({
+  description,
+  content: { 'application/json': { schema: schemaRef('Error'), example: { error: { code, message } } } },
+});
+
+const ERROR_RESPONSES: Readonly<Record<string, JsonSchema>> = {
+  BadRequest: errorResponse('The request is not valid.', 'bad-request', 'The request body is not valid: unknown field colour.'),
+  Unauthorized: errorResponse('A token is required and was missing or wrong.', 'unauthorized', 'This server needs a token: send "Authorization: Bearer <token>", or open the page with ?token=<token>.'),
+  Forbidden: errorResponse('Foreign Origin or Host header.', 'forbidden', 'Requests from other web origins are refused; open the dashboard from this server itself.'),
+  NotFound: errorResponse('No such account or resource.', 'not-found', 'No account has the id "x"; GET /api/accounts lists them.'),
+  PayloadTooLarge: errorResponse('The body is larger than the limit (64 KiB by default).', 'payload-too-large', 'The request body is larger than 65536 bytes; send less.'),
+  UnsupportedMediaType: errorResponse('The body is not application/json.', 'unsupported-media-type', 'Send the request body as JSON with content-type application/json.'),
+  Internal: errorResponse('Something failed inside the server; the log has the details.', 'internal', 'Something went wrong inside ccmax-monitor; the server log has the details.'),
+};
+
+const common = { '401': responseRef('Unauthorized'), '403': responseRef('Forbidden'), '500': responseRef('Internal') };
+const withBody = { ...common, '400': responseRef('BadRequest'), '413': responseRef('PayloadTooLarge'), '415': responseRef('UnsupportedMediaType') };
+
+const idParam = { name: 'id', in: 'path', required: true, description: 'The account id (its uuid).', schema: { type: 'string' } };
+
+const requestBody = (schemaName: string, example: unknown, required: boolean): JsonSchema => ({
+  required,
+  content: { 'application/json': { schema: schemaRef(schemaName), example } },
+});
+
+function buildPaths(version: string): Record<string, Record<string, Operation>> {
+  const account = { account: EXAMPLE_ACCOUNT };
+  const accountFailure = (status: string, description: string, code: string, message: string): Record<string, JsonSchema> => ({
+    [status]: errorResponse(description, code, message),
+  });
+  return {
+    '/api/health': {
+      get: {
+        operationId: 'getHealth', summary: 'Is the server up?',
+        description: 'Liveness and version. Needs the token when the server has one; reveals no ids, emails, paths or usage figures.',
+        responses: { '200': jsonBody('Health', exampleHealth(version), 'The server is up.'), ...common },
+      },
+    },
+    '/api/state': {
+      get: {
+        operationId: 'getState', summary: 'The fleet snapshot',
+        description: 'Everything the dashboard shows: accounts in rotation order, sessions, settings. Secret-free.',
+        responses: { '200': jsonBody('FleetSnapshot', exampleSnapshot(version), 'The current snapshot.'), ...common },
+      },
+    },
+    '/api/events': {
+      get: {
+        operationId: 'getEvents', summary: 'The event history, newest first',
+        parameters: [
+          { name: 'since', in: 'query', description: 'Only events at or after this time (epoch ms).', schema: { type: 'integer', minimum: 0 } },
+          { name: 'kind', in: 'query', description: 'Comma-separated event kinds.', schema: { type: 'string' }, example: 'account-switched,token-refreshed', 'x-values': EVENT_KINDS },
+          { name: 'account', in: 'query', description: 'Only events about this account id.', schema: { type: 'string' } },
+          { name: 'limit', in: 'query', description: 'At most this many events (default 200).', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+        ],
+        responses: { '200': jsonBody('EventList', { events: EXAMPLE_EVENTS }, 'Matching events.'), '400': responseRef('BadRequest'), ...common },
+      },
+    },
+    '/api/refresh': {
+      post: {
+        operationId: 'refresh', summary: 'Poll usage now',
+        description: 'Starts a poll of one account (or all enabled ones) and answers at once; the new figures arrive in the snapshot. A rate-limit backoff is still honoured.',
+        requestBody: requestBody('RefreshRequest', { accountId: EXAMPLE_ACCOUNT.id }, false),
+        responses: { '202': jsonBody('Accepted', { ok: true }, 'The poll was started.'), '404': responseRef('NotFound'), ...withBody },
+      },
+    },
+    '/api/switch': {
+      post: {
+        operationId: 'switchAccount', summary: 'Switch the active account (not yet)',
+        description: 'Reserved: switching arrives with the rotation feature. Answers 501 for now.',
+        responses: { '501': errorResponse('Not implemented yet.', 'not-implemented', 'Switching arrives with the rotation feature.'), ...common },
+      },
+    },
+    '/api/accounts': {
+      get: {
+        operationId: 'listAccounts', summary: 'List accounts',
+        responses: { '200': jsonBody('AccountList', { accounts: [EXAMPLE_ACCOUNT] }, 'Every account.'), ...common },
+      },
+      post: {
+        operationId: 'addAccount', summary: 'Add an account from Claude Code credentials',
+        description: 'Takes the contents of a Claude Code `.credentials.json` (or its `claudeAiOauth` object). The reply never echoes credentials.',
+        requestBody: requestBody('AddAccountRequest', { credentials: { claudeAiOauth: { accessToken: 'sk-ant-oat01-…', refreshToken: 'sk-ant-ort01-…', expiresAt: 1795554139000, scopes: ['user:inference', 'user:profile'] } } }, true),
+        responses: {
+          '201': jsonBody('AccountReply', { account: { ...EXAMPLE_ACCOUNT, outcome: 'added' } }, 'A new account was added.'),
+          '200': jsonBody('AccountReply', { account: { ...EXAMPLE_ACCOUNT, outcome: 'updated' } }, 'The account existed; its login was updated (or a newer one kept).'),
+          ...accountFailure('502', 'The profile endpoint could not be read.', 'profile-failed', 'Could not read the account profile from Anthropic; check the network and try again.'),
+          ...withBody,
+        },
+      },
+    },
+    '/api/accounts/import': {
+      post: {
+        operationId: 'importAccount', summary: "Import Claude Code's current login",
+        description: 'Reads the login Claude Code holds now (its credentials file or keychain item). No body, or `{}`.',
+        responses: {
+          '201': jsonBody('AccountReply', { account: { ...EXAMPLE_ACCOUNT, outcome: 'added' } }, 'A new account was added.'),
+          '200': jsonBody('AccountReply', { account: { ...EXAMPLE_ACCOUNT, outcome: 'updated' } }, 'The account existed; its login was updated.'),
+          ...accountFailure('502', 'The profile endpoint could not be read.', 'profile-failed', 'Could not read the account profile from Anthropic; check the network and try again.'),
+          ...withBody,
+        },
+      },
+    },
+    '/api/accounts/{id}': {
+      patch: {
+        operationId: 'updateAccount', summary: 'Label, enable or disable an account',
+        parameters: [idParam],
+        requestBody: requestBody('AccountPatch', { label: 'work', enabled: false }, true),
+        responses: { '200': jsonBody('AccountReply', { account: { ...EXAMPLE_ACCOUNT, enabled: false } }, 'The updated account.'), '404': responseRef('NotFound'), ...withBody },
+      },
+      delete: {
+        operationId: 'removeAccount', summary: 'Remove an account and its stored login',
+        parameters: [idParam],
+        responses: { '200': jsonBody('AccountReply', account, 'The removed account.'), '404': responseRef('NotFound'), ...common },
+      },
+    },
+    '/api/settings': {
+      get: {
+        operationId: 'getSettings', summary: 'All settings',
+        responses: { '200': jsonBody('Settings', EXAMPLE_SETTINGS, 'The current settings.'), ...common },
+      },
+      patch: {
+        operationId: 'updateSettings', summary: 'Change some settings',
+        requestBody: requestBody('SettingsPatch', { fiveHourThresholdPct: 85, deferralMode: 'turn' }, true),
+        responses: { '200': jsonBody('Settings', { ...EXAMPLE_SETTINGS, fiveHourThresholdPct: 85, deferralMode: 'turn' }, 'The settings after the change.'), ...withBody },
+      },
+    },
+    '/api/ws': {
+      get: {
+        operationId: 'snapshotSocket', summary: 'Live snapshots over WebSocket',
+        description: 'Upgrade to a WebSocket. The server sends {"type":"snapshot","snapshot":…} on connect and after every change (at most one per 100 ms, always the latest). The client may send only {"type":"ping"} (answered with {"type":"pong"}); anything else closes the socket with 4400. Close 1001 means the server is shutting down. Authenticate with ?token= or the cookie.',
+        responses: {
+          '101': { description: 'Switched to WebSocket; messages follow the SnapshotSocketMessage schema.', content: { 'application/json': { schema: schemaRef('SnapshotSocketMessage') } } },
+          '426': errorResponse('A plain HTTP request reached the WebSocket address.', 'upgrade-required', 'This address is a WebSocket; connect with a WebSocket client.'),
+          ...common,
+        },
+      },
+    },
+    '/openapi.json': {
+      get: {
+        operationId: 'getOpenApi', summary: 'This document',
+        responses: { '200': { description: 'The OpenAPI 3.1 document.', content: { 'application/json': { schema: { type: 'object' } } } }, ...common },
+      },
+    },
+    '/docs': {
+      get: {
+        operationId: 'getDocs', summary: 'This API as a web page',
+        responses: { '200': { description: 'Human-readable documentation.', content: { 'text/html': { schema: { type: 'string' } } } }, ...common },
+      },
+    },
+  };
+}
+
+/** The OpenAPI 3.1 document for server `version`. */
+export function buildOpenApiDocument(version: string): Readonly<Record<string, unknown>> & { readonly paths: Readonly<Record<string, Readonly<Record<string, Operation>>>> } {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'ccmax-monitor API',
+      version,
+      description: `The local API of ccmax-monitor: the fleet snapshot, event history, accounts and settings. Every other GET path serves the dashboard. ${AUTH_TEXT}`,
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearerAuth: [] }, { tokenQuery: [] }, { tokenCookie: [] }, {}],
+    paths: buildPaths(version),
+    components: {
+      schemas: {
+        ...COMPONENT_SCHEMAS,
+        SnapshotSocketMessage: {
+          oneOf: [
+            { type: 'object', required: ['type', 'snapshot'], properties: { type: { const: 'snapshot' }, snapshot: schemaRef('FleetSnapshot') }, additionalProperties: false },
+            { type: 'object', required: ['type'], properties: { type: { const: 'pong' } }, additionalProperties: false },
+          ],
+        },
+      },
+      responses: ERROR_RESPONSES,
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'The server token (only when one is configured).' },
+        tokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'The server token in the query, for WebSockets and first page loads.' },
+        tokenCookie: { type: 'apiKey', in: 'cookie', name: 'ccmax_token', description: 'Set by the server when a page is opened with ?token=.' },
+      },
+    },
+  };
+}

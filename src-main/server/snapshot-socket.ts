@@ -1,0 +1,206 @@
+/**
+ * `/api/ws`: pushes `{type:'snapshot', snapshot}` to every dashboard client — once on connect, then
+ * on each engine change, coalesced per client (at most one send per `coalesceMs`, always the
+ * latest). Clients may only send `{"type":"ping"}`; anything else closes with 4400.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { Engine } from '../engine/engine-types.js';
+import type { Logger } from '../engine/ports.js';
+import type { FleetSnapshot } from '../shared/view-model.js';
+import { CloseCode } from './close-codes.js';
+
+/** Messages the server sends on `/api/ws`. */
+export type SnapshotServerMessage =
+  | { readonly type: 'snapshot'; readonly snapshot: FleetSnapshot }
+  | { readonly type: 'pong' };
+
+/** The only message a client may send (an application-level ping, e.g. from a browser). */
+export type SnapshotClientMessage = { readonly type: 'ping' };
+
+/** Clients send only tiny pings, so anything larger is refused by `ws` (close 1009). */
+export const MAX_CLIENT_MESSAGE_BYTES = 1024;
+
+export interface SnapshotSocketOptions {
+  readonly engine: Engine;
+  readonly logger: Logger;
+  /** Ping interval; a client that did not answer the previous ping is terminated. Default 30 s. */
+  readonly keepAliveMs?: number;
+  /** Minimum gap between two snapshot sends to one client. Default 100 ms. */
+  readonly coalesceMs?: number;
+  /** Sends are skipped (and retried later) while a client has more than this queued. Default 1 MiB. */
+  readonly maxBufferedBytes?: number;
+}
+
+export interface SnapshotSocket {
+  /** Completes an upgrade that already passed the access checks. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  readonly clientCount: number;
+  /** Closes every client with 1001, terminating stragglers after `graceMs`; stops listening to the engine. */
+  close(graceMs: number): Promise<void>;
+}
+
+interface ClientState {
+  alive: boolean;
+  lastSentAtMs: number;
+  sentVersion: number;
+  timer: NodeJS.Timeout | null;
+}
+
+/** Creates the snapshot push socket and subscribes it to the engine. */
+export function createSnapshotSocket(options: SnapshotSocketOptions): SnapshotSocket {
+  const { engine, logger } = options;
+  const keepAliveMs = options.keepAliveMs ?? 30_000;
+  const coalesceMs = options.coalesceMs ?? 100;
+  const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false });
+  const clients = new Map<WebSocket, ClientState>();
+  let latest: FleetSnapshot | null = null;
+  let latestJson: string | null = null;
+  let version = 0;
+
+  const guard = (what: string, fn: () => void): void => {
+    try {
+      fn();
+    } catch (error) {
+      logger.error(`snapshot socket: ${what} failed`, { error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+
+  const setLatest = (snapshot: FleetSnapshot): void => {
+    latest = snapshot;
+    latestJson = null;
+    version++;
+  };
+
+  const sendLatest = (ws: WebSocket, state: ClientState): void => {
+    state.timer = null;
+    if (ws.readyState !== WebSocket.OPEN || latest === null || state.sentVersion === version) return;
+    if (ws.bufferedAmount > maxBufferedBytes) {
+      // A slow reader: skip this one, try again later with whatever is latest then.
+      state.timer = setTimeout(() => guard('retrying a send', () => sendLatest(ws, state)), coalesceMs);
+      state.timer.unref();
+      return;
+    }
+    latestJson ??= JSON.stringify({ type: 'snapshot', snapshot: latest } satisfies SnapshotServerMessage);
+    state.lastSentAtMs = Date.now();
+    state.sentVersion = version;
+    ws.send(latestJson, (error) => {
+      if (error) logger.warn('snapshot socket: a send failed', { error: error.message });
+    });
+  };
+
+  const schedule = (ws: WebSocket, state: ClientState): void => {
+    if (state.timer !== null) return; // already due: it will send the latest snapshot
+    const waitMs = coalesceMs - (Date.now() - state.lastSentAtMs);
+    if (waitMs <= 0) return sendLatest(ws, state);
+    state.timer = setTimeout(() => guard('sending a snapshot', () => sendLatest(ws, state)), waitMs);
+    state.timer.unref();
+  };
+
+  const unsubscribe = engine.subscribe((snapshot) =>
+    guard('handling an engine change', () => {
+      setLatest(snapshot);
+      for (const [ws, state] of clients) schedule(ws, state);
+    }),
+  );
+
+  const onMessage = (ws: WebSocket, state: ClientState, data: RawData, isBinary: boolean): void => {
+    state.alive = true;
+    if (isBinary) return ws.close(CloseCode.BadRequest, 'binary messages are not accepted');
+    let message: unknown;
+    try {
+      message = JSON.parse(rawText(data));
+    } catch {
+      return ws.close(CloseCode.BadRequest, 'messages must be JSON: {"type":"ping"}');
+    }
+    if (isPing(message)) {
+      ws.send(JSON.stringify({ type: 'pong' } satisfies SnapshotServerMessage));
+      return;
+    }
+    ws.close(CloseCode.BadRequest, 'the only accepted message is {"type":"ping"}');
+  };
+
+  const onConnection = (ws: WebSocket): void => {
+    const state: ClientState = { alive: true, lastSentAtMs: 0, sentVersion: -1, timer: null };
+    clients.set(ws, state);
+    ws.on('pong', () => {
+      state.alive = true;
+    });
+    ws.on('message', (data, isBinary) => guard('handling a client message', () => onMessage(ws, state, data, isBinary)));
+    ws.on('error', (error) => logger.warn('snapshot socket: client error', { error: error.message }));
+    ws.on('close', () => {
+      if (state.timer !== null) clearTimeout(state.timer);
+      clients.delete(ws);
+    });
+    try {
+      setLatest(engine.snapshot());
+    } catch (error) {
+      logger.error('snapshot socket: the engine could not produce a snapshot', { error: error instanceof Error ? error.message : String(error) });
+      ws.close(CloseCode.InternalError, 'the snapshot is unavailable; try again');
+      return;
+    }
+    sendLatest(ws, state);
+  };
+
+  const keepAlive = setInterval(
+    () =>
+      guard('keep-alive', () => {
+        for (const [ws, state] of clients) {
+          if (!state.alive) {
+            ws.terminate();
+            continue;
+          }
+          state.alive = false;
+          ws.ping();
+        }
+      }),
+    keepAliveMs,
+  );
+  keepAlive.unref();
+
+  return {
+    handleUpgrade(req, socket, head) {
+      wss.handleUpgrade(req, socket, head, (ws) => guard('accepting a client', () => onConnection(ws)));
+    },
+    get clientCount() {
+      return clients.size;
+    },
+    async close(graceMs) {
+      clearInterval(keepAlive);
+      unsubscribe();
+      const closed = [...clients.keys()].map(
+        (ws) =>
+          new Promise<void>((resolve) => {
+            ws.once('close', () => resolve());
+            ws.close(CloseCode.GoingAway, 'server shutting down');
+          }),
+      );
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+        timer.unref();
+      });
+      await Promise.race([Promise.all(closed), timeout]);
+      clearTimeout(timer);
+      for (const ws of clients.keys()) ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
+function isPing(message: unknown): message is SnapshotClientMessage {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    !Array.isArray(message) &&
+    (message as { type?: unknown }).type === 'ping' &&
+    Object.keys(message).length === 1
+  );
+}
