@@ -8,4 +8,5 @@ if (!existsSync(fileURLToPath(bundle))) {
   process.stderr.write('ccmax-monitor: not built yet. Run `npm run build` in the ccmax-monitor folder.\n');
   process.exit(1);
 }
-await import(bundle.href);
+const { main } = await import(bundle.href);
+await main();

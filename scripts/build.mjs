@@ -1,6 +1,6 @@
 // Builds the CLI/server bundle (out/cli.js) and copies the renderer into out/renderer.
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,7 +9,9 @@ const out = join(root, 'out');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const common = {
+  define: { __CCMAX_VERSION__: JSON.stringify(pkg.version) },
   bundle: true,
   platform: 'node',
   format: 'esm',

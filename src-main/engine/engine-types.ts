@@ -51,6 +51,11 @@ export interface AccountsApi {
 }
 
 export interface Engine {
+  /**
+   * Reads every stored login and detects the active account, without starting any timer: enough
+   * for a one-shot `snapshot()` (the CLI's `status` without a server). `start()` does it too.
+   */
+  load(): Promise<void>;
   /** Starts polling, token keeping and active-account detection. Idempotent. */
   start(): Promise<void>;
   /** Stops every timer; waits for in-flight work. Idempotent. */

@@ -1,0 +1,198 @@
+/**
+ * `ccmax-monitor accounts import|add|list|label|disable|enable|remove`. Goes through the running
+ * server when there is one (so the dashboard updates at once), else works on the data dir directly.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AccountOpError, AccountSummary, AccountsApi } from '../../engine/engine-types.js';
+import { readClaudeCredentials, resolveClaudePaths } from '../../engine/claude-code/claude-store.js';
+import type { Result } from '../../shared/result.js';
+import type { CliIo, CommandHandler } from '../cli-types.js';
+import { dataDirFrom, describeVault, vaultKindFrom } from '../common-options.js';
+import { createConsoleLogger } from '../console-logger.js';
+import { connectToServer, errorMessage, type ServerClient } from '../discovery.js';
+import { openEngine } from '../open-engine.js';
+
+const USAGE = `Usage:
+  ccmax-monitor accounts import                  add the login Claude Code holds now
+  ccmax-monitor accounts add <credentials.json>  add a login from a credentials file
+  ccmax-monitor accounts list
+  ccmax-monitor accounts label <account> <label> (an empty label removes it)
+  ccmax-monitor accounts disable <account> | enable <account> | remove <account>
+<account> is an email, a label or an account uuid. Options: --data-dir DIR, --vault keychain|file
+`;
+
+/** The operations, whether they run in this process or on the server. */
+interface AccountOps {
+  readonly where: string;
+  importLogin(): Promise<Result<AccountSummary, AccountOpError>>;
+  addJson(json: string): Promise<Result<AccountSummary, AccountOpError>>;
+  list(): Promise<readonly AccountSummary[]>;
+  resolveRef(ref: string): Promise<AccountSummary | null>;
+  patch(id: string, change: { label?: string | null; enabled?: boolean }): Promise<Result<AccountSummary, AccountOpError>>;
+  remove(id: string): Promise<Result<AccountSummary, AccountOpError>>;
+  close(): Promise<void>;
+}
+
+export const accountsCommand: CommandHandler = async (argv, io) => {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: { 'data-dir': { type: 'string' }, vault: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const [verb, ...rest] = positionals;
+  if (values.help || !verb) {
+    io.stdout(USAGE);
+    return verb ? 0 : 2;
+  }
+  const dataDir = dataDirFrom(values['data-dir'], io);
+  const server = await connectToServer(dataDir, io.env);
+  const ops = server ? serverOps(server, io) : await localOps(dataDir, values.vault, io);
+  try {
+    return await run(verb, rest, ops, io);
+  } finally {
+    await ops.close();
+  }
+};
+
+async function run(verb: string, args: readonly string[], ops: AccountOps, io: CliIo): Promise<number> {
+  const report = (r: Result<AccountSummary, AccountOpError>, done: (a: AccountSummary) => string): number => {
+    if (!r.ok) {
+      io.stderr(`ccmax-monitor: ${r.error.message}\n`);
+      return 1;
+    }
+    io.stdout(`${done(r.value)}\n`);
+    return 0;
+  };
+  const withAccount = async (f: (a: AccountSummary) => Promise<number>): Promise<number> => {
+    const ref = args[0];
+    if (!ref) {
+      io.stderr(`ccmax-monitor: name the account (email, label or uuid).\n${USAGE}`);
+      return 2;
+    }
+    const account = await ops.resolveRef(ref);
+    if (!account) {
+      io.stderr(`ccmax-monitor: no account matches '${ref}'. Run 'ccmax-monitor accounts list'.\n`);
+      return 1;
+    }
+    return f(account);
+  };
+  switch (verb) {
+    case 'import':
+      return report(await ops.importLogin(), (a) => outcomeText(a, ops.where));
+    case 'add': {
+      const file = args[0];
+      if (!file) {
+        io.stderr(`ccmax-monitor: name the credentials file.\n${USAGE}`);
+        return 2;
+      }
+      let json: string;
+      try {
+        json = await readFile(resolve(io.cwd, file), 'utf8');
+      } catch (e) {
+        io.stderr(`ccmax-monitor: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}\n`);
+        return 1;
+      }
+      return report(await ops.addJson(json), (a) => outcomeText(a, ops.where));
+    }
+    case 'list': {
+      const all = await ops.list();
+      if (all.length === 0) {
+        io.stdout("No accounts yet. Log in with `claude /login`, then run 'ccmax-monitor accounts import'.\n");
+        return 0;
+      }
+      for (const a of all) {
+        io.stdout(`${a.enabled ? ' ' : '✕'} ${a.email}${a.label ? ` (${a.label})` : ''}  ${a.plan ?? ''}  ${a.id}${a.enabled ? '' : '  disabled'}\n`);
+      }
+      return 0;
+    }
+    case 'label':
+      return withAccount(async (a) => {
+        const label = args.slice(1).join(' ');
+        return report(await ops.patch(a.id, { label: label.trim() ? label : null }), (r) => (r.label ? `Labelled ${r.email} '${r.label}'.` : `Removed the label of ${r.email}.`));
+      });
+    case 'disable':
+    case 'enable':
+      return withAccount(async (a) => report(await ops.patch(a.id, { enabled: verb === 'enable' }), (r) => `${verb === 'enable' ? 'Enabled' : 'Disabled'} ${r.email}.`));
+    case 'remove':
+      return withAccount(async (a) => report(await ops.remove(a.id), (r) => `Removed ${r.email}. Its login in Claude Code, if any, is untouched.`));
+    default:
+      io.stderr(`ccmax-monitor: unknown accounts command '${verb}'.\n${USAGE}`);
+      return 2;
+  }
+}
+
+function outcomeText(a: AccountSummary, where: string): string {
+  const who = `${a.email}${a.plan ? ` (${a.plan})` : ''}`;
+  if (a.outcome === 'updated') return `Updated the login of ${who} in ${where}.`;
+  if (a.outcome === 'kept-newer') return `${who} is already there with a newer login; kept the newer one.`;
+  return `Added ${who} to ${where}.`;
+}
+
+async function localOps(dataDir: string, vaultFlag: string | undefined, io: CliIo): Promise<AccountOps> {
+  const opened = await openEngine({
+    dataDir,
+    env: io.env,
+    platform: io.platform,
+    homeDir: io.homeDir,
+    vaultKind: vaultKindFrom(vaultFlag, io),
+    logger: createConsoleLogger({ level: 'warn' }),
+  });
+  if (opened.vault.warning) io.stderr(`ccmax-monitor: ${opened.vault.warning}\n`);
+  const accounts: AccountsApi = opened.engine.accounts;
+  return {
+    where: describeVault(opened.vault),
+    importLogin: () => accounts.importFromClaudeCode(),
+    addJson: (json) => accounts.addFromCredentialsJson(json),
+    list: async () => accounts.list(),
+    resolveRef: async (ref) => accounts.find(ref),
+    patch: async (id, change) => {
+      let last: Result<AccountSummary, AccountOpError> | null = null;
+      if (change.label !== undefined) last = accounts.setLabel(id, change.label);
+      if (change.enabled !== undefined && (last === null || last.ok)) last = accounts.setEnabled(id, change.enabled);
+      return last ?? { ok: false, error: { kind: 'not-found', message: 'nothing to change' } };
+    },
+    remove: (id) => accounts.remove(id),
+    close: () => opened.eventLog.close(),
+  };
+}
+
+function serverOps(server: ServerClient, io: CliIo): AccountOps {
+  const asResult = (r: { status: number; body: unknown }): Result<AccountSummary, AccountOpError> =>
+    r.status < 300
+      ? { ok: true, value: (r.body as { account: AccountSummary }).account }
+      : { ok: false, error: { kind: r.status === 404 ? 'not-found' : 'profile-failed', message: errorMessage(r.body, r.status) } };
+  const list = async () => (await server.get<{ accounts: AccountSummary[] }>('/api/accounts')).accounts;
+  return {
+    where: `the running server (${server.url})`,
+    async importLogin() {
+      // The login is read here, with this shell's CLAUDE_CONFIG_DIR, and handed to the server.
+      const paths = resolveClaudePaths(io.env, io.homeDir, io.platform);
+      const login = await readClaudeCredentials(paths, { platform: io.platform });
+      if (!login.ok) return { ok: false, error: { kind: 'no-login', message: `No login found in Claude Code (${login.error.message}). Log in with \`claude /login\` first.` } };
+      const c = login.value.credentials;
+      const claudeAiOauth = { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes, subscriptionType: c.subscriptionType, rateLimitTier: c.rateLimitTier };
+      return asResult(await server.send('POST', '/api/accounts', { credentials: { claudeAiOauth } }));
+    },
+    async addJson(json) {
+      let credentials: unknown;
+      try {
+        credentials = JSON.parse(json);
+      } catch {
+        return { ok: false, error: { kind: 'invalid-credentials', message: 'the file is not valid JSON' } };
+      }
+      return asResult(await server.send('POST', '/api/accounts', { credentials }));
+    },
+    list,
+    async resolveRef(ref) {
+      const needle = ref.trim().toLowerCase();
+      const all = await list();
+      return all.find((a) => a.id.toLowerCase() === needle) ?? all.find((a) => a.email.toLowerCase() === needle) ?? all.find((a) => a.label?.toLowerCase() === needle) ?? null;
+    },
+    patch: async (id, change) => asResult(await server.send('PATCH', `/api/accounts/${encodeURIComponent(id)}`, change)),
+    remove: async (id) => asResult(await server.send('DELETE', `/api/accounts/${encodeURIComponent(id)}`)),
+    close: async () => {},
+  };
+}

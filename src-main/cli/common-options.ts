@@ -1,0 +1,21 @@
+/** Options several commands share: the data dir and the vault. */
+import { resolveDataDir } from '../engine/paths.js';
+import { vaultKindFromEnv, type VaultKind } from '../engine/vault/create-secret-store.js';
+import type { CliIo } from './cli-types.js';
+
+/** `--data-dir`, else `CCMAX_DATA_DIR`, else the platform default. */
+export function dataDirFrom(flag: string | undefined, io: CliIo): string {
+  return flag ?? resolveDataDir(io.env, io.platform, io.homeDir);
+}
+
+/** `--vault`, else `CCMAX_VAULT`, else keychain; throws with the choices on a bad value. */
+export function vaultKindFrom(flag: string | undefined, io: CliIo): VaultKind {
+  const kind = vaultKindFromEnv(flag, io.env.CCMAX_VAULT);
+  if (!kind.ok) throw new Error(kind.error.message);
+  return kind.value;
+}
+
+/** A one-line description of the vault for messages. */
+export function describeVault(vault: { readonly kind: 'keychain' | 'file'; readonly location: string }): string {
+  return vault.kind === 'file' ? `file vault ${vault.location} (mode 0600)` : `OS keychain (service ${vault.location})`;
+}

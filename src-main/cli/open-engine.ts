@@ -1,0 +1,119 @@
+/**
+ * Builds the engine for a Node process (the headless server and the CLI) from a data dir and the
+ * environment: event log, schema-checked stores, the chosen vault, the Anthropic client and
+ * Claude Code's paths. The desktop shell uses the same function with its own store adapter.
+ */
+import { mkdir } from 'node:fs/promises';
+import { createAnthropicClient } from '../engine/anthropic/anthropic-client.js';
+import { resolveEndpoints } from '../engine/anthropic/endpoints.js';
+import { resolveClaudePaths, type ClaudePaths } from '../engine/claude-code/claude-store.js';
+import { createEngine } from '../engine/create-engine.js';
+import type { Engine } from '../engine/engine-types.js';
+import { createEventLog, type FileEventLog } from '../engine/events/event-log.js';
+import { systemClock, type Clock, type FetchFn, type Logger } from '../engine/ports.js';
+import { createStateStore, createUsageCacheStore, type StoreAdapterFactory } from '../engine/storage/state-store.js';
+import type { StoreOpenReport } from '../engine/storage/store-port.js';
+import { createSecretStore, type VaultKind } from '../engine/vault/create-secret-store.js';
+import { createVault } from '../engine/vault/vault.js';
+import { PRODUCT_VERSION, USER_AGENT } from '../engine/version.js';
+
+export interface OpenEngineOptions {
+  readonly dataDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly platform: NodeJS.Platform;
+  readonly homeDir: string;
+  readonly vaultKind: VaultKind;
+  readonly logger: Logger;
+  readonly demo?: boolean;
+  /** Overrides `CCMAX_API_BASE_URL` / `CCMAX_OAUTH_TOKEN_URL` (demo mode points them at its stand-in). */
+  readonly endpoints?: { readonly apiBaseUrl: string; readonly tokenUrl: string };
+  /** Overrides Claude Code's paths (demo mode uses a sandbox). */
+  readonly claudePaths?: ClaudePaths;
+  readonly clock?: Clock;
+  readonly fetch?: FetchFn;
+  readonly random?: () => number;
+  /** The desktop shell hands in electron-store here. */
+  readonly createStoreAdapter?: StoreAdapterFactory;
+  readonly detectEveryMs?: number;
+}
+
+export interface OpenedEngine {
+  readonly engine: Engine;
+  readonly eventLog: FileEventLog;
+  readonly vault: { readonly kind: 'keychain' | 'file'; readonly location: string; readonly warning: string | null };
+  readonly claudePaths: ClaudePaths;
+  /** Stops the engine and flushes the event log. */
+  close(): Promise<void>;
+}
+
+/** Opens the engine (not started). Throws only for a misconfiguration, with a message that says how to fix it. */
+export async function openEngine(options: OpenEngineOptions): Promise<OpenedEngine> {
+  const { dataDir, logger } = options;
+  const clock = options.clock ?? systemClock;
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const eventLog = createEventLog({ dir: dataDir, logger });
+  const report = (file: string) => (r: StoreOpenReport) => {
+    if (r.kind !== 'corrupt') return;
+    eventLog.append({
+      atMs: clock.now(),
+      kind: 'settings-corrupt',
+      level: 'error',
+      message: `${file} was damaged (${r.reason}); it was kept as ${r.backupPath} and defaults are in use.`,
+      data: { backupPath: r.backupPath },
+    });
+    logger.error(`${file} was damaged and has been backed up`, { backupPath: r.backupPath, reason: r.reason });
+  };
+  const storeOptions = { dataDir, logger, ...(options.createStoreAdapter ? { createAdapter: options.createStoreAdapter } : {}) };
+  const store = createStateStore({ ...storeOptions, onReport: report('state.json') });
+  const usageCache = createUsageCacheStore({ ...storeOptions, onReport: report('usage-cache.json') });
+  const { store: secretStore, warning } = await createSecretStore({
+    kind: options.vaultKind,
+    dataDir,
+    logger,
+    onFileReport: (r) => {
+      if (r.kind !== 'corrupt') return;
+      eventLog.append({
+        atMs: clock.now(),
+        kind: 'vault-error',
+        level: 'error',
+        message: `The file vault was damaged; it was kept as ${r.backupPath}. Accounts without a readable login show 'needs login'.`,
+        data: { backupPath: r.backupPath },
+      });
+    },
+  });
+  const vault = createVault(secretStore);
+  const endpoints = options.endpoints ?? resolveEndpoints(options.env);
+  const client = createAnthropicClient({
+    fetch: options.fetch ?? globalThis.fetch,
+    userAgent: USER_AGENT,
+    apiBaseUrl: endpoints.apiBaseUrl,
+    tokenUrl: endpoints.tokenUrl,
+    now: () => clock.now(),
+  });
+  const claudePaths = options.claudePaths ?? resolveClaudePaths(options.env, options.homeDir, options.platform);
+  const engine = createEngine({
+    clock,
+    random: options.random ?? Math.random,
+    logger,
+    client,
+    vault,
+    store,
+    usageCache,
+    eventLog,
+    claudePaths,
+    claudeReadOptions: { platform: options.platform },
+    version: PRODUCT_VERSION,
+    demo: options.demo ?? false,
+    ...(options.detectEveryMs !== undefined ? { detectEveryMs: options.detectEveryMs } : {}),
+  });
+  return {
+    engine,
+    eventLog,
+    vault: { kind: secretStore.kind, location: secretStore.location, warning },
+    claudePaths,
+    async close() {
+      await engine.stop();
+      await eventLog.close();
+    },
+  };
+}

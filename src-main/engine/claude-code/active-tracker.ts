@@ -1,0 +1,129 @@
+/**
+ * Knows which account Claude Code is using and takes back ("harvests") the login Claude Code
+ * refreshed on its own, so the vault always holds each account's newest refresh token.
+ */
+import type { AnthropicClient } from '../anthropic/api-types.js';
+import type { Clock, EventSink, Logger } from '../ports.js';
+import { fingerprint, type OAuthCredentials, type VaultRecord } from '../vault/credentials.js';
+import type { Vault } from '../vault/vault-types.js';
+import { readClaudeCredentials, readOAuthAccount, type ClaudePaths, type ReadCredentialsOptions } from './claude-store.js';
+import { detectActiveAccount, shouldHarvest, type ActiveAccount } from './detect-active.js';
+
+export interface ActiveTrackerDeps {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly events: EventSink;
+  readonly vault: Vault;
+  readonly client: Pick<AnthropicClient, 'getProfile'>;
+  readonly paths: ClaudePaths;
+  readonly readOptions: ReadCredentialsOptions;
+  /** Every account with its current record (the engine's cache). */
+  readonly accounts: () => readonly { readonly id: string; readonly email: string; readonly record: VaultRecord | null }[];
+  /** Called after a harvested record is safely in the vault. */
+  readonly onHarvested: (accountId: string, record: VaultRecord) => void;
+}
+
+export interface ActiveTracker {
+  current(): ActiveAccount | null;
+  /** Reads Claude Code's store, updates the active account, harvests; true when anything changed. */
+  check(): Promise<boolean>;
+}
+
+/** Creates the tracker. `check()` never throws: failures are logged and the last answer is kept. */
+export function createActiveTracker(deps: ActiveTrackerDeps): ActiveTracker {
+  let active: ActiveAccount | null = null;
+  let running: Promise<boolean> | null = null;
+  /** Access tokens already verified (or rejected) as belonging to an account, by fingerprint. */
+  const verified = new Map<string, string | null>();
+
+  const emailOf = (id: string) => deps.accounts().find((a) => a.id === id)?.email ?? id;
+
+  /** When only `oauthAccount` names the account, make sure the token really is that account's. */
+  async function tokenBelongsTo(accountId: string, credentials: OAuthCredentials): Promise<boolean> {
+    const key = fingerprint(credentials.accessToken);
+    if (verified.has(key)) return verified.get(key) === accountId;
+    const profile = await deps.client.getProfile(credentials.accessToken);
+    if (!profile.ok) return false; // unknown for now; try again on a later check
+    verified.set(key, profile.value.accountUuid);
+    return profile.value.accountUuid === accountId;
+  }
+
+  async function harvest(accountId: string, credentials: OAuthCredentials): Promise<boolean> {
+    const record: VaultRecord = {
+      version: 1,
+      credentials,
+      refreshedAtMs: deps.clock.now(),
+      refreshPath: 'claude',
+      needsLogin: false,
+    };
+    const written = await deps.vault.write(accountId, record);
+    if (!written.ok) {
+      deps.logger.error('could not store the login Claude Code refreshed', { accountId, reason: written.error.message });
+      return false;
+    }
+    deps.events.append({
+      atMs: deps.clock.now(),
+      kind: 'token-harvested',
+      level: 'info',
+      accountId,
+      message: `Claude Code refreshed the login of ${emailOf(accountId)}; the new token was saved to the vault.`,
+      data: { token: fingerprint(credentials.accessToken), path: 'claude' },
+    });
+    deps.onHarvested(accountId, record);
+    return true;
+  }
+
+  async function checkOnce(): Promise<boolean> {
+    const [login, oauthAccount] = await Promise.all([readClaudeCredentials(deps.paths, deps.readOptions), readOAuthAccount(deps.paths)]);
+    const claude = login.ok ? login.value.credentials : null;
+    const accounts = deps.accounts();
+    const vault = accounts.flatMap((a) => (a.record ? [{ id: a.id, credentials: a.record.credentials }] : []));
+    let found = detectActiveAccount({ claude, oauthAccountUuid: oauthAccount?.accountUuid ?? null, vault });
+    if (found && found.matchedBy === 'oauth-account' && claude && !(await tokenBelongsTo(found.accountId, claude))) {
+      // Claude Code's identity block names one of ours but its token is someone else's (or cannot be
+      // checked yet): do not claim it is active and never harvest it.
+      found = null;
+    }
+    let changed = false;
+    if (found?.accountId !== active?.accountId || found?.matchedBy !== active?.matchedBy) {
+      const previous = active;
+      active = found;
+      changed = true;
+      if (found?.accountId !== previous?.accountId) {
+        deps.events.append({
+          atMs: deps.clock.now(),
+          kind: 'active-account-detected',
+          level: 'info',
+          ...(found ? { accountId: found.accountId } : {}),
+          message: found
+            ? `Claude Code is using ${emailOf(found.accountId)}.`
+            : claude
+              ? 'Claude Code holds a login that is not one of these accounts.'
+              : 'Claude Code holds no login.',
+          data: { matchedBy: found?.matchedBy ?? null },
+        });
+      }
+    }
+    if (found && claude) {
+      const record = accounts.find((a) => a.id === found.accountId)?.record ?? null;
+      if (shouldHarvest(record, claude) && (await harvest(found.accountId, claude))) changed = true;
+    }
+    return changed;
+  }
+
+  return {
+    current: () => active,
+    check() {
+      // One check at a time; a caller during a check shares its answer.
+      running ??= checkOnce()
+        .catch((error: unknown) => {
+          deps.logger.warn('could not read Claude Code’s login', { reason: error instanceof Error ? error.message : String(error) });
+          return false;
+        })
+        .finally(() => {
+          running = null;
+        });
+      return running;
+    },
+  };
+}

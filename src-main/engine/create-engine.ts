@@ -1,0 +1,332 @@
+/**
+ * The composition of the engine from its ports: accounts, vault, usage poller, token keeper,
+ * active-account tracker, fleet snapshot and event log. Shared by the headless server, the CLI and
+ * the desktop shell; it never imports Electron.
+ */
+import { err, ok } from '../shared/result.js';
+import type { FleetSnapshot } from '../shared/view-model.js';
+import { createAccountService } from './accounts/account-service.js';
+import { planFromProfile } from './anthropic/parse-profile.js';
+import type { AnthropicClient } from './anthropic/api-types.js';
+import { createActiveTracker } from './claude-code/active-tracker.js';
+import { parseClaudeCredentials, readClaudeCredentials, type ClaudePaths, type ReadCredentialsOptions } from './claude-code/claude-store.js';
+import type { Engine } from './engine-types.js';
+import { createEngineEvents } from './engine-events.js';
+import type { EventLog } from './events/event-types.js';
+import type { PollFailure } from './fleet/account-status.js';
+import { toFleetSnapshot } from './fleet/build-snapshot.js';
+import { toEffectiveWindow } from './fleet/effective-window.js';
+import type { Clock, Logger, RandomFn } from './ports.js';
+import { SettingsSchema, type Settings, type UsageCacheEntry } from './storage/state-schema.js';
+import type { StateStore, UsageCacheStore } from './storage/store-port.js';
+import { createTokenKeeper } from './tokens/token-keeper.js';
+import { createUsagePoller } from './usage/usage-poller.js';
+import type { VaultRecord } from './vault/credentials.js';
+import type { Vault } from './vault/vault-types.js';
+
+export interface EngineDeps {
+  readonly clock: Clock;
+  readonly random: RandomFn;
+  readonly logger: Logger;
+  readonly client: AnthropicClient;
+  readonly vault: Vault;
+  readonly store: StateStore;
+  readonly usageCache: UsageCacheStore;
+  readonly eventLog: EventLog;
+  readonly claudePaths: ClaudePaths;
+  readonly claudeReadOptions: ReadCredentialsOptions;
+  readonly version: string;
+  readonly demo: boolean;
+  /** How often Claude Code's store is checked for the active account and refreshed logins. Default 10 s. */
+  readonly detectEveryMs?: number;
+}
+
+/** Creates the engine. Nothing runs until `start()`. */
+export function createEngine(deps: EngineDeps): Engine {
+  const { clock, logger, vault } = deps;
+  const detectEveryMs = deps.detectEveryMs ?? 10_000;
+  const records = new Map<string, VaultRecord | null>();
+  const usage = new Map<string, UsageCacheEntry>(Object.entries(deps.usageCache.read().entries));
+  const failures = new Map<string, PollFailure>();
+  const listeners = new Set<(s: FleetSnapshot) => void>();
+  const events = createEngineEvents({ clock, sink: deps.eventLog });
+  let started = false;
+  let detectTimer: ReturnType<Clock['setTimeout']> | null = null;
+  let lastPushedKey = '';
+  let notifyQueued = false;
+
+  const settings = (): Settings => deps.store.read().settings;
+  const metas = () => deps.store.read().accounts;
+  const metaOf = (id: string) => metas().find((m) => m.id === id);
+  const recordOf = (id: string): VaultRecord | null => keeper.pendingRecord(id) ?? records.get(id) ?? null;
+  const activeId = (): string | null => tracker.current()?.accountId ?? null;
+  const sevenDayOf = (id: string) => toEffectiveWindow(usage.get(id)?.sevenDay ?? null, clock.now());
+
+  async function loadRecord(id: string): Promise<void> {
+    const read = await vault.read(id);
+    if (read.ok) {
+      records.set(id, read.value);
+      return;
+    }
+    records.set(id, null);
+    events.emit('vault-error', 'error', `Could not read the stored login of ${metaOf(id)?.email ?? id}: ${read.error.message}`, id);
+  }
+
+  const poller = createUsagePoller({
+    clock,
+    random: deps.random,
+    client: deps.client,
+    logger,
+    getAccessToken: async (id) => recordOf(id)?.credentials.accessToken ?? null,
+    accounts: () =>
+      metas().map((m) => {
+        const record = recordOf(m.id);
+        return {
+          id: m.id,
+          enabled: m.enabled,
+          active: m.id === activeId(),
+          pollable: record !== null && !record.needsLogin && record.credentials.expiresAtMs > clock.now(),
+        };
+      }),
+    settings,
+    onReading(id, reading, atMs) {
+      const recovered = failures.get(id);
+      failures.delete(id);
+      usage.set(id, { fiveHour: reading.fiveHour, sevenDay: reading.sevenDay, extra: { ...reading.extra }, readAtMs: atMs, source: 'poll' });
+      saveUsage();
+      if (recovered) events.emit('usage-polled', 'info', `Polling ${metaOf(id)?.email ?? id} works again.`, id);
+      changed();
+    },
+    onFailure(id, error, atMs) {
+      const previous = failures.get(id);
+      failures.set(id, { error, atMs });
+      if (previous?.error.kind !== error.kind) {
+        events.emit('poll-failed', error.kind === 'rate-limited' ? 'warn' : 'error', pollFailureText(metaOf(id)?.email ?? id, error), id, {
+          reason: error.kind,
+          ...(error.kind === 'rate-limited' ? { retryAfterMs: error.retryAfterMs } : {}),
+        });
+      }
+      changed();
+    },
+  });
+
+  const keeper = createTokenKeeper({
+    clock,
+    client: deps.client,
+    vault,
+    logger,
+    settings,
+    isOwnedByClaudeCode: (id) => id === activeId(),
+    accounts: () =>
+      metas().map((m) => {
+        const sevenDay = sevenDayOf(m.id);
+        return { id: m.id, enabled: m.enabled, active: m.id === activeId(), sevenDayPct: sevenDay?.utilizationPct ?? null, sevenDayResetsAtMs: sevenDay?.resetsAtMs ?? null };
+      }),
+    onRefreshed(id, record) {
+      records.set(id, record);
+      poller.tokenChanged(id);
+      events.emit('token-refreshed', 'info', `Refreshed the login of ${metaOf(id)?.email ?? id} ahead of expiry.`, id, { path: 'auto' });
+      changed();
+    },
+    onFailed(id, error) {
+      const email = metaOf(id)?.email ?? id;
+      if (error.kind === 'invalid-grant') {
+        void loadRecord(id).then(changed);
+        events.emit('login-needed', 'error', `${email} needs a new login: Anthropic rejected its refresh token. Run \`claude /login\` with ${email}, then \`ccmax-monitor accounts import\`.`, id);
+      } else {
+        events.emit('token-refresh-failed', 'warn', `Could not refresh the login of ${email} (${error.kind}); it will be retried.`, id, { reason: error.kind });
+      }
+      changed();
+    },
+  });
+
+  const tracker = createActiveTracker({
+    clock,
+    logger,
+    events: deps.eventLog,
+    vault,
+    client: deps.client,
+    paths: deps.claudePaths,
+    readOptions: deps.claudeReadOptions,
+    accounts: () => metas().map((m) => ({ id: m.id, email: m.email, record: recordOf(m.id) })),
+    onHarvested(id, record) {
+      records.set(id, record);
+      poller.tokenChanged(id);
+      keeper.credentialsChanged(id);
+    },
+  });
+
+  const accounts = createAccountService({
+    clock,
+    client: deps.client,
+    vault,
+    store: deps.store,
+    events: deps.eventLog,
+    readClaudeLogin: async () => {
+      const login = await readClaudeCredentials(deps.claudePaths, deps.claudeReadOptions);
+      return login.ok ? ok(login.value.credentials) : err({ message: `No login found in Claude Code (${login.error.message}). Log in with \`claude /login\` first.` });
+    },
+    parseCredentialsJson: (json) => {
+      const parsed = parseClaudeCredentials(json);
+      return parsed.ok ? parsed : err({ message: parsed.error.message });
+    },
+    toPlan: (profile, credentials) => planFromProfile(profile, credentials.subscriptionType, credentials.rateLimitTier),
+    onChanged(loginChangedIds) {
+      void (async () => {
+        for (const id of loginChangedIds) {
+          await loadRecord(id);
+          failures.delete(id);
+          poller.tokenChanged(id);
+          keeper.credentialsChanged(id);
+        }
+        for (const id of [...records.keys()]) if (!metaOf(id)) records.delete(id);
+        await tracker.check();
+        changed();
+        // A new or re-imported account is read at once rather than at its first scheduled poll.
+        for (const id of loginChangedIds) if (started) void poller.pollNow(id);
+      })().catch((e: unknown) => logger.error('account change handling failed', { reason: String(e) }));
+    },
+  });
+
+  function saveUsage(): void {
+    try {
+      deps.usageCache.write({ version: 1, entries: Object.fromEntries(usage) });
+    } catch (e) {
+      logger.warn('could not save the usage cache', { reason: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  function snapshot(): FleetSnapshot {
+    const nowMs = clock.now();
+    const schedule = new Map(poller.schedule().map((s) => [s.accountId, s]));
+    const refreshing = keeper.refreshingIds();
+    const active = tracker.current();
+    return toFleetSnapshot({
+      version: deps.version,
+      demo: deps.demo,
+      nowMs,
+      vault: { kind: vault.kind, location: vault.location },
+      accounts: metas().map((meta) => {
+        const s = schedule.get(meta.id);
+        return {
+          meta,
+          record: recordOf(meta.id),
+          usage: usage.get(meta.id) ?? null,
+          lastFailure: failures.get(meta.id) ?? null,
+          rateLimitedUntilMs: s?.backoffReason === 'rate-limited' ? s.backoffUntilMs : null,
+          lastPollAtMs: s?.lastPollAtMs ?? null,
+          nextPollAtMs: s?.nextPollAtMs ?? null,
+          refreshInFlight: refreshing.has(meta.id),
+        };
+      }),
+      activeAccountId: active?.accountId ?? null,
+      activeMatchedBy: active?.matchedBy ?? null,
+      nextRefreshAtMs: started ? poller.nextPollAtMs() : null,
+      nextTokenRefreshAtMs: started ? keeper.nextRefreshAtMs() : null,
+      lastSwitch: null,
+      paused: false,
+      sessions: [],
+      settings: settings(),
+    });
+  }
+
+  /** Pushes a new snapshot to subscribers (coalesced) when anything but its timestamp changed. */
+  function changed(): void {
+    if (notifyQueued || listeners.size === 0) return;
+    notifyQueued = true;
+    queueMicrotask(() => {
+      notifyQueued = false;
+      const next = snapshot();
+      const key = JSON.stringify({ ...next, generatedAtMs: 0 });
+      if (key === lastPushedKey) return;
+      lastPushedKey = key;
+      for (const listener of listeners) {
+        try {
+          listener(next);
+        } catch (e) {
+          logger.error('snapshot listener failed', { reason: e instanceof Error ? e.message : String(e) });
+        }
+      }
+    });
+  }
+
+  function armDetect(): void {
+    detectTimer = clock.setTimeout(() => {
+      void tracker
+        .check()
+        .then(() => changed()) // also re-evaluates stale marks and passed resets
+        .finally(() => {
+          if (started) armDetect();
+        });
+    }, detectEveryMs);
+  }
+
+  async function load(): Promise<void> {
+    for (const m of metas()) await loadRecord(m.id);
+    await tracker.check();
+  }
+
+  return {
+    load,
+    async start() {
+      if (started) return;
+      await load();
+      started = true;
+      poller.start();
+      keeper.start();
+      armDetect();
+      events.emit('engine-started', 'info', `ccmax-monitor ${deps.version} started with ${metas().length} account(s)${deps.demo ? ' (DEMO)' : ''}.`);
+      changed();
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      if (detectTimer !== null) clock.clearTimeout(detectTimer);
+      await Promise.all([poller.stop(), keeper.stop()]);
+      saveUsage();
+      events.emit('engine-stopped', 'info', 'ccmax-monitor stopped.');
+    },
+    snapshot,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async refreshNow(accountId) {
+      await tracker.check();
+      await poller.pollNow(accountId);
+      changed();
+    },
+    accounts,
+    events: (query) => deps.eventLog.query(query),
+    settings,
+    updateSettings(patch) {
+      const current = settings();
+      const parsed = SettingsSchema.safeParse({ ...current, ...patch });
+      if (!parsed.success) {
+        return err({ kind: 'invalid', message: parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`).join('; ') });
+      }
+      const changedKeys = (Object.keys(parsed.data) as (keyof Settings)[]).filter((k) => parsed.data[k] !== current[k]);
+      if (changedKeys.length > 0) {
+        deps.store.write({ ...deps.store.read(), settings: parsed.data });
+        events.emit('settings-changed', 'info', `Changed ${changedKeys.join(', ')}.`, undefined, Object.fromEntries(changedKeys.map((k) => [k, parsed.data[k]])));
+        changed();
+      }
+      return ok(parsed.data);
+    },
+  };
+}
+
+function pollFailureText(email: string, error: PollFailure['error']): string {
+  switch (error.kind) {
+    case 'rate-limited':
+      return `The usage endpoint is rate-limiting ${email}${error.retryAfterMs !== null ? `; retrying in ${Math.ceil(error.retryAfterMs / 60_000)} min` : ''}.`;
+    case 'unauthorized':
+      return `The usage endpoint rejected the token of ${email} (HTTP ${error.status}); polling waits for a fresh token.`;
+    case 'network':
+      return `Could not reach the usage endpoint for ${email} (network error).`;
+    case 'timeout':
+      return `The usage endpoint did not answer for ${email} within ${Math.round(error.afterMs / 1000)} s.`;
+    case 'bad-response':
+      return `The usage endpoint answered unexpectedly for ${email}: ${error.message}`;
+  }
+}
