@@ -4,6 +4,7 @@ import type { ApiError, UsageReading } from '../../src-main/engine/anthropic/api
 import { silentLogger } from '../../src-main/engine/ports.js';
 import { SETTINGS_DEFAULTS } from '../../src-main/engine/storage/state-schema.js';
 import { createUsagePoller, type PollerAccount, type PollerSettings } from '../../src-main/engine/usage/usage-poller.js';
+import { START_CATCH_UP_WINDOW_MS } from '../../src-main/engine/usage/poll-timing.js';
 import { FakeAnthropicClient, usageReading } from '../fakes/fake-anthropic-client.js';
 import { FakeClock, flushMicrotasks } from '../fakes/fake-clock.js';
 
@@ -65,18 +66,29 @@ function deferred<T>() {
 }
 
 describe('usage poller', () => {
-  it('staggers the first polls over the first interval, never two at the same instant', async () => {
+  it('staggers the first polls of unread accounts over the catch-up window, never two at the same instant', async () => {
     const t = setup({ accounts: ['a', 'b', 'c', 'd'].map(parked) });
     const start = t.clock.now();
     t.poller.start();
     await t.clock.advance(PARKED);
     const firsts = ['a', 'b', 'c', 'd'].map((id) => t.callTimes(id)[0]! - start);
     expect(new Set(firsts).size).toBe(4);
-    const slot = PARKED / 4;
+    const slot = START_CATCH_UP_WINDOW_MS / 4;
     firsts.forEach((offset, i) => {
       expect(offset).toBeGreaterThanOrEqual(i * slot);
       expect(offset).toBeLessThanOrEqual((i + SETTINGS_DEFAULTS.pollJitterRatio) * slot);
     });
+    await t.poller.stop();
+  });
+
+  it('keeps the cadence of an account whose cached reading is still fresh at start', async () => {
+    const start = Date.UTC(2026, 10, 24, 12, 0, 0);
+    const t = setup({ accounts: [{ ...parked('cached'), lastReadAtMs: start - 2 * M }, parked('unread')] });
+    t.poller.start();
+    await t.clock.advance(PARKED + PARKED * SETTINGS_DEFAULTS.pollJitterRatio);
+    const first = t.callTimes('cached')[0]! - start;
+    expect(first).toBeGreaterThanOrEqual(PARKED * (1 - SETTINGS_DEFAULTS.pollJitterRatio) - 2 * M);
+    expect(t.callTimes('unread')[0]! - start).toBeLessThanOrEqual(START_CATCH_UP_WINDOW_MS);
     await t.poller.stop();
   });
 

@@ -22,6 +22,12 @@ export function toInitialOffsetMs(index: number, count: number, intervalMs: numb
   return Math.round((index + jitterRatio * random()) * slotMs);
 }
 
+/**
+ * At start, accounts with no fresh reading are read within this window (staggered), not over a
+ * whole parked interval: a user who just started the monitor should not wait 12 minutes for figures.
+ */
+export const START_CATCH_UP_WINDOW_MS = 90_000;
+
 /** What a failed poll does to the account's schedule. */
 export type PollBackoff =
   | { readonly kind: 'rate-limited'; readonly delayMs: number }

@@ -9,6 +9,12 @@ export interface PollerAccount {
   readonly active: boolean;
   /** False when the account cannot be polled (no usable login): skipped like a disabled one. */
   readonly pollable: boolean;
+  /**
+   * When the last good reading was taken (e.g. from the usage cache across a restart); null or
+   * absent when there is none. At start, an account read within its interval keeps its cadence;
+   * the others are read within the catch-up window.
+   */
+  readonly lastReadAtMs?: number | null;
 }
 
 export interface PollerSettings {

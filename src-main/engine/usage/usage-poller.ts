@@ -4,7 +4,13 @@
  */
 import type { TimerHandle } from '../ports.js';
 import { createConcurrencyGate } from './concurrency-gate.js';
-import { decideBackoff, TRANSIENT_BACKOFF_START_MS, toInitialOffsetMs, toJitteredIntervalMs } from './poll-timing.js';
+import {
+  decideBackoff,
+  START_CATCH_UP_WINDOW_MS,
+  TRANSIENT_BACKOFF_START_MS,
+  toInitialOffsetMs,
+  toJitteredIntervalMs,
+} from './poll-timing.js';
 import type { PollerAccount, PollScheduleEntry, UsagePoller, UsagePollerDeps } from './poller-types.js';
 
 export type { PollerAccount, PollerSettings, PollScheduleEntry, UsagePoller, UsagePollerDeps } from './poller-types.js';
@@ -188,12 +194,20 @@ export function createUsagePoller(deps: UsagePollerDeps): UsagePoller {
       const accounts = [...deps.accounts()].sort(
         (a, b) => Number(b.active) - Number(a.active) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
       );
-      accounts.forEach((account, index) => {
-        const offsetMs = toInitialOffsetMs(index, accounts.length, intervalOf(account), pollJitterRatio, random);
+      // Accounts read within their interval (cached figures) keep their cadence; the rest catch up
+      // soon, spread over a short window instead of a whole interval.
+      const fresh = accounts.filter((a) => a.lastReadAtMs != null && now - a.lastReadAtMs < intervalOf(a));
+      const catchUp = accounts.filter((a) => !fresh.includes(a));
+      const place = (account: PollerAccount, nextPollAtMs: number) => {
         const slot = slots.get(account.id) ?? newSlot(now);
-        slot.nextPollAtMs = now + offsetMs;
+        slot.nextPollAtMs = nextPollAtMs;
         slots.set(account.id, slot);
+      };
+      catchUp.forEach((account, index) => {
+        const windowMs = Math.min(intervalOf(account), START_CATCH_UP_WINDOW_MS);
+        place(account, now + toInitialOffsetMs(index, catchUp.length, windowMs, pollJitterRatio, random));
       });
+      for (const account of fresh) place(account, (account.lastReadAtMs ?? now) + jittered(account));
       arm();
     },
 

@@ -1,0 +1,82 @@
+/** An engine wired to the real stand-in API over loopback, real temp dirs, a file vault and the FakeClock. */
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openEngine, type OpenedEngine } from '../../src-main/cli/open-engine.js';
+import { resolveClaudePaths, type ClaudePaths } from '../../src-main/engine/claude-code/claude-store.js';
+import type { Logger } from '../../src-main/engine/ports.js';
+import type { OAuthCredentials } from '../../src-main/engine/vault/credentials.js';
+import { startStandInHarness, type StandInHarness } from '../stand-in/index.js';
+
+export interface EngineHarness extends StandInHarness {
+  readonly root: string;
+  readonly dataDir: string;
+  readonly claudePaths: ClaudePaths;
+  readonly opened: OpenedEngine;
+  /** Every line any logger wrote. */
+  readonly logLines: string[];
+  /** Writes `credentials` as Claude Code's current login (and its oauthAccount block). */
+  loginClaudeCode(accountId: string, credentials?: OAuthCredentials): Promise<void>;
+  /** Re-opens the engine on the same dirs (a restart). */
+  reopen(): Promise<OpenedEngine>;
+  close(): Promise<void>;
+}
+
+export function captureLogger(lines: string[]): Logger {
+  const log = (level: string) => (message: string, fields?: Record<string, unknown>) => {
+    lines.push(`${level} ${message} ${fields ? JSON.stringify(fields) : ''}`);
+  };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+export async function startEngineHarness(options: { count?: number } = {}): Promise<EngineHarness> {
+  const stand = await startStandInHarness({ count: options.count ?? 3 });
+  const root = await mkdtemp(join(tmpdir(), 'ccmax-engine-'));
+  const dataDir = join(root, 'data');
+  const claudeDir = join(root, 'claude');
+  await mkdir(claudeDir, { recursive: true });
+  const claudePaths = resolveClaudePaths({ CLAUDE_CONFIG_DIR: claudeDir }, root, 'linux');
+  const logLines: string[] = [];
+  const open = () =>
+    openEngine({
+      dataDir,
+      env: {},
+      platform: 'linux',
+      homeDir: root,
+      vaultKind: 'file',
+      logger: captureLogger(logLines),
+      endpoints: { apiBaseUrl: stand.standIn.url, tokenUrl: stand.standIn.tokenUrl },
+      claudePaths,
+      clock: stand.clock,
+      random: () => 0.5,
+    });
+  let opened = await open();
+  return {
+    ...stand,
+    root,
+    dataDir,
+    claudePaths,
+    get opened() {
+      return opened;
+    },
+    logLines,
+    async loginClaudeCode(accountId, credentials) {
+      const c = credentials ?? stand.simulator.credentials(accountId);
+      const existing = await readFile(claudePaths.credentialsFile, 'utf8').then((t) => JSON.parse(t) as Record<string, unknown>, () => ({}));
+      const claudeAiOauth = { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes, subscriptionType: c.subscriptionType, rateLimitTier: c.rateLimitTier };
+      await writeFile(claudePaths.credentialsFile, JSON.stringify({ ...existing, claudeAiOauth }), { mode: 0o600 });
+      const email = stand.simulator.account(accountId)?.email;
+      await writeFile(claudePaths.claudeJson, JSON.stringify({ numStartups: 3, oauthAccount: { accountUuid: accountId, emailAddress: email } }));
+    },
+    async reopen() {
+      await opened.close();
+      opened = await open();
+      return opened;
+    },
+    async close() {
+      await opened.close();
+      await stand.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
