@@ -1,0 +1,173 @@
+/**
+ * Read-modify-write of a file another program also writes: the new text goes to a temp file in the
+ * same folder (fsync, chmod), the file is read again and compared with what the change was based
+ * on, and only an unchanged file is replaced by rename — otherwise the whole step is redone on the
+ * fresh text. A crash at any point leaves the old file or the new one, never a mix; temp files a
+ * killed writer left behind are removed by the next write (callers hold the file's lock, so any
+ * temp of ours they find is orphaned).
+ */
+import { randomBytes } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { err, ok, type Result } from '../../../shared/result.js';
+import type { LockGuard } from './claude-locks.js';
+import type { TargetError } from './credential-target.js';
+
+export interface ReplaceFileOptions {
+  /** Mode of the written file; `preserve` keeps the current file's mode (0o600 for a new file). */
+  readonly mode: number | 'preserve';
+  /** Attempts before giving up with `conflict`; default 5. */
+  readonly maxAttempts?: number;
+  /** When given and compromised (a lock was lost), the rename is not done. */
+  readonly guard?: LockGuard;
+}
+
+/** Computes the new text from the current one (null when the file does not exist). */
+export type TextTransform = (current: string | null) => Result<string, TargetError>;
+
+const DEFAULT_ATTEMPTS = 5;
+/** Pause before re-reading text that did not parse: the other writer may be mid-write. */
+const INVALID_RETRY_MS = 25;
+const TEMP_MARK = '.ccmax-';
+
+/** Prefix of our temp files next to a file named `baseName`: hidden, one leading dot. */
+function tempPrefix(baseName: string): string {
+  return `.${baseName.replace(/^\./, '')}${TEMP_MARK}`;
+}
+
+/** True for a temp file {@link replaceFile} writes next to a file named `targetBaseName`. */
+export function isOurTempFile(fileName: string, targetBaseName: string): boolean {
+  const prefix = tempPrefix(targetBaseName);
+  return fileName.startsWith(prefix) && fileName.endsWith('.tmp') && /^[0-9a-f]+$/.test(fileName.slice(prefix.length, -4));
+}
+
+/**
+ * Replaces `filePath` with `transform(current)` atomically. Follows a symlink to the real file so a
+ * linked dotfile stays linked. Returns the text now in the file and whether it changed.
+ */
+export async function replaceFile(
+  filePath: string,
+  transform: TextTransform,
+  options: ReplaceFileOptions,
+): Promise<Result<{ readonly text: string; readonly changed: boolean }, TargetError>> {
+  const target = await realpathOrSelf(filePath);
+  await removeOrphanTemps(target);
+  const attempts = options.maxAttempts ?? DEFAULT_ATTEMPTS;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const current = await readTextIfExists(target);
+    if (!current.ok) return current;
+    const next = transform(current.value);
+    if (!next.ok) {
+      if (next.error.kind === 'invalid' && attempt < attempts) {
+        await new Promise((resolve) => setTimeout(resolve, INVALID_RETRY_MS));
+        continue;
+      }
+      return next;
+    }
+    if (next.value === current.value) return ok({ text: next.value, changed: false });
+    const outcome = await writeIfUnchanged(target, current.value, next.value, options);
+    if (!outcome.ok) return outcome;
+    if (outcome.value === 'replaced') return ok({ text: next.value, changed: true });
+  }
+  return err({ kind: 'conflict', message: `${filePath} kept changing while it was being written; try again` });
+}
+
+async function writeIfUnchanged(
+  target: string,
+  basedOn: string | null,
+  text: string,
+  options: ReplaceFileOptions,
+): Promise<Result<'replaced' | 'changed-meanwhile', TargetError>> {
+  const tmp = path.join(path.dirname(target), `${tempPrefix(path.basename(target))}${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const mode = options.mode === 'preserve' ? await currentMode(target) : options.mode;
+    const handle = await fsp.open(tmp, 'wx', 0o600);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+      // The umask may have narrowed the mode at creation; set it exactly.
+      await handle.chmod(mode);
+    } finally {
+      await handle.close();
+    }
+    const again = await readTextIfExists(target);
+    if (!again.ok) {
+      await removeQuietly(tmp);
+      return again;
+    }
+    if (again.value !== basedOn) {
+      await removeQuietly(tmp);
+      return ok('changed-meanwhile');
+    }
+    if (options.guard?.isCompromised()) {
+      await removeQuietly(tmp);
+      return err({ kind: 'locked', message: `lost the lock on ${target} while writing; nothing was changed` });
+    }
+    await fsp.rename(tmp, target);
+  } catch (error) {
+    await removeQuietly(tmp);
+    return err({ kind: 'io', message: `cannot write ${target} (${errorCode(error)})` });
+  }
+  await fsyncDir(path.dirname(target));
+  return ok('replaced');
+}
+
+/** The file's text, null when it does not exist. */
+export async function readTextIfExists(filePath: string): Promise<Result<string | null, TargetError>> {
+  try {
+    return ok(await fsp.readFile(filePath, 'utf8'));
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return ok(null);
+    return err({ kind: 'io', message: `cannot read ${filePath} (${errorCode(error)})` });
+  }
+}
+
+/** Removes temp files of ours next to `target`; safe only while holding the target's lock. */
+async function removeOrphanTemps(target: string): Promise<void> {
+  const dir = path.dirname(target);
+  const base = path.basename(target);
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch {
+    return;
+  }
+  await Promise.all(names.filter((name) => isOurTempFile(name, base)).map((name) => removeQuietly(path.join(dir, name))));
+}
+
+async function realpathOrSelf(filePath: string): Promise<string> {
+  try {
+    return await fsp.realpath(filePath);
+  } catch {
+    return filePath;
+  }
+}
+
+async function currentMode(filePath: string): Promise<number> {
+  try {
+    return (await fsp.stat(filePath)).mode & 0o777;
+  } catch {
+    return 0o600;
+  }
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  try {
+    const handle = await fsp.open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Directory fsync is not supported everywhere (Windows); the rename is already done.
+  }
+}
+
+async function removeQuietly(filePath: string): Promise<void> {
+  await fsp.rm(filePath, { force: true }).catch(() => undefined);
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException | null)?.code ?? 'error';
+}

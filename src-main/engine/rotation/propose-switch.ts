@@ -1,0 +1,170 @@
+/**
+ * Which switch the rules call for right now, before dwell and deferral are applied (PRODUCT §2
+ * "Choice", "Triggers", "Hysteresis"). Pure.
+ *
+ * Trigger precedence — each switch records exactly one, the first that applies:
+ *   manual (a valid pin elsewhere) > token > exhaustion > breach > velocity > recovered > perishable.
+ * A valid pin decides the target by itself, so the switch would happen even with a healthy active
+ * account: `manual` is the honest reason. Without a pin, the urgent triggers rank by how completely
+ * the active account has stopped serving: a dead token serves nothing, 7d at 100 % serves nothing
+ * for days, 5h at the threshold still serves a little, a projection has not happened yet. The
+ * non-urgent ones come last; `recovered` is the more specific of the two (the target is the account
+ * we stepped aside from, which also resets sooner). A disabled active account is left with trigger
+ * `manual` (the user's own action caused it; figures say `cause: active-disabled`).
+ */
+import { isAtFullWindow, type AccountView, type PolicyView } from './policy-view.js';
+import type { DecisionFigures, RotationTrigger, StayReason, VelocityProjection } from './rotation-types.js';
+
+/**
+ * A non-urgent switch (`perishable`, `recovered`) needs the target's 7d window to reset at least
+ * this much sooner than the active one's, so reset times that differ by polling noise or tie never
+ * cause a switch.
+ */
+export const PERISHABLE_MIN_LEAD_MS = 60_000;
+
+export type Proposal =
+  | {
+      readonly kind: 'stay';
+      readonly reason: StayReason;
+      readonly heldBack?: { readonly to: string | null; readonly trigger: RotationTrigger; readonly remainingMs: number | null };
+      readonly figures: DecisionFigures;
+    }
+  | {
+      readonly kind: 'switch';
+      readonly to: AccountView;
+      readonly trigger: RotationTrigger;
+      readonly velocity?: VelocityProjection;
+      /** True when the minimum dwell does not apply (manual, or the active account cannot serve at all). */
+      readonly dwellExempt: boolean;
+      readonly figures: DecisionFigures;
+    };
+
+interface UrgentTrigger {
+  readonly trigger: RotationTrigger;
+  readonly velocity?: VelocityProjection;
+  readonly cause?: string;
+}
+
+/** The switch a valid pin calls for: to the pinned account, whatever its figures (the user chose it). */
+export function proposeManual(view: PolicyView, pinned: AccountView): Proposal {
+  if (view.active?.id === pinned.id) return { kind: 'stay', reason: 'pinned', figures: { pinnedId: pinned.id } };
+  return { kind: 'switch', to: pinned, trigger: 'manual', dwellExempt: true, figures: toFigures(view, pinned, 'manual', undefined, 'pin') };
+}
+
+/** The switch the automatic rules call for, given the step-aside memory. */
+export function proposeAutomatic(view: PolicyView, preferredId: string | null): Proposal {
+  const active = view.active;
+  if (!active) return { kind: 'stay', reason: 'no-active-account', figures: {} };
+  const urgent = toUrgentTrigger(view, active);
+  if (urgent) {
+    const target = pickUrgentTarget(view, active);
+    if (!target) {
+      return {
+        kind: 'stay',
+        reason: 'no-eligible-target',
+        heldBack: { to: null, trigger: urgent.trigger, remainingMs: null },
+        figures: toFigures(view, null, urgent.trigger, urgent.velocity, urgent.cause),
+      };
+    }
+    return {
+      kind: 'switch',
+      to: target,
+      trigger: urgent.trigger,
+      ...(urgent.velocity ? { velocity: urgent.velocity } : {}),
+      dwellExempt: active.group === 'unusable' || isAtFullWindow(active),
+      figures: toFigures(view, target, urgent.trigger, urgent.velocity, urgent.cause),
+    };
+  }
+  const better = pickSoonerTarget(view, active);
+  if (!better) return { kind: 'stay', reason: 'best', figures: { activeId: active.id } };
+  const trigger: RotationTrigger = better.id === preferredId ? 'recovered' : 'perishable';
+  return { kind: 'switch', to: better, trigger, dwellExempt: false, figures: toFigures(view, better, trigger) };
+}
+
+/** Why the active account must be left now, in precedence order; null when it may stay. */
+function toUrgentTrigger(view: PolicyView, active: AccountView): UrgentTrigger | null {
+  if (active.group === 'unusable') {
+    if (!active.account.tokenUsable || active.account.enabled) return { trigger: 'token' };
+    return { trigger: 'manual', cause: 'active-disabled' };
+  }
+  if (active.sevenDayPct >= 100) return { trigger: 'exhaustion' };
+  if (active.fiveHourPct >= view.settings.fiveHourThresholdPct) return { trigger: 'breach' };
+  if (active.velocity) return { trigger: 'velocity', velocity: active.velocity };
+  return null;
+}
+
+/** True when rotation may land on the account at all: usable and its 5h below the threshold. */
+function isEligible(view: PolicyView, candidate: AccountView): boolean {
+  return candidate.group === 'usable' && candidate.fiveHourPct < view.settings.fiveHourThresholdPct;
+}
+
+/**
+ * The first eligible account in order other than the active one, preferring one whose own samples
+ * do not project a breach (so the next switch is not already due).
+ */
+function pickUrgentTarget(view: PolicyView, active: AccountView): AccountView | null {
+  const eligible = view.usable.filter((v) => v.id !== active.id && isEligible(view, v));
+  return eligible.find((v) => v.velocity === null) ?? eligible[0] ?? null;
+}
+
+/**
+ * An account ahead of the active one in order that the active should yield to: eligible, its 5h
+ * below threshold − hysteresis (so a switch back never lands on an account about to step aside
+ * again), no projected breach, and a 7d reset sooner by at least {@link PERISHABLE_MIN_LEAD_MS}.
+ */
+function pickSoonerTarget(view: PolicyView, active: AccountView): AccountView | null {
+  const { fiveHourThresholdPct, hysteresisPct } = view.settings;
+  for (const candidate of view.usable) {
+    if (candidate.id === active.id) return null;
+    if (
+      isEligible(view, candidate) &&
+      candidate.fiveHourPct < fiveHourThresholdPct - hysteresisPct &&
+      candidate.velocity === null &&
+      resetsSooner(candidate, active)
+    ) {
+      return candidate;
+    }
+  }
+  return null;
+}
+
+function resetsSooner(candidate: AccountView, active: AccountView): boolean {
+  if (candidate.sevenDayResetsAtMs === null) return false;
+  return active.sevenDayResetsAtMs === null || candidate.sevenDayResetsAtMs <= active.sevenDayResetsAtMs - PERISHABLE_MIN_LEAD_MS;
+}
+
+/** The numbers behind a proposal, for the event log. */
+export function toFigures(
+  view: PolicyView,
+  target: AccountView | null,
+  trigger: RotationTrigger,
+  velocity?: VelocityProjection,
+  cause?: string,
+): DecisionFigures {
+  const from = view.active;
+  return {
+    trigger,
+    fromId: from?.id ?? null,
+    toId: target?.id ?? null,
+    fromSevenDayPct: from ? round(from.sevenDayPct) : null,
+    fromFiveHourPct: from ? round(from.fiveHourPct) : null,
+    fromSevenDayResetsAtMs: from?.sevenDayResetsAtMs ?? null,
+    toSevenDayPct: target ? round(target.sevenDayPct) : null,
+    toFiveHourPct: target ? round(target.fiveHourPct) : null,
+    toSevenDayResetsAtMs: target?.sevenDayResetsAtMs ?? null,
+    fiveHourThresholdPct: view.settings.fiveHourThresholdPct,
+    ...(velocity
+      ? {
+          velocityWindow: velocity.window,
+          projectedMs: Math.round(velocity.projectedMs),
+          slopePctPerHour: round(velocity.slopePctPerHour),
+          sampleCount: velocity.sampleCount,
+        }
+      : {}),
+    ...(cause ? { cause } : {}),
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
