@@ -86,6 +86,7 @@ export function createEngine(deps: EngineDeps): Engine {
           enabled: m.enabled,
           active: m.id === activeId(),
           pollable: record !== null && !record.needsLogin && record.credentials.expiresAtMs > clock.now(),
+          lastReadAtMs: usage.get(m.id)?.readAtMs ?? null,
         };
       }),
     settings,
