@@ -15,6 +15,7 @@ import { createStateStore, createUsageCacheStore, type StoreAdapterFactory } fro
 import type { StoreOpenReport } from '../engine/storage/store-port.js';
 import { createSecretStore, type VaultKind } from '../engine/vault/create-secret-store.js';
 import { createVault } from '../engine/vault/vault.js';
+import type { SessionStates } from '../engine/sessions/session-states.js';
 import { PRODUCT_VERSION, USER_AGENT } from '../engine/version.js';
 
 export interface OpenEngineOptions {
@@ -35,6 +36,8 @@ export interface OpenEngineOptions {
   /** The desktop shell hands in electron-store here. */
   readonly createStoreAdapter?: StoreAdapterFactory;
   readonly detectEveryMs?: number;
+  /** Live sessions for deferral; the server passes its session registry. */
+  readonly sessions?: SessionStates | null;
 }
 
 export interface OpenedEngine {
@@ -105,6 +108,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<OpenedEngi
     version: PRODUCT_VERSION,
     demo: options.demo ?? false,
     ...(options.detectEveryMs !== undefined ? { detectEveryMs: options.detectEveryMs } : {}),
+    ...(options.sessions !== undefined ? { sessions: options.sessions } : {}),
   });
   return {
     engine,

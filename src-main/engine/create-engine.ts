@@ -16,6 +16,13 @@ import type { EventLog } from './events/event-types.js';
 import type { PollFailure } from './fleet/account-status.js';
 import { toFleetSnapshot } from './fleet/build-snapshot.js';
 import { toEffectiveWindow } from './fleet/effective-window.js';
+import { createCredentialsFileTarget } from './claude-code/credential-targets/credentials-file-target.js';
+import { createMacosKeychainTarget } from './claude-code/credential-targets/macos-keychain-target.js';
+import { createOAuthAccountTarget } from './claude-code/credential-targets/oauth-account-target.js';
+import type { CredentialTarget, IdentityTarget } from './claude-code/credential-targets/credential-target.js';
+import { createRotationLoop } from './rotation/rotation-loop.js';
+import type { SessionStates } from './sessions/session-states.js';
+import { createSwitcher } from './switching/switcher.js';
 import type { Clock, Logger, RandomFn } from './ports.js';
 import { SettingsSchema, type Settings, type UsageCacheEntry } from './storage/state-schema.js';
 import type { StateStore, UsageCacheStore } from './storage/store-port.js';
@@ -39,6 +46,14 @@ export interface EngineDeps {
   readonly demo: boolean;
   /** How often Claude Code's store is checked for the active account and refreshed logins. Default 10 s. */
   readonly detectEveryMs?: number;
+  /** Where a switch writes the login; default by platform (credentials file, or the macOS keychain item). */
+  readonly credentialsTarget?: CredentialTarget;
+  /** Where a switch writes the identity block; default `oauthAccount` in Claude Code's `.claude.json`. */
+  readonly identityTarget?: IdentityTarget | null;
+  /** Live Claude Code sessions (deferral while a tool call runs); null: none are tracked. */
+  readonly sessions?: SessionStates | null;
+  /** Re-decide rotation at least this often; default 30 s. */
+  readonly rotationTickMs?: number;
 }
 
 /** Creates the engine. Nothing runs until `start()`. */
@@ -96,7 +111,9 @@ export function createEngine(deps: EngineDeps): Engine {
       usage.set(id, { fiveHour: reading.fiveHour, sevenDay: reading.sevenDay, extra: { ...reading.extra }, readAtMs: atMs, source: 'poll' });
       saveUsage();
       if (recovered) events.emit('usage-polled', 'info', `Polling ${metaOf(id)?.email ?? id} works again.`, id);
+      rotation.recordSample(id, { atMs, sevenDayPct: reading.sevenDay?.utilizationPct ?? null, fiveHourPct: reading.fiveHour?.utilizationPct ?? null });
       changed();
+      void rotation.request('usage');
     },
     onFailure(id, error, atMs) {
       const previous = failures.get(id);
@@ -154,6 +171,59 @@ export function createEngine(deps: EngineDeps): Engine {
       records.set(id, record);
       poller.tokenChanged(id);
       keeper.credentialsChanged(id);
+    },
+  });
+
+  const credentialsTarget =
+    deps.credentialsTarget ??
+    (deps.claudeReadOptions.platform === 'darwin'
+      ? createMacosKeychainTarget({ paths: deps.claudePaths, logger })
+      : createCredentialsFileTarget({ paths: deps.claudePaths, logger }));
+  const identityTarget = deps.identityTarget === undefined ? createOAuthAccountTarget({ paths: deps.claudePaths, logger }) : deps.identityTarget;
+
+  const switcher = createSwitcher({
+    clock,
+    logger,
+    events,
+    credentialsTarget,
+    identityTarget,
+    keeper,
+    recordOf,
+    metaOf,
+    syncActive: async () => {
+      await tracker.check();
+    },
+  });
+
+  const rotation = createRotationLoop({
+    clock,
+    logger,
+    events,
+    settings,
+    store: deps.store,
+    metaOf,
+    sessions: deps.sessions ?? null,
+    switcher,
+    activeId,
+    onChanged: () => changed(),
+    ...(deps.rotationTickMs !== undefined ? { tickEveryMs: deps.rotationTickMs } : {}),
+    accounts: () => {
+      return metas().map((m) => {
+        const record = recordOf(m.id);
+        const u = usage.get(m.id);
+        const failure = failures.get(m.id);
+        return {
+          id: m.id,
+          email: m.email,
+          enabled: m.enabled,
+          tokenUsable: record !== null && !record.needsLogin,
+          sevenDay: u?.sevenDay ?? null,
+          fiveHour: u?.fiveHour ?? null,
+          hasReading: u !== undefined,
+          // The same rule as the fleet table: a failure counts only when no good reading came after it.
+          lastErrorKind: failure && (!u || failure.atMs > u.readAtMs) ? failure.error.kind : null,
+        };
+      });
     },
   });
 
@@ -224,8 +294,9 @@ export function createEngine(deps: EngineDeps): Engine {
       activeMatchedBy: active?.matchedBy ?? null,
       nextRefreshAtMs: started ? poller.nextPollAtMs() : null,
       nextTokenRefreshAtMs: started ? keeper.nextRefreshAtMs() : null,
-      lastSwitch: null,
-      paused: false,
+      lastSwitch: rotation.lastSwitch(),
+      paused: rotation.isPaused(),
+      rotation: rotation.view(),
       sessions: [],
       settings: settings(),
     });
@@ -275,6 +346,7 @@ export function createEngine(deps: EngineDeps): Engine {
       started = true;
       poller.start();
       keeper.start();
+      rotation.start();
       armDetect();
       events.emit('engine-started', 'info', `ccmax-monitor ${deps.version} started with ${metas().length} account(s)${deps.demo ? ' (DEMO)' : ''}.`);
       changed();
@@ -283,6 +355,7 @@ export function createEngine(deps: EngineDeps): Engine {
       if (!started) return;
       started = false;
       if (detectTimer !== null) clock.clearTimeout(detectTimer);
+      await rotation.stop();
       await Promise.all([poller.stop(), keeper.stop()]);
       saveUsage();
       events.emit('engine-stopped', 'info', 'ccmax-monitor stopped.');
@@ -292,6 +365,18 @@ export function createEngine(deps: EngineDeps): Engine {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    switchTo(accountId) {
+      const r = rotation.switchTo(accountId);
+      changed();
+      return r;
+    },
+    pause() {
+      rotation.pause();
+    },
+    resume() {
+      rotation.resume();
+    },
+    settleRotation: () => rotation.settle(),
     async refreshNow(accountId) {
       await tracker.check();
       await poller.pollNow(accountId);

@@ -63,6 +63,16 @@ export interface Engine {
   snapshot(): FleetSnapshot;
   /** Called with a new snapshot on every change; returns an unsubscribe function. */
   subscribe(listener: (snapshot: FleetSnapshot) => void): () => void;
+  /**
+   * Pins an account (PRODUCT §2 `manual`) and switches to it as soon as no tool call is running;
+   * null unpins (automatic rotation).
+   */
+  switchTo(accountId: string | null): Result<{ readonly pinnedAccountId: string | null }, { readonly kind: 'not-found' | 'unusable'; readonly message: string }>;
+  /** Pauses automatic rotation (persisted). */
+  pause(): void;
+  resume(): void;
+  /** Resolves when every rotation decision already requested (and its switch) is done. */
+  settleRotation(): Promise<void>;
   /** Polls now (one account or all enabled ones), ignoring the schedule but not a rate-limit backoff. */
   refreshNow(accountId?: string): Promise<void>;
   readonly accounts: AccountsApi;

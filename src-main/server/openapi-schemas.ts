@@ -14,6 +14,8 @@ import type {
   ExtraWindowView,
   FleetSnapshot,
   LastSwitchView,
+  PendingSwitchView,
+  RotationView,
   SessionState,
   SessionView,
   SettingsView,
@@ -119,7 +121,10 @@ const settingsView = objectOf<SettingsView>({
   minDwellMs: int,
   deferralMode: oneOfStrings(['tool', 'turn', 'never']),
   notifications: bool,
-});
+  launchAtLogin: bool,
+  listenHost: str,
+  listenPort: int,
+}, { optional: ['launchAtLogin', 'listenHost', 'listenPort'] });
 
 const fleetSnapshot = objectOf<FleetSnapshot>(
   {
@@ -136,11 +141,12 @@ const fleetSnapshot = objectOf<FleetSnapshot>(
     nextTokenRefreshAtMs: nullable(ms('Next token refresh')),
     lastSwitch: nullable(ref('LastSwitchView')),
     paused: bool,
+    rotation: ref('RotationView'),
     sessions: arrayOf(ref('SessionView')),
     activeSessionCount: int,
     settings: ref('SettingsView'),
   },
-  { description: 'The secret-free fleet snapshot the dashboard renders (`src-main/shared/view-model.ts`).' },
+  { optional: ['rotation'], description: 'The secret-free fleet snapshot the dashboard renders (`src-main/shared/view-model.ts`).' },
 );
 
 const scalar: JsonSchema = { type: ['string', 'number', 'boolean', 'null'] };
@@ -176,6 +182,25 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   AccountStatus: accountStatus,
   VaultView: objectOf<VaultView>({ kind: oneOfStrings(['keychain', 'file']), location: str }),
   LastSwitchView: objectOf<LastSwitchView>({ atMs: ms('Switch time'), trigger: str, fromId: nullable(str), toId: str }),
+  RotationView: objectOf<RotationView>({
+    pinnedAccountId: nullable(str),
+    pendingSwitch: nullable(
+      objectOf<PendingSwitchView>({
+        toId: str,
+        trigger: str,
+        sinceMs: ms('When the deferral began'),
+        blockedBySessionId: nullable(str),
+        blockedByTool: nullable(str),
+      }),
+    ),
+    allExhausted: nullable(
+      objectOf<{ nextAvailableAtMs: number | null; nextAccountId: string | null }>({
+        nextAvailableAtMs: nullable(ms('When the first account comes back')),
+        nextAccountId: nullable(str),
+      }),
+    ),
+    lastDecision: nullable(str),
+  }),
   SessionState: sessionState,
   SessionView: objectOf<SessionView>({
     id: str,

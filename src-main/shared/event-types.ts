@@ -27,6 +27,8 @@ export const EVENT_KINDS = [
   'session-state-expired',
   'velocity-preemptive-switch',
   'switch-forced',
+  'switch-failed',
+  'rotation-unpinned',
   'rotation-paused',
   'rotation-resumed',
   'all-exhausted',

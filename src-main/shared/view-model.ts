@@ -111,6 +111,32 @@ export interface SettingsView {
   readonly minDwellMs: number;
   readonly deferralMode: 'tool' | 'turn' | 'never';
   readonly notifications: boolean;
+  /** Desktop app only: start at login. Absent when the engine does not report it. */
+  readonly launchAtLogin?: boolean;
+  /** The address the server listens on (applies on restart). Absent when not reported. */
+  readonly listenHost?: string;
+  readonly listenPort?: number;
+}
+
+/** A switch waiting for a session to finish its tool call (or turn). */
+export interface PendingSwitchView {
+  readonly toId: string;
+  readonly trigger: string;
+  /** When the deferral began. */
+  readonly sinceMs: number;
+  readonly blockedBySessionId: string | null;
+  readonly blockedByTool: string | null;
+}
+
+/** What rotation is doing now, beyond the last switch. */
+export interface RotationView {
+  /** A manual pin: rotation stays on this account until unpinned or it becomes unusable. */
+  readonly pinnedAccountId: string | null;
+  readonly pendingSwitch: PendingSwitchView | null;
+  /** Set while no account is usable: when the first one comes back. */
+  readonly allExhausted: { readonly nextAvailableAtMs: number | null; readonly nextAccountId: string | null } | null;
+  /** The last decision in a few words (`staying: best account`, `waiting: minimum dwell, 3m left`). */
+  readonly lastDecision: string | null;
 }
 
 export interface FleetSnapshot {
@@ -132,6 +158,8 @@ export interface FleetSnapshot {
   readonly nextTokenRefreshAtMs: number | null;
   readonly lastSwitch: LastSwitchView | null;
   readonly paused: boolean;
+  /** Rotation details; absent from engines without rotation. */
+  readonly rotation?: RotationView;
   readonly sessions: readonly SessionView[];
   readonly activeSessionCount: number;
   readonly settings: SettingsView;

@@ -142,6 +142,7 @@ describe('engine', () => {
     h = await startEngineHarness();
     const ids = await importAll();
     await h.loginClaudeCode(ids[1]!);
+    h.opened.engine.pause(); // this test is about token care, not rotation: keep the active account put
     await h.opened.engine.start();
     const parked = ids[0]!;
     const firstRefresh = h.simulator.credentials(parked).refreshToken;

@@ -107,6 +107,9 @@ export class FakeEngine implements Engine {
     importFromClaudeCode: 0,
     events: [] as (EventQuery | undefined)[],
     updateSettings: [] as Partial<Settings>[],
+    switchTo: [] as (string | null)[],
+    pause: 0,
+    resume: 0,
   };
   readonly #listeners = new Set<(snapshot: FleetSnapshot) => void>();
 
@@ -122,6 +125,26 @@ export class FakeEngine implements Engine {
   }
 
   async load(): Promise<void> {}
+
+  switchTo(accountId: string | null): ReturnType<Engine['switchTo']> {
+    this.calls.switchTo.push(accountId);
+    if (accountId !== null && !this.accountList.some((a) => a.id === accountId)) {
+      return { ok: false, error: { kind: 'not-found', message: `No account has the id '${accountId}'.` } };
+    }
+    return { ok: true, value: { pinnedAccountId: accountId } };
+  }
+
+  pause(): void {
+    this.calls.pause++;
+    this.setSnapshot({ paused: true });
+  }
+
+  resume(): void {
+    this.calls.resume++;
+    this.setSnapshot({ paused: false });
+  }
+
+  async settleRotation(): Promise<void> {}
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
 

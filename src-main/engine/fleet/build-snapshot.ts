@@ -7,6 +7,7 @@ import type {
   ExtraWindowView,
   FleetSnapshot,
   LastSwitchView,
+  RotationView,
   SessionView,
   UsageWindowView,
   VaultView,
@@ -50,6 +51,8 @@ export interface SnapshotInput {
   readonly nextTokenRefreshAtMs: number | null;
   readonly lastSwitch: LastSwitchView | null;
   readonly paused: boolean;
+  /** Rotation details (pin, pending switch, all-exhausted, last decision). */
+  readonly rotation?: RotationView;
   /** Live sessions only (the registry has already pruned dead ones). */
   readonly sessions: readonly SessionView[];
   readonly settings: Settings;
@@ -138,6 +141,7 @@ export function toFleetSnapshot(input: SnapshotInput): FleetSnapshot {
     nextTokenRefreshAtMs: input.nextTokenRefreshAtMs,
     lastSwitch: input.lastSwitch,
     paused: input.paused,
+    ...(input.rotation ? { rotation: input.rotation } : {}),
     sessions: input.sessions,
     activeSessionCount: input.sessions.length,
     settings: {

@@ -64,12 +64,26 @@ export const AccountMetaSchema = z.object({
 });
 export type AccountMeta = z.infer<typeof AccountMetaSchema>;
 
+export const RotationStateSchema = z.object({
+  /** Rotation paused by the user (or the desktop shell while the machine sleeps). */
+  paused: z.boolean().default(false),
+  /** A manual pin (PRODUCT §2 `manual`): stays until unpinned or the account becomes unusable. */
+  pinnedAccountId: z.string().nullable().default(null),
+  /** The last switch carried out, so the minimum dwell survives a restart. */
+  lastSwitch: z
+    .object({ atMs: z.number(), trigger: z.string(), fromId: z.string().nullable(), toId: z.string() })
+    .nullable()
+    .default(null),
+});
+export type RotationState = z.infer<typeof RotationStateSchema>;
+
 export const STATE_VERSION = 1;
 
 export const PersistedStateSchema = z.object({
   version: z.literal(STATE_VERSION),
   settings: SettingsSchema.default(() => SettingsSchema.parse({})),
   accounts: z.array(AccountMetaSchema).default([]),
+  rotation: RotationStateSchema.default(() => RotationStateSchema.parse({})),
 });
 export type PersistedState = z.infer<typeof PersistedStateSchema>;
 

@@ -1,0 +1,31 @@
+/** A SessionStates port driven by the test: put sessions in tool calls and end them. */
+import type { SessionState } from '../../src-main/shared/view-model.js';
+import { isBlocking, type BlockingSession, type DeferralMode, type SessionStates, type SessionTransition } from '../../src-main/engine/sessions/session-states.js';
+
+export class FakeSessionStates implements SessionStates {
+  readonly #states = new Map<string, { state: SessionState; sinceMs: number }>();
+  readonly #listeners = new Set<(t: SessionTransition) => void>();
+
+  set(sessionId: string, state: SessionState | null, atMs: number): void {
+    const from = this.#states.get(sessionId)?.state ?? null;
+    if (state === null) this.#states.delete(sessionId);
+    else this.#states.set(sessionId, { state, sinceMs: atMs });
+    for (const l of this.#listeners) l({ sessionId, from, to: state, atMs, cause: state === null ? 'ended' : 'message' });
+  }
+
+  blockingSessions(mode: DeferralMode): readonly BlockingSession[] {
+    return [...this.#states.entries()]
+      .filter(([, s]) => isBlocking(s.state, mode))
+      .map(([sessionId, s]) => ({ sessionId, state: s.state, sinceMs: s.sinceMs }))
+      .sort((a, b) => a.sinceMs - b.sinceMs);
+  }
+
+  anyAlive(): boolean {
+    return this.#states.size > 0;
+  }
+
+  onTransition(listener: (t: SessionTransition) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}
