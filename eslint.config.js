@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'dist/**', 'bin/**', 'coverage/**', '.tmp/**'] },
+  { ignores: ['out/**', 'node_modules/**', 'dist/**', 'bin/**', 'coverage/**', '.tmp/**', 'src-renderer/dist/**', 'test-results/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -11,10 +11,26 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src-main/engine/**', 'src-main/server/**', 'src-main/cli/**', 'src-main/shared/**', 'src-main/demo/**'],
+    files: ['src-main/**', 'src-renderer/**', 'scripts/**'],
+    ignores: ['src-main/shell/**', 'src-main/preload/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'Only src-main/shell and src-main/preload may import electron; the engine talks to it through ports (engine/ports.ts).' }],
+        paths: [
+          { name: 'electron', message: 'Only src-main/shell and src-main/preload may import electron; the engine talks to it through ports (engine/ports.ts).' },
+          { name: 'electron-store', message: 'electron-store loads electron: only src-main/shell may use it (shell/electron-store-adapter.ts).' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src-main/shell/**', 'src-main/preload/**'],
+    ignores: ['src-main/shell/main.ts', 'src-main/shell/electron-store-adapter.ts', 'src-main/preload/preload.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [
+          { name: 'electron', allowTypeImports: true, message: 'Shell modules take Electron through shell/electron-ports.ts (tests use test/fakes/fake-electron.ts); only main.ts and preload.ts import Electron values.' },
+          { name: 'electron-store', message: 'Only main.ts wires electron-store, through shell/electron-store-adapter.ts.' },
+        ],
       }],
     },
   },

@@ -9,6 +9,7 @@ Usage:
   ccmax-monitor serve [--host 127.0.0.1] [--port N] [--data-dir DIR] [--token T] [--vault keychain|file] [--demo]
   ccmax-monitor status [--json] [--data-dir DIR]
   ccmax-monitor accounts import|add <file>|list|label <account> <label>|disable <account>|enable <account>|remove <account>
+  ccmax-monitor switch <account> | switch --auto | pause | resume
   ccmax-monitor hooks install|uninstall|status
   ccmax-monitor heartbeat <event>          (called by Claude Code hooks and the statusline)
   ccmax-monitor --version | --help
@@ -21,6 +22,9 @@ const COMMANDS: Record<string, () => Promise<CommandHandler>> = {
   serve: async () => (await import('./commands/serve.js')).serveCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
   accounts: async () => (await import('./commands/accounts.js')).accountsCommand,
+  switch: async () => (await import('./commands/rotation.js')).switchCommand,
+  pause: async () => (await import('./commands/rotation.js')).pauseCommand,
+  resume: async () => (await import('./commands/rotation.js')).resumeCommand,
   hooks: async () => (await import('./commands/hooks.js')).hooksCommand,
   heartbeat: async () => (await import('./commands/heartbeat.js')).heartbeatCommand,
 };
