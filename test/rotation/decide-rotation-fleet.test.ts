@@ -122,9 +122,27 @@ const exhausted: Case[] = [
     expected: { kind: 'switch', to: 'b', trigger: 'exhaustion' },
   },
   {
-    name: 'stays on the exhausted active account while the only other account is over the 5h threshold',
+    name: 'moves an exhausted active account to the only other account even over the 5h threshold, as a last resort',
     input: input([account('a', { ...soon, sevenDayPct: 100 }), account('b', { ...later, fiveHourPct: 85 })], 'a'),
-    expected: { kind: 'stay', reason: 'no-eligible-target', heldBack: { to: null, trigger: 'exhaustion', remainingMs: null } },
+    expected: { kind: 'switch', to: 'b', trigger: 'exhaustion' },
+  },
+  {
+    name: 'picks the last-resort account with the most 5h headroom',
+    input: input(
+      [account('a', { ...soon, fiveHourPct: 100 }), account('b', { ...later, fiveHourPct: 95 }), account('c', { ...later, fiveHourPct: 84 })],
+      'a',
+    ),
+    expected: { kind: 'switch', to: 'c', trigger: 'breach' },
+  },
+  {
+    name: 'stays on an active account over the 5h threshold but below 100 % while every other is over it too',
+    input: input([account('a', { ...soon, fiveHourPct: 90 }), account('b', { ...later, fiveHourPct: 85 })], 'a'),
+    expected: { kind: 'stay', reason: 'no-eligible-target' },
+  },
+  {
+    name: 'stays on an exhausted active account when every other account is at 100 % of its 5h window',
+    input: input([account('a', { ...soon, sevenDayPct: 100 }), account('b', { ...later, fiveHourPct: 100 })], 'a'),
+    expected: { kind: 'stay', reason: 'no-eligible-target' },
   },
 ];
 

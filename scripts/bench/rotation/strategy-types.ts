@@ -1,0 +1,38 @@
+/** The contract every strategy in the rotation benchmark meets: the real policy and the baselines. */
+import type { PolicyAccount } from '../../../src-main/engine/rotation/rotation-types.js';
+import type { BlockingSession } from '../../../src-main/engine/sessions/session-states.js';
+import { toEffectiveWindow } from '../../../src-main/engine/fleet/effective-window.js';
+
+/** What a strategy sees when asked: only readings (never the true windows) and live tool calls. */
+export interface StrategyView {
+  readonly nowMs: number;
+  readonly activeId: string;
+  /** The fleet as read so far, in the user's (fixed) account order. */
+  readonly accounts: readonly PolicyAccount[];
+  /** Sessions inside a tool call right now, oldest first. */
+  readonly blocking: readonly BlockingSession[];
+}
+
+/**
+ * What a strategy wants now. `switch` is carried out at once; `wait` means a switch is deferred
+ * until a tool call ends (the replay asks again the moment one does). `label` names the rule that
+ * decided, for the report (e.g. `switch:breach`, `stay:no-eligible-target`).
+ */
+export type StrategyMove =
+  | { readonly kind: 'stay'; readonly label: string }
+  | { readonly kind: 'switch'; readonly to: string; readonly label: string; readonly forced: boolean }
+  | { readonly kind: 'wait'; readonly label: string };
+
+export interface Strategy {
+  readonly name: string;
+  /** One or two sentences that define the strategy precisely, printed with the table. */
+  readonly definition: string;
+  decide(view: StrategyView): StrategyMove;
+}
+
+/** True when the account's reading shows 100 % of either window (a passed reset counts as reset). */
+export function readsFull(account: PolicyAccount, nowMs: number): boolean {
+  const sevenDay = toEffectiveWindow(account.sevenDay, nowMs)?.utilizationPct ?? 0;
+  const fiveHour = toEffectiveWindow(account.fiveHour, nowMs)?.utilizationPct ?? 0;
+  return sevenDay >= 100 || fiveHour >= 100;
+}
