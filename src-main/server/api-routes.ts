@@ -9,6 +9,7 @@ import { parseEventQuery, readValidBody, RefreshBodySchema, SettingsPatchSchema 
 import { DOCS_CSP, renderDocsPage } from './docs-page.js';
 import { httpError } from './http-io.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { createRotationRoutes } from './rotation-routes.js';
 import type { Reply, Route } from './routes.js';
 
 export interface ApiDeps {
@@ -85,11 +86,7 @@ export function createApiRoutes(deps: ApiDeps): Route[] {
         return json(202, { ok: true });
       },
     },
-    {
-      method: 'POST',
-      path: '/api/switch',
-      handle: () => ({ error: httpError(501, 'not-implemented', 'Switching arrives with the rotation feature.') }),
-    },
+    ...createRotationRoutes({ engine }),
     { method: 'GET', path: '/api/settings', handle: () => json(200, engine.settings()) },
     {
       method: 'PATCH',

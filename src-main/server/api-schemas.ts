@@ -16,6 +16,20 @@ export const RefreshBodySchema = z
   })
   .describe('Optional body of POST /api/refresh.');
 
+export const SwitchBodySchema = z
+  .strictObject({
+    accountId: z
+      .string()
+      .min(1)
+      .max(200)
+      .nullable()
+      .describe('The account to pin and switch to; null unpins (back to automatic rotation).'),
+  })
+  .describe('Body of POST /api/switch.');
+
+/** The body of requests that take none: absent, empty, or `{}`. */
+export const EmptyBodySchema = z.strictObject({}).describe('No body, or {}.');
+
 export const AddAccountBodySchema = z
   .strictObject({
     credentials: z

@@ -10,6 +10,8 @@ export const CloseCode = {
   Unauthorized: 4401,
   /** A foreign origin or host (normally refused before the upgrade with HTTP 403). */
   Forbidden: 4403,
+  /** The client kept sending calls far over its rate limit after being told (`rate-limited` results). */
+  TooManyRequests: 4429,
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

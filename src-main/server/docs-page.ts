@@ -82,6 +82,28 @@ function renderResponses(doc: Obj, responses: unknown): string {
   return `<h4>Responses</h4><ul>${items.join('')}</ul>`;
 }
 
+/** The `x-commands` table of an operation (the socket's commands), if it has one. */
+function renderCommands(commands: unknown): string {
+  if (!Array.isArray(commands) || commands.length === 0) return '';
+  const rows = commands.map((c) => {
+    const command = asObj(c);
+    const cell = (key: string, code: boolean): string => (code ? `<td><code>${escapeHtml(str(command[key]))}</code></td>` : `<td>${escapeHtml(str(command[key]))}</td>`);
+    return `<tr>${cell('name', true)}${cell('args', true)}${cell('value', true)}${cell('does', false)}</tr>`;
+  });
+  return `<h4>Commands</h4><table><tr><th>name</th><th>args</th><th>value</th><th>What it does</th></tr>${rows.join('')}</table>`;
+}
+
+/** The `x-messages` examples of an operation (client → server and server → client), if it has them. */
+function renderMessages(messages: unknown): string {
+  const groups = asObj(messages);
+  const section = (key: string, title: string): string => {
+    const examples = Object.entries(asObj(groups[key]));
+    if (examples.length === 0) return '';
+    return `<h4>${title}</h4>${examples.map(([name, example]) => `<p>${escapeHtml(name)}:</p>${jsonBlock(example)}`).join('')}`;
+  };
+  return section('client', 'Messages the client sends') + section('server', 'Messages the server sends');
+}
+
 /** The `/docs` page for an OpenAPI document: every endpoint, its parameters, bodies and examples. */
 export function renderDocsPage(document: Obj): string {
   const info = asObj(document['info']);
@@ -100,6 +122,8 @@ export function renderDocsPage(document: Obj): string {
         `<p><strong>${escapeHtml(str(op['summary']))}</strong></p>`,
         op['description'] ? `<p>${escapeHtml(str(op['description']))}</p>` : '',
         renderParameters(op['parameters']),
+        renderCommands(op['x-commands']),
+        renderMessages(op['x-messages']),
         renderBody(document, op['requestBody']),
         renderResponses(document, op['responses']),
         '</article>',
@@ -122,7 +146,7 @@ export function renderDocsPage(document: Obj): string {
 <h2>Authentication</h2>
 <p>${escapeHtml(AUTH_TEXT)}</p>
 <pre>curl -H "Authorization: Bearer $CCMAX_TOKEN" http://127.0.0.1:47821/api/state</pre>
-<p>Errors always look like <code>{"error":{"code":"…","message":"…"}}</code>; the message says what to do.</p>
+<p>Errors always look like <code>{"error":{"code":"…","message":"…"}}</code>; the message says what to do. On the dashboard WebSocket (<a href="#get-api-ws">/api/ws</a>) every command of the dashboard runs as a <code>call</code> message, and a failed one answers <code>{"ok":false,"error":{"code":"…","message":"…"}}</code> without closing the socket.</p>
 </section>
 <section>
 <h2>Endpoints</h2>

@@ -9,6 +9,7 @@ import type { Logger } from '../engine/ports.js';
 import type { VaultView } from '../shared/view-model.js';
 import { decideAccess, isLoopbackHost, loopbackHostSet, toHostHeader, tokenCookie, type AccessPolicy } from './access.js';
 import { createApiRoutes, errorText } from './api-routes.js';
+import type { CallLimits } from './call-limiter.js';
 import { applySecurityHeaders, httpError, readJsonBody, sendError, sendJson } from './http-io.js';
 import { findRoute, splitTarget, type Reply, type Route } from './routes.js';
 import { createSnapshotSocket } from './snapshot-socket.js';
@@ -36,6 +37,8 @@ export interface HttpServerOptions {
   readonly vault: VaultView;
   /** WebSocket ping interval; default 30 s (tests shorten it). */
   readonly wsKeepAliveMs?: number;
+  /** Per-connection call limits of `/api/ws`; defaults in `DEFAULT_CALL_LIMITS` (call-limiter.ts). */
+  readonly wsCallLimits?: Partial<CallLimits>;
   /** How long `close()` waits for clients before destroying them; default 3 s. */
   readonly closeGraceMs?: number;
   /** A client must send its headers within this; default 10 s (slow-loris bound). */
@@ -73,7 +76,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const closeGraceMs = options.closeGraceMs ?? 3_000;
   const routes: Route[] = createApiRoutes({ engine, logger, version: options.version, demo: options.demo, startedAtMs: Date.now() });
   const staticFiles = createStaticFiles(options.rendererDir, logger);
-  const snapshots = createSnapshotSocket({ engine, logger, ...(options.wsKeepAliveMs ? { keepAliveMs: options.wsKeepAliveMs } : {}) });
+  const snapshots = createSnapshotSocket({
+    engine,
+    logger,
+    ...(options.wsKeepAliveMs ? { keepAliveMs: options.wsKeepAliveMs } : {}),
+    ...(options.wsCallLimits ? { callLimits: options.wsCallLimits } : {}),
+  });
   const sockets = new Set<Socket>();
   let policy: AccessPolicy = { token, allowedHosts: null };
   let closing: Promise<void> | null = null;

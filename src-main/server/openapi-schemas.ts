@@ -55,7 +55,7 @@ const constant = (value: string): JsonSchema => ({ const: value });
 const arrayOf = (items: JsonSchema): JsonSchema => ({ type: 'array', items });
 
 /** A zod schema as a component (the `$schema` key dropped: OpenAPI 3.1 sets the dialect). */
-function fromZod(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+export function fromZod(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
   return rest;
 }

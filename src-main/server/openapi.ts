@@ -4,7 +4,10 @@
  */
 import { EVENT_KINDS } from '../engine/events/event-types.js';
 import { EXAMPLE_ACCOUNT, EXAMPLE_EVENTS, EXAMPLE_SETTINGS, exampleHealth, exampleSnapshot } from './openapi-examples.js';
+import { common, errorResponse, jsonBody, requestBody, responseRef, withBody, type Operation } from './openapi-helpers.js';
+import { ROTATION_SCHEMAS, rotationPaths } from './openapi-rotation.js';
 import { COMPONENT_SCHEMAS, type JsonSchema } from './openapi-schemas.js';
+import { socketPath, SOCKET_SCHEMAS } from './openapi-socket.js';
 
 /** How to authenticate, in words; shown in `info.description` and on `/docs`. */
 export const AUTH_TEXT = [
@@ -18,21 +21,6 @@ export const AUTH_TEXT = [
   "server's own are refused with 403.",
 ].join(' ');
 
-type Operation = Readonly<Record<string, unknown>>;
-
-const schemaRef = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
-const responseRef = (name: string): JsonSchema => ({ $ref: `#/components/responses/${name}` });
-
-const jsonBody = (schemaName: string, example: unknown, description: string): JsonSchema => ({
-  description,
-  content: { 'application/json': { schema: schemaRef(schemaName), example } },
-});
-
-const errorResponse = (description: string, code: string, message: string): JsonSchema => ({
-  description,
-  content: { 'application/json': { schema: schemaRef('Error'), example: { error: { code, message } } } },
-});
-
 const ERROR_RESPONSES: Readonly<Record<string, JsonSchema>> = {
   BadRequest: errorResponse('The request is not valid.', 'bad-request', 'The request body is not valid: unknown field colour.'),
   Unauthorized: errorResponse('A token is required and was missing or wrong.', 'unauthorized', 'This server needs a token: send "Authorization: Bearer <token>", or open the page with ?token=<token>.'),
@@ -43,15 +31,7 @@ const ERROR_RESPONSES: Readonly<Record<string, JsonSchema>> = {
   Internal: errorResponse('Something failed inside the server; the log has the details.', 'internal', 'Something went wrong inside ccmax-monitor; the server log has the details.'),
 };
 
-const common = { '401': responseRef('Unauthorized'), '403': responseRef('Forbidden'), '500': responseRef('Internal') };
-const withBody = { ...common, '400': responseRef('BadRequest'), '413': responseRef('PayloadTooLarge'), '415': responseRef('UnsupportedMediaType') };
-
 const idParam = { name: 'id', in: 'path', required: true, description: 'The account id (its uuid).', schema: { type: 'string' } };
-
-const requestBody = (schemaName: string, example: unknown, required: boolean): JsonSchema => ({
-  required,
-  content: { 'application/json': { schema: schemaRef(schemaName), example } },
-});
 
 function buildPaths(version: string): Record<string, Record<string, Operation>> {
   const account = { account: EXAMPLE_ACCOUNT };
@@ -93,13 +73,7 @@ function buildPaths(version: string): Record<string, Record<string, Operation>> 
         responses: { '202': jsonBody('Accepted', { ok: true }, 'The poll was started.'), '404': responseRef('NotFound'), ...withBody },
       },
     },
-    '/api/switch': {
-      post: {
-        operationId: 'switchAccount', summary: 'Switch the active account (not yet)',
-        description: 'Reserved: switching arrives with the rotation feature. Answers 501 for now.',
-        responses: { '501': errorResponse('Not implemented yet.', 'not-implemented', 'Switching arrives with the rotation feature.'), ...common },
-      },
-    },
+    ...rotationPaths(),
     '/api/accounts': {
       get: {
         operationId: 'listAccounts', summary: 'List accounts',
@@ -153,17 +127,7 @@ function buildPaths(version: string): Record<string, Record<string, Operation>> 
         responses: { '200': jsonBody('Settings', { ...EXAMPLE_SETTINGS, fiveHourThresholdPct: 85, deferralMode: 'turn' }, 'The settings after the change.'), ...withBody },
       },
     },
-    '/api/ws': {
-      get: {
-        operationId: 'snapshotSocket', summary: 'Live snapshots over WebSocket',
-        description: 'Upgrade to a WebSocket. The server sends {"type":"snapshot","snapshot":…} on connect and after every change (at most one per 100 ms, always the latest). The client may send only {"type":"ping"} (answered with {"type":"pong"}); anything else closes the socket with 4400. Close 1001 means the server is shutting down. Authenticate with ?token= or the cookie.',
-        responses: {
-          '101': { description: 'Switched to WebSocket; messages follow the SnapshotSocketMessage schema.', content: { 'application/json': { schema: schemaRef('SnapshotSocketMessage') } } },
-          '426': errorResponse('A plain HTTP request reached the WebSocket address.', 'upgrade-required', 'This address is a WebSocket; connect with a WebSocket client.'),
-          ...common,
-        },
-      },
-    },
+    '/api/ws': socketPath(version),
     '/openapi.json': {
       get: {
         operationId: 'getOpenApi', summary: 'This document',
@@ -186,7 +150,7 @@ export function buildOpenApiDocument(version: string): Readonly<Record<string, u
     info: {
       title: 'ccmax-monitor API',
       version,
-      description: `The local API of ccmax-monitor: the fleet snapshot, event history, accounts and settings. Every other GET path serves the dashboard. ${AUTH_TEXT}`,
+      description: `The local API of ccmax-monitor: the fleet snapshot, event history, accounts, rotation control and settings, plus the dashboard WebSocket (/api/ws) that pushes snapshots and runs every dashboard command. Every other GET path serves the dashboard. ${AUTH_TEXT}`,
     },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }, { tokenQuery: [] }, { tokenCookie: [] }, {}],
@@ -194,12 +158,8 @@ export function buildOpenApiDocument(version: string): Readonly<Record<string, u
     components: {
       schemas: {
         ...COMPONENT_SCHEMAS,
-        SnapshotSocketMessage: {
-          oneOf: [
-            { type: 'object', required: ['type', 'snapshot'], properties: { type: { const: 'snapshot' }, snapshot: schemaRef('FleetSnapshot') }, additionalProperties: false },
-            { type: 'object', required: ['type'], properties: { type: { const: 'pong' } }, additionalProperties: false },
-          ],
-        },
+        ...ROTATION_SCHEMAS,
+        ...SOCKET_SCHEMAS,
       },
       responses: ERROR_RESPONSES,
       securitySchemes: {

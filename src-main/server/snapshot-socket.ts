@@ -1,26 +1,24 @@
 /**
- * `/api/ws`: pushes `{type:'snapshot', snapshot}` to every dashboard client — once on connect, then
- * on each engine change, coalesced per client (at most one send per `coalesceMs`, always the
- * latest). Clients may only send `{"type":"ping"}`; anything else closes with 4400.
+ * `/api/ws`: the dashboard socket. Pushes `{type:'snapshot', snapshot}` to every client — once on
+ * connect, then on each engine change, coalesced per client (at most one send per `coalesceMs`,
+ * always the latest) — and runs contract calls `{type:'call', id, name, args}`, answering
+ * `{type:'result', id, result}` (see `socket-session.ts` for limits and errors). `{"type":"ping"}`
+ * is answered with `{"type":"pong"}`; a malformed message closes with 4400.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { createCommandHandlers } from '../engine/command-handlers.js';
 import type { Engine } from '../engine/engine-types.js';
 import type { Logger } from '../engine/ports.js';
+import type { CommandHandlers } from '../shared/contract.js';
 import type { FleetSnapshot } from '../shared/view-model.js';
+import { DEFAULT_CALL_LIMITS, type CallLimits } from './call-limiter.js';
 import { CloseCode } from './close-codes.js';
+import { MAX_CLIENT_MESSAGE_BYTES, type DashboardServerMessage } from './socket-protocol.js';
+import { createSocketSession, type SocketSession } from './socket-session.js';
 
-/** Messages the server sends on `/api/ws`. */
-export type SnapshotServerMessage =
-  | { readonly type: 'snapshot'; readonly snapshot: FleetSnapshot }
-  | { readonly type: 'pong' };
-
-/** The only message a client may send (an application-level ping, e.g. from a browser). */
-export type SnapshotClientMessage = { readonly type: 'ping' };
-
-/** Clients send only tiny pings, so anything larger is refused by `ws` (close 1009). */
-export const MAX_CLIENT_MESSAGE_BYTES = 1024;
+export { MAX_CLIENT_MESSAGE_BYTES } from './socket-protocol.js';
 
 export interface SnapshotSocketOptions {
   readonly engine: Engine;
@@ -31,6 +29,10 @@ export interface SnapshotSocketOptions {
   readonly coalesceMs?: number;
   /** Sends are skipped (and retried later) while a client has more than this queued. Default 1 MiB. */
   readonly maxBufferedBytes?: number;
+  /** What calls run; default `createCommandHandlers(engine)`. */
+  readonly handlers?: CommandHandlers;
+  /** Per-connection call limits; each field defaults to {@link DEFAULT_CALL_LIMITS}. */
+  readonly callLimits?: Partial<CallLimits>;
 }
 
 export interface SnapshotSocket {
@@ -46,6 +48,7 @@ interface ClientState {
   lastSentAtMs: number;
   sentVersion: number;
   timer: NodeJS.Timeout | null;
+  readonly session: SocketSession;
 }
 
 /** Creates the snapshot push socket and subscribes it to the engine. */
@@ -54,6 +57,8 @@ export function createSnapshotSocket(options: SnapshotSocketOptions): SnapshotSo
   const keepAliveMs = options.keepAliveMs ?? 30_000;
   const coalesceMs = options.coalesceMs ?? 100;
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
+  const handlers = options.handlers ?? createCommandHandlers(engine);
+  const callLimits: CallLimits = { ...DEFAULT_CALL_LIMITS, ...options.callLimits };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false });
   const clients = new Map<WebSocket, ClientState>();
   let latest: FleetSnapshot | null = null;
@@ -83,7 +88,7 @@ export function createSnapshotSocket(options: SnapshotSocketOptions): SnapshotSo
       state.timer.unref();
       return;
     }
-    latestJson ??= JSON.stringify({ type: 'snapshot', snapshot: latest } satisfies SnapshotServerMessage);
+    latestJson ??= JSON.stringify({ type: 'snapshot', snapshot: latest } satisfies DashboardServerMessage);
     state.lastSentAtMs = Date.now();
     state.sentVersion = version;
     ws.send(latestJson, (error) => {
@@ -108,22 +113,28 @@ export function createSnapshotSocket(options: SnapshotSocketOptions): SnapshotSo
 
   const onMessage = (ws: WebSocket, state: ClientState, data: RawData, isBinary: boolean): void => {
     state.alive = true;
+    if (ws.readyState !== WebSocket.OPEN) return; // closing: whatever still arrives is dropped
     if (isBinary) return ws.close(CloseCode.BadRequest, 'binary messages are not accepted');
-    let message: unknown;
-    try {
-      message = JSON.parse(rawText(data));
-    } catch {
-      return ws.close(CloseCode.BadRequest, 'messages must be JSON: {"type":"ping"}');
-    }
-    if (isPing(message)) {
-      ws.send(JSON.stringify({ type: 'pong' } satisfies SnapshotServerMessage));
-      return;
-    }
-    ws.close(CloseCode.BadRequest, 'the only accepted message is {"type":"ping"}');
+    state.session.receive(rawText(data));
+  };
+
+  const sendMessage = (ws: WebSocket, message: DashboardServerMessage): void => {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    ws.send(JSON.stringify(message), (error) => {
+      if (error) logger.warn('snapshot socket: a send failed', { error: error.message });
+    });
   };
 
   const onConnection = (ws: WebSocket): void => {
-    const state: ClientState = { alive: true, lastSentAtMs: 0, sentVersion: -1, timer: null };
+    const session = createSocketSession({
+      handlers,
+      limits: callLimits,
+      logger,
+      now: Date.now,
+      send: (message) => guard('sending a message', () => sendMessage(ws, message)),
+      close: (code, reason) => ws.close(code, reason),
+    });
+    const state: ClientState = { alive: true, lastSentAtMs: 0, sentVersion: -1, timer: null, session };
     clients.set(ws, state);
     ws.on('pong', () => {
       state.alive = true;
@@ -195,12 +206,3 @@ function rawText(data: RawData): string {
   return Buffer.from(data as ArrayBuffer).toString('utf8');
 }
 
-function isPing(message: unknown): message is SnapshotClientMessage {
-  return (
-    typeof message === 'object' &&
-    message !== null &&
-    !Array.isArray(message) &&
-    (message as { type?: unknown }).type === 'ping' &&
-    Object.keys(message).length === 1
-  );
-}

@@ -101,6 +101,10 @@ export class FakeEngine implements Engine {
   nextAccountError: AccountOpError | null = null;
   /** When set, `refreshNow` waits for it (to prove the server does not hold the request). */
   refreshGate: Promise<void> | null = null;
+  /** When set, `accounts.importFromClaudeCode` waits for it (to hold a call in flight). */
+  importGate: Promise<void> | null = null;
+  /** Accounts `switchTo` refuses as `unusable` (disabled or needing a login). */
+  readonly unusableAccountIds = new Set<string>();
   readonly calls = {
     refreshNow: [] as (string | undefined)[],
     addFromCredentialsJson: [] as string[],
@@ -130,6 +134,9 @@ export class FakeEngine implements Engine {
     this.calls.switchTo.push(accountId);
     if (accountId !== null && !this.accountList.some((a) => a.id === accountId)) {
       return { ok: false, error: { kind: 'not-found', message: `No account has the id '${accountId}'.` } };
+    }
+    if (accountId !== null && this.unusableAccountIds.has(accountId)) {
+      return { ok: false, error: { kind: 'unusable', message: `${accountId} cannot be used now (it needs a new login).` } };
     }
     return { ok: true, value: { pinnedAccountId: accountId } };
   }
@@ -194,6 +201,7 @@ export class FakeEngine implements Engine {
     importFromClaudeCode: async () => {
       this.#maybeThrow('accounts.import');
       this.calls.importFromClaudeCode++;
+      if (this.importGate) await this.importGate;
       return this.#accountOp(() => this.#upsert({ id: 'acct-imported', email: 'imported@example.com', label: null, enabled: true, plan: 'Max 5x' }));
     },
     addFromCredentialsJson: async (json) => {

@@ -102,14 +102,6 @@ describe('refresh', () => {
   });
 });
 
-describe('switch', () => {
-  it('answers 501 until rotation arrives', async () => {
-    const res = await send(h.server.port, { method: 'POST', path: '/api/switch' });
-    expect(res.status).toBe(501);
-    expect(res.json()).toEqual({ error: { code: 'not-implemented', message: 'Switching arrives with the rotation feature.' } });
-  });
-});
-
 describe('accounts', () => {
   it('adds an account from credentials and never echoes them', async () => {
     const credentials = { claudeAiOauth: { accessToken: 'sk-ant-oat01-SECRETACCESS', refreshToken: 'sk-ant-ort01-SECRETREFRESH', expiresAt: 1795554139000 } };

@@ -106,6 +106,19 @@ describe('real responses match the document', () => {
     expect(checkSchema(doc, responseSchema('/api/accounts', 'post', '201'), res.json())).toEqual([]);
   });
 
+  it('POST /api/switch, /api/pause and /api/resume match their 202 schemas', async () => {
+    const switched = await sendJsonBody(h.server.port, 'POST', '/api/switch', { accountId: 'acct-1' });
+    expect(switched.status).toBe(202);
+    expect(checkSchema(doc, responseSchema('/api/switch', 'post', '202'), switched.json())).toEqual([]);
+    const unpinned = await sendJsonBody(h.server.port, 'POST', '/api/switch', { accountId: null });
+    expect(checkSchema(doc, responseSchema('/api/switch', 'post', '202'), unpinned.json())).toEqual([]);
+    for (const path of ['/api/pause', '/api/resume']) {
+      const res = await send(h.server.port, { method: 'POST', path });
+      expect(res.status).toBe(202);
+      expect(checkSchema(doc, responseSchema(path, 'post', '202'), res.json())).toEqual([]);
+    }
+  });
+
   it('an error body matches the Error schema', async () => {
     const res = await send(h.server.port, { path: '/api/events?limit=0' });
     expect(checkSchema(doc, { $ref: '#/components/schemas/Error' }, res.json())).toEqual([]);

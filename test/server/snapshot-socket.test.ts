@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer, type ClientOptions } from 'ws';
 import { CloseCode } from '../../src-main/server/close-codes.js';
+import { MAX_CLIENT_MESSAGE_BYTES } from '../../src-main/server/socket-protocol.js';
 import type { FleetSnapshot } from '../../src-main/shared/view-model.js';
 import { startServer, type Harness } from './server-harness.js';
 
@@ -96,7 +97,7 @@ describe('snapshot push', () => {
     expect(client.messages[1]).toEqual({ type: 'pong' });
   });
 
-  it('closes with 4400 on any other message', async () => {
+  it('closes with 4400 on a message of another type', async () => {
     h = await startServer();
     const client = open(h.server.port);
     await client.waitFor(1);
@@ -114,11 +115,11 @@ describe('snapshot push', () => {
     expect((await client.closed).code).toBe(4400);
   });
 
-  it('closes with 1009 when a client sends a large message', async () => {
+  it('closes with 1009 when a client sends a message over the size limit', async () => {
     h = await startServer();
     const client = open(h.server.port);
     await client.waitFor(1);
-    client.ws.send('x'.repeat(10_000));
+    client.ws.send('x'.repeat(MAX_CLIENT_MESSAGE_BYTES + 1));
     expect((await client.closed).code).toBe(1009);
   });
 
