@@ -10,11 +10,11 @@
 //
 // Only `dir` is built: AppImage and deb need tools electron-builder downloads from
 // github.com/electron-userland/electron-builder-binaries (appimage, fpm), which CI cannot fetch.
-import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildShell } from './build-shell.mjs';
@@ -71,6 +71,16 @@ function stageRenderer(targetDir) {
   return null;
 }
 
+/** Copies the production dependency tree (what `npm ls --omit=dev` lists) into `appDir/node_modules`. */
+function stageProductionModules(appDir) {
+  const listed = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: repoRoot, encoding: 'utf8' });
+  const modulesRoot = join(repoRoot, 'node_modules');
+  const paths = (listed.stdout ?? '').split('\n').map((line) => line.trim()).filter((p) => p.startsWith(modulesRoot + sep));
+  if (paths.length === 0) throw new Error(`check-package: npm ls listed no production modules (${listed.stderr ?? ''})`);
+  for (const path of paths) cpSync(path, join(appDir, relative(repoRoot, path)), { recursive: true, dereference: true });
+  cpSync(join(repoRoot, 'package-lock.json'), join(appDir, 'package-lock.json'));
+}
+
 /** A stand-in Electron distribution: the files electron-builder copies for Linux. */
 function stageFakeElectron(dir) {
   mkdirSync(join(dir, 'resources'), { recursive: true });
@@ -100,7 +110,9 @@ export async function checkPackage({ keep = false } = {}) {
     const appDir = join(workDir, 'app');
     mkdirSync(appDir);
     cpSync(join(repoRoot, 'package.json'), join(appDir, 'package.json'));
-    symlinkSync(join(repoRoot, 'node_modules'), join(appDir, 'node_modules'), process.platform === 'win32' ? 'junction' : 'dir');
+    // A copy, never a symlink: electron-builder moves asarUnpack files (the keychain module's .node)
+    // out of the staged node_modules, which through a symlink would gut the real one.
+    stageProductionModules(appDir);
     await buildShell({ root: repoRoot, outDir: join(appDir, 'out') });
     const rendererFrom = stageRenderer(join(appDir, 'out', 'renderer'));
     stageFakeElectron(join(workDir, 'electron-dist'));

@@ -15,7 +15,8 @@ import { createStateStore, createUsageCacheStore, type StoreAdapterFactory } fro
 import type { StoreOpenReport } from '../engine/storage/store-port.js';
 import { createSecretStore, type VaultKind } from '../engine/vault/create-secret-store.js';
 import { createVault } from '../engine/vault/vault.js';
-import type { SessionStates } from '../engine/sessions/session-states.js';
+import { createSessionRegistry, type SessionRegistry } from '../engine/sessions/session-registry.js';
+import type { SessionSource } from '../engine/create-engine.js';
 import { PRODUCT_VERSION, USER_AGENT } from '../engine/version.js';
 
 export interface OpenEngineOptions {
@@ -36,8 +37,8 @@ export interface OpenEngineOptions {
   /** The desktop shell hands in electron-store here. */
   readonly createStoreAdapter?: StoreAdapterFactory;
   readonly detectEveryMs?: number;
-  /** Live sessions for deferral; the server passes its session registry. */
-  readonly sessions?: SessionStates | null;
+  /** Live sessions; default a new session registry (fed by the heartbeat server). Tests inject fakes. */
+  readonly sessions?: SessionSource | null;
 }
 
 export interface OpenedEngine {
@@ -45,6 +46,8 @@ export interface OpenedEngine {
   readonly eventLog: FileEventLog;
   readonly vault: { readonly kind: 'keychain' | 'file'; readonly location: string; readonly warning: string | null };
   readonly claudePaths: ClaudePaths;
+  /** The live-session registry the heartbeat server feeds; null when sessions were injected or disabled. */
+  readonly registry: SessionRegistry | null;
   /** Stops the engine and flushes the event log. */
   close(): Promise<void>;
 }
@@ -94,7 +97,12 @@ export async function openEngine(options: OpenEngineOptions): Promise<OpenedEngi
     now: () => clock.now(),
   });
   const claudePaths = options.claudePaths ?? resolveClaudePaths(options.env, options.homeDir, options.platform);
-  const engine = createEngine({
+  let engine: Engine | null = null;
+  const registry =
+    options.sessions === undefined
+      ? createSessionRegistry({ clock, logger, events: eventLog, activeAccountId: () => engine?.activeAccountId() ?? null })
+      : null;
+  engine = createEngine({
     clock,
     random: options.random ?? Math.random,
     logger,
@@ -108,15 +116,18 @@ export async function openEngine(options: OpenEngineOptions): Promise<OpenedEngi
     version: PRODUCT_VERSION,
     demo: options.demo ?? false,
     ...(options.detectEveryMs !== undefined ? { detectEveryMs: options.detectEveryMs } : {}),
-    ...(options.sessions !== undefined ? { sessions: options.sessions } : {}),
+    sessions: options.sessions === undefined ? registry : options.sessions,
   });
+  const opened = engine;
   return {
     engine,
     eventLog,
     vault: { kind: secretStore.kind, location: secretStore.location, warning },
     claudePaths,
+    registry,
     async close() {
-      await engine.stop();
+      await opened.stop();
+      registry?.dispose();
       await eventLog.close();
     },
   };

@@ -22,6 +22,8 @@ import { createOAuthAccountTarget } from './claude-code/credential-targets/oauth
 import type { CredentialTarget, IdentityTarget } from './claude-code/credential-targets/credential-target.js';
 import { createRotationLoop } from './rotation/rotation-loop.js';
 import type { SessionStates } from './sessions/session-states.js';
+import type { StatuslineReading } from './sessions/session-registry.js';
+import type { SessionView } from '../shared/view-model.js';
 import { createSwitcher } from './switching/switcher.js';
 import type { Clock, Logger, RandomFn } from './ports.js';
 import { SettingsSchema, type Settings, type UsageCacheEntry } from './storage/state-schema.js';
@@ -50,11 +52,22 @@ export interface EngineDeps {
   readonly credentialsTarget?: CredentialTarget;
   /** Where a switch writes the identity block; default `oauthAccount` in Claude Code's `.claude.json`. */
   readonly identityTarget?: IdentityTarget | null;
-  /** Live Claude Code sessions (deferral while a tool call runs); null: none are tracked. */
-  readonly sessions?: SessionStates | null;
+  /** Live Claude Code sessions (deferral, the sessions panel, statusline readings); null: none are tracked. */
+  readonly sessions?: SessionSource | null;
   /** Re-decide rotation at least this often; default 30 s. */
   readonly rotationTickMs?: number;
 }
+
+/** What the engine needs from the live-session registry (`createSessionRegistry` satisfies it). */
+export interface SessionSource extends SessionStates {
+  sessions(): readonly SessionView[];
+  activeSessionCount(): number;
+  subscribe(onChange: () => void): () => void;
+  onStatusline(listener: (reading: StatuslineReading) => void): () => void;
+}
+
+/** A statusline 7d reset this far from the active account's known one means another account answered. */
+const STATUSLINE_RESET_TOLERANCE_MS = 15 * 60_000;
 
 /** Creates the engine. Nothing runs until `start()`. */
 export function createEngine(deps: EngineDeps): Engine {
@@ -68,6 +81,8 @@ export function createEngine(deps: EngineDeps): Engine {
   let started = false;
   let detectTimer: ReturnType<Clock['setTimeout']> | null = null;
   let lastPushedKey = '';
+  const unsubscribers: (() => void)[] = [];
+  let mismatchReported: string | null = null;
   let notifyQueued = false;
 
   const settings = (): Settings => deps.store.read().settings;
@@ -259,6 +274,38 @@ export function createEngine(deps: EngineDeps): Engine {
     },
   });
 
+  /**
+   * A statusline `rate_limits` reading is a free, live reading of the account in use: it replaces a
+   * poll of the active account. A reading whose 7-day reset differs from the active account's known
+   * one came from another account (a session that kept its old login): it is reported, not recorded.
+   */
+  function recordStatusline(reading: StatuslineReading): void {
+    const id = activeId();
+    if (!id || (!reading.fiveHour && !reading.sevenDay)) return;
+    const known = usage.get(id)?.sevenDay?.resetsAtMs ?? null;
+    const seen = reading.sevenDay?.resetsAtMs ?? null;
+    if (known !== null && seen !== null && Math.abs(known - seen) > STATUSLINE_RESET_TOLERANCE_MS && known > clock.now()) {
+      if (mismatchReported !== reading.sessionId) {
+        mismatchReported = reading.sessionId;
+        events.emit(
+          'session-account-mismatch',
+          'warn',
+          `Session ${reading.sessionId.slice(0, 8)} on ${reading.host} reports quota figures that belong to another account than ${metaOf(id)?.email ?? id}: it may still be using its old login. Restarting that Claude Code session picks up the current one.`,
+          id,
+          { sessionId: reading.sessionId },
+        );
+      }
+      return;
+    }
+    usage.set(id, { fiveHour: reading.fiveHour, sevenDay: reading.sevenDay, extra: usage.get(id)?.extra ?? {}, readAtMs: reading.atMs, source: 'statusline' });
+    failures.delete(id);
+    poller.notifyStatuslineReading(id, reading.atMs);
+    rotation.recordSample(id, { atMs: reading.atMs, sevenDayPct: reading.sevenDay?.utilizationPct ?? null, fiveHourPct: reading.fiveHour?.utilizationPct ?? null });
+    saveUsage();
+    changed();
+    void rotation.request('statusline');
+  }
+
   function saveUsage(): void {
     try {
       deps.usageCache.write({ version: 1, entries: Object.fromEntries(usage) });
@@ -297,7 +344,7 @@ export function createEngine(deps: EngineDeps): Engine {
       lastSwitch: rotation.lastSwitch(),
       paused: rotation.isPaused(),
       rotation: rotation.view(),
-      sessions: [],
+      sessions: deps.sessions?.sessions() ?? [],
       settings: settings(),
     });
   }
@@ -348,6 +395,10 @@ export function createEngine(deps: EngineDeps): Engine {
       keeper.start();
       rotation.start();
       armDetect();
+      if (deps.sessions) {
+        const source = deps.sessions;
+        unsubscribers.push(source.subscribe(() => changed()), source.onStatusline((r) => recordStatusline(r)));
+      }
       events.emit('engine-started', 'info', `ccmax-monitor ${deps.version} started with ${metas().length} account(s)${deps.demo ? ' (DEMO)' : ''}.`);
       changed();
     },
@@ -355,6 +406,7 @@ export function createEngine(deps: EngineDeps): Engine {
       if (!started) return;
       started = false;
       if (detectTimer !== null) clock.clearTimeout(detectTimer);
+      for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
       await rotation.stop();
       await Promise.all([poller.stop(), keeper.stop()]);
       saveUsage();
@@ -377,6 +429,7 @@ export function createEngine(deps: EngineDeps): Engine {
       rotation.resume();
     },
     settleRotation: () => rotation.settle(),
+    activeAccountId: activeId,
     async refreshNow(accountId) {
       await tracker.check();
       await poller.pollNow(accountId);

@@ -55,7 +55,7 @@ export interface HttpServerHandle {
   /** Stops accepting, closes WebSockets with 1001, ends keep-alive sockets; resolves when done. */
   close(): Promise<void>;
   /** Mounts a WebSocket endpoint at `path`; the handler runs only after the access checks passed. */
-  attachUpgrade(path: string, handler: UpgradeHandler): void;
+  attachUpgrade(path: string, handler: UpgradeHandler, options?: { readonly selfAuthorizing?: boolean }): void;
 }
 
 const PAGE_PATHS = /(^\/$|\.html$|^\/docs$)/;
@@ -196,7 +196,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     host,
     port,
     close: () => (closing ??= close()),
-    attachUpgrade: (path: string, handler: UpgradeHandler) => upgrades.attach(path, handler),
+    attachUpgrade: (path: string, handler: UpgradeHandler, options?: { readonly selfAuthorizing?: boolean }) => upgrades.attach(path, handler, options),
   };
 }
 

@@ -15,8 +15,13 @@ export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer
 export interface UpgradeRouter {
   /** The server's `upgrade` listener. */
   handle(req: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /** Mounts `handler` at `path`; throws when the path is taken or does not start with `/`. */
-  attach(path: string, handler: UpgradeHandler): void;
+  /**
+   * Mounts `handler` at `path`; throws when the path is taken or does not start with `/`.
+   * `selfAuthorizing`: the handler enforces its own access rules (the heartbeat listener lets
+   * loopback peers in without the token and requires it from everyone else), so the server's
+   * token and Host checks are skipped for this path.
+   */
+  attach(path: string, handler: UpgradeHandler, options?: { readonly selfAuthorizing?: boolean }): void;
 }
 
 export interface UpgradeRouterOptions {
@@ -29,27 +34,29 @@ export interface UpgradeRouterOptions {
 /** Creates an empty router; mount handlers with `attach`. */
 export function createUpgradeRouter(options: UpgradeRouterOptions): UpgradeRouter {
   const { logger } = options;
-  const handlers = new Map<string, UpgradeHandler>();
+  const handlers = new Map<string, { handler: UpgradeHandler; selfAuthorizing: boolean }>();
   return {
     handle(req, socket, head) {
       socket.on('error', (error) => logger.debug('upgrade socket error', { error: error.message }));
       try {
         const [pathname, search] = splitTarget(req.url);
         if (options.isClosing()) return rejectUpgrade(socket, httpError(503, 'unavailable', 'The server is shutting down.'));
-        const handler = handlers.get(pathname);
-        if (!handler) return rejectUpgrade(socket, httpError(404, 'not-found', `There is no WebSocket at ${pathname}.`));
-        const access = decideAccess(req.headers, new URLSearchParams(search), options.policy());
-        if (!access.ok) return rejectUpgrade(socket, httpError(access.status, access.code, access.message));
-        handler(req, socket, head);
+        const mounted = handlers.get(pathname);
+        if (!mounted) return rejectUpgrade(socket, httpError(404, 'not-found', `There is no WebSocket at ${pathname}.`));
+        if (!mounted.selfAuthorizing) {
+          const access = decideAccess(req.headers, new URLSearchParams(search), options.policy());
+          if (!access.ok) return rejectUpgrade(socket, httpError(access.status, access.code, access.message));
+        }
+        mounted.handler(req, socket, head);
       } catch (error) {
         logger.error('websocket upgrade failed', { error: error instanceof Error ? error.message : String(error) });
         socket.destroy();
       }
     },
-    attach(path, handler) {
+    attach(path, handler, attachOptions) {
       if (!path.startsWith('/')) throw new Error(`attachUpgrade: the path must start with "/" (got "${path}").`);
       if (handlers.has(path)) throw new Error(`attachUpgrade: ${path} already has a WebSocket handler.`);
-      handlers.set(path, handler);
+      handlers.set(path, { handler, selfAuthorizing: attachOptions?.selfAuthorizing ?? false });
     },
   };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openEngine, type OpenedEngine } from '../../src-main/cli/open-engine.js';
 import { resolveClaudePaths, type ClaudePaths } from '../../src-main/engine/claude-code/claude-store.js';
 import type { Logger } from '../../src-main/engine/ports.js';
-import type { SessionStates } from '../../src-main/engine/sessions/session-states.js';
+import type { SessionSource } from '../../src-main/engine/create-engine.js';
 import type { OAuthCredentials } from '../../src-main/engine/vault/credentials.js';
 import { startStandInHarness, type StandInHarness } from '../stand-in/index.js';
 
@@ -30,7 +30,7 @@ export function captureLogger(lines: string[]): Logger {
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
-export async function startEngineHarness(options: { count?: number; sessions?: SessionStates } = {}): Promise<EngineHarness> {
+export async function startEngineHarness(options: { count?: number; sessions?: SessionSource } = {}): Promise<EngineHarness> {
   const stand = await startStandInHarness({ count: options.count ?? 3 });
   const root = await mkdtemp(join(tmpdir(), 'ccmax-engine-'));
   const dataDir = join(root, 'data');

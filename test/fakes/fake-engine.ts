@@ -152,6 +152,10 @@ export class FakeEngine implements Engine {
   }
 
   async settleRotation(): Promise<void> {}
+
+  activeAccountId(): string | null {
+    return this.snapshotValue.activeAccountId;
+  }
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
 

@@ -1,8 +1,9 @@
 /** A SessionStates port driven by the test: put sessions in tool calls and end them. */
-import type { SessionState } from '../../src-main/shared/view-model.js';
+import type { SessionState, SessionView } from '../../src-main/shared/view-model.js';
+import type { SessionSource } from '../../src-main/engine/create-engine.js';
 import { isBlocking, type BlockingSession, type DeferralMode, type SessionStates, type SessionTransition } from '../../src-main/engine/sessions/session-states.js';
 
-export class FakeSessionStates implements SessionStates {
+export class FakeSessionStates implements SessionSource {
   readonly #states = new Map<string, { state: SessionState; sinceMs: number }>();
   readonly #listeners = new Set<(t: SessionTransition) => void>();
 
@@ -22,6 +23,22 @@ export class FakeSessionStates implements SessionStates {
 
   anyAlive(): boolean {
     return this.#states.size > 0;
+  }
+
+  sessions(): readonly SessionView[] {
+    return [...this.#states.entries()].map(([id, s]) => ({ id, host: 'test', cwd: '/tmp', state: s.state, lastPulseAtMs: s.sinceMs, accountId: null }));
+  }
+
+  activeSessionCount(): number {
+    return this.#states.size;
+  }
+
+  subscribe(): () => void {
+    return () => {};
+  }
+
+  onStatusline(): () => void {
+    return () => {};
   }
 
   onTransition(listener: (t: SessionTransition) => void): () => void {

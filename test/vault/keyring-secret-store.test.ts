@@ -15,7 +15,12 @@ import {
 import { createVault } from '../../src-main/engine/vault/vault.js';
 
 const service = `ccmax-monitor-test-${randomBytes(4).toString('hex')}`;
-const probe = await probeKeyring({ service });
+// CCMAX_KEYRING_TESTS=off (set by `npm test` when no private keyring can be started) keeps these
+// tests away from the developer's own login keychain.
+const disabled = process.env.CCMAX_KEYRING_TESTS === 'off';
+const probe = disabled
+  ? ({ ok: false, error: { kind: 'unavailable', message: 'CCMAX_KEYRING_TESTS=off: not touching this machine’s own keychain' } } as const)
+  : await probeKeyring({ service });
 const skipReason = probe.ok ? '' : `no usable keychain here (run under scripts/with-keyring.sh): ${probe.error.message}`;
 const store = createKeyringSecretStore({ service });
 const usedAccounts = new Set<string>();

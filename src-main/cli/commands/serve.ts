@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../../engine/ports.js';
 import { PRODUCT_VERSION } from '../../engine/version.js';
 import { createHttpServer, type HttpServerHandle } from '../../server/http-server.js';
+import { mountHeartbeat } from '../../server/mount-heartbeat.js';
 import type { CliIo, CommandHandler } from '../cli-types.js';
 import { dataDirFrom, describeVault, vaultKindFrom } from '../common-options.js';
 import { createConsoleLogger, isLogLevel } from '../console-logger.js';
@@ -40,9 +41,11 @@ export const serveCommand: CommandHandler = async (argv, io) => {
   let sandbox: DemoSandbox | null = null;
   let opened: OpenedEngine | null = null;
   let server: HttpServerHandle | null = null;
+  let heartbeat: { dispose(): Promise<void> } | null = null;
   let dataDir = dataDirFrom(values['data-dir'], io);
   let port: number | null = null;
   const shutdown = async () => {
+    await heartbeat?.dispose().catch((e: unknown) => logger.error('heartbeat close failed', { reason: String(e) }));
     await server?.close().catch((e: unknown) => logger.error('server close failed', { reason: String(e) }));
     await opened?.close().catch((e: unknown) => logger.error('engine stop failed', { reason: String(e) }));
     await removeDiscovery(dataDir, process.pid).catch(() => {});
@@ -85,6 +88,9 @@ export const serveCommand: CommandHandler = async (argv, io) => {
       logger,
       vault: { kind: opened.vault.kind, location: opened.vault.location },
     });
+    if (opened.registry) {
+      heartbeat = mountHeartbeat({ server, engine: opened.engine, registry: opened.registry, clock: systemClock, logger, token: token ?? null });
+    }
     await writeDiscovery(dataDir, { version: 1, url: server.url, pid: process.pid, startedAtMs: Date.now(), demo, productVersion: PRODUCT_VERSION });
   } catch (error) {
     await shutdown();

@@ -1,0 +1,51 @@
+/**
+ * Mounts the live-session heartbeat WebSocket (`/heartbeat`) on the HTTP server: Claude Code's hooks
+ * and statusline report through it. A `tool-ended`/`turn-ended` report is acknowledged only after
+ * any switch it unblocked has been written, so the session's next request uses the new account.
+ */
+import type { Engine } from '../engine/engine-types.js';
+import type { Clock, Logger } from '../engine/ports.js';
+import { createHeartbeatCore } from '../engine/sessions/heartbeat-core.js';
+import { createHeartbeatListener } from '../engine/sessions/heartbeat-listener.js';
+import { HEARTBEAT_PATH, type ActiveSummary } from '../engine/sessions/protocol-types.js';
+import type { SessionRegistry } from '../engine/sessions/session-registry.js';
+import type { HttpServerHandle } from './http-server.js';
+
+export interface MountHeartbeatOptions {
+  readonly server: Pick<HttpServerHandle, 'attachUpgrade'>;
+  readonly engine: Engine;
+  readonly registry: SessionRegistry;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The server token; loopback peers need none, every other peer must send it. */
+  readonly token: string | null;
+}
+
+/** Mounts the heartbeat endpoint; `dispose()` closes its connections (call before closing the server). */
+export function mountHeartbeat(options: MountHeartbeatOptions): { dispose(): Promise<void> } {
+  const { engine } = options;
+  const core = createHeartbeatCore({
+    registry: options.registry,
+    clock: options.clock,
+    logger: options.logger,
+    beforeAck: () => engine.settleRotation(),
+    describeActive: () => describeActive(engine),
+  });
+  const listener = createHeartbeatListener({ core, logger: options.logger, clock: options.clock, token: options.token });
+  options.server.attachUpgrade(HEARTBEAT_PATH, (req, socket, head) => listener.handleUpgrade(req, socket, head), { selfAuthorizing: true });
+  return { dispose: () => listener.dispose() };
+}
+
+/** What the statusline prints: the active account and its figures. */
+function describeActive(engine: Engine): ActiveSummary | null {
+  const snapshot = engine.snapshot();
+  const row = snapshot.accounts.find((a) => a.active);
+  if (!row) return null;
+  return {
+    account: row.label ?? row.email,
+    fiveHourPct: row.fiveHour.utilizationPct,
+    sevenDayPct: row.sevenDay.utilizationPct,
+    paused: snapshot.paused,
+    demo: snapshot.demo,
+  };
+}
