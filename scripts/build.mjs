@@ -1,8 +1,12 @@
-// Builds the CLI/server bundle (out/cli.js) and copies the renderer into out/renderer.
+// Builds everything into out/: the CLI/server bundle (out/cli.js), the hook client
+// (out/heartbeat.js), the dashboard (vite → src-renderer/dist → out/renderer) and the Electron
+// shell (out/shell/main.js, out/preload/preload.cjs, out/assets/tray).
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, rmSync, existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildShell } from './build-shell.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'out');
@@ -10,7 +14,9 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const common = {
+await build({
+  entryPoints: [join(root, 'src-main/cli/main.ts')],
+  outfile: join(out, 'cli.js'),
   define: { __CCMAX_VERSION__: JSON.stringify(pkg.version) },
   bundle: true,
   platform: 'node',
@@ -19,8 +25,10 @@ const common = {
   packages: 'external',
   sourcemap: true,
   logLevel: 'warning',
-};
-await build({ ...common, entryPoints: [join(root, 'src-main/cli/main.ts')], outfile: join(out, 'cli.js') });
+});
 
-const rendererSrc = existsSync(join(root, 'src-renderer/dist')) ? join(root, 'src-renderer/dist') : join(root, 'src-renderer');
-cpSync(rendererSrc, join(out, 'renderer'), { recursive: true });
+const run = (script) => execFileSync(process.execPath, [join(root, 'scripts', script)], { cwd: root, stdio: 'inherit' });
+run('build-heartbeat.mjs');
+run('build-renderer.mjs');
+cpSync(join(root, 'src-renderer/dist'), join(out, 'renderer'), { recursive: true });
+await buildShell({ root, outDir: out });

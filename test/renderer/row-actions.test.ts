@@ -1,0 +1,108 @@
+import { cleanup, fireEvent, screen, within } from '@testing-library/svelte';
+import { flushSync } from 'svelte';
+import { afterEach, describe, expect, test } from 'vitest';
+import FleetTable from '../../src-renderer/components/FleetTable.svelte';
+import StatusBanners from '../../src-renderer/components/StatusBanners.svelte';
+import { err } from '../../src-main/shared/result.js';
+import { FakeBridge, makeSnapshot, renderDashboard } from './fixtures.js';
+
+afterEach(cleanup);
+
+function row(id: string): HTMLElement {
+  const el = document.querySelector<HTMLElement>(`tr[data-account-id="${id}"]`);
+  if (!el) throw new Error(`no row ${id}`);
+  return el;
+}
+
+async function openMore(id: string): Promise<HTMLElement> {
+  const summary = within(row(id)).getByText('More');
+  await fireEvent.click(summary);
+  (summary.parentElement as HTMLDetailsElement).open = true;
+  return row(id);
+}
+
+describe('row actions', () => {
+  test('switch calls switchTo with the row id and is disabled on the active row', async () => {
+    const { bridge } = renderDashboard(FleetTable);
+    expect(within(row('acct-b')).getByRole('button', { name: /Switch to/ }).hasAttribute('disabled')).toBe(true);
+    await fireEvent.click(within(row('acct-c')).getByRole('button', { name: 'Switch to casey@example.com' }));
+    expect(bridge.callsOf('switchTo')).toEqual([{ accountId: 'acct-c' }]);
+  });
+
+  test('refresh and disable call the bridge for that account only', async () => {
+    const { bridge } = renderDashboard(FleetTable);
+    await openMore('acct-a');
+    await fireEvent.click(within(row('acct-a')).getByRole('button', { name: 'Refresh' }));
+    await fireEvent.click(within(row('acct-a')).getByRole('button', { name: 'Disable' }));
+    expect(bridge.callsOf('refreshNow')).toEqual([{ accountId: 'acct-a' }]);
+    expect(bridge.callsOf('setEnabled')).toEqual([{ accountId: 'acct-a', enabled: false }]);
+  });
+
+  test('offers enable on a disabled account', async () => {
+    const snapshot = makeSnapshot();
+    const accounts = snapshot.accounts.map((r) => (r.id === 'acct-a' ? { ...r, enabled: false, orderGroup: 'unusable' as const } : r));
+    const { bridge } = renderDashboard(FleetTable, { snapshot: { ...snapshot, accounts } });
+    await openMore('acct-a');
+    await fireEvent.click(within(row('acct-a')).getByRole('button', { name: 'Enable' }));
+    expect(bridge.callsOf('setEnabled')).toEqual([{ accountId: 'acct-a', enabled: true }]);
+  });
+
+  test('removes an account only after the confirm dialog, which opens on Cancel', async () => {
+    const { bridge } = renderDashboard(FleetTable);
+    await openMore('acct-c');
+    await fireEvent.click(within(row('acct-c')).getByRole('button', { name: 'Remove…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Remove casey@example.com?' });
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(bridge.callsOf('removeAccount')).toEqual([]);
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Remove' }));
+    expect(bridge.callsOf('removeAccount')).toEqual([{ accountId: 'acct-c' }]);
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  test('cancel and Escape close the confirm dialog without removing anything', async () => {
+    const { bridge } = renderDashboard(FleetTable);
+    await openMore('acct-c');
+    await fireEvent.click(within(row('acct-c')).getByRole('button', { name: 'Remove…' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    await fireEvent.click(within(row('acct-c')).getByRole('button', { name: 'Remove…' }));
+    await fireEvent.keyDown(screen.getByRole('dialog'), { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(bridge.callsOf('removeAccount')).toEqual([]);
+  });
+
+  test('keeps Tab inside the dialog', async () => {
+    renderDashboard(FleetTable);
+    await openMore('acct-c');
+    await fireEvent.click(within(row('acct-c')).getByRole('button', { name: 'Remove…' }));
+    const dialog = screen.getByRole('dialog');
+    const [cancel, remove] = within(dialog).getAllByRole('button');
+    remove?.focus();
+    await fireEvent.keyDown(dialog, { key: 'Tab' });
+    expect(document.activeElement).toBe(cancel);
+    await fireEvent.keyDown(dialog, { key: 'Tab', shiftKey: true });
+    expect(document.activeElement).toBe(remove);
+  });
+
+  test('labels an account through the label dialog, trimming the text', async () => {
+    const { bridge } = renderDashboard(FleetTable);
+    await openMore('acct-c');
+    await fireEvent.click(within(row('acct-c')).getByRole('button', { name: 'Label…' }));
+    const input = screen.getByLabelText(/Label \(shown next to the email/);
+    expect(document.activeElement).toBe(input);
+    await fireEvent.input(input, { target: { value: '  work  ' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(bridge.callsOf('setLabel')).toEqual([{ accountId: 'acct-c', label: 'work' }]);
+  });
+
+  test('shows a failed command in the notice line in the engine’s words', async () => {
+    const bridge = new FakeBridge(makeSnapshot());
+    bridge.results.switchTo = err({ code: 'not-implemented', message: 'Switching arrives with the rotation feature.' });
+    const { fleet } = renderDashboard(FleetTable, { bridge });
+    renderDashboard(StatusBanners, { bridge });
+    await fireEvent.click(within(row('acct-c')).getByRole('button', { name: /Switch to/ }));
+    await Promise.resolve();
+    flushSync();
+    expect(fleet.notice).toEqual({ kind: 'error', text: 'Switching arrives with the rotation feature.' });
+  });
+});
