@@ -1,11 +1,13 @@
 /** A SessionStates port driven by the test: put sessions in tool calls and end them. */
 import type { SessionState, SessionView } from '../../src-main/shared/view-model.js';
 import type { SessionSource } from '../../src-main/engine/create-engine.js';
+import type { StatuslineReading } from '../../src-main/engine/sessions/session-registry.js';
 import { isBlocking, type BlockingSession, type DeferralMode, type SessionStates, type SessionTransition } from '../../src-main/engine/sessions/session-states.js';
 
 export class FakeSessionStates implements SessionSource {
   readonly #states = new Map<string, { state: SessionState; sinceMs: number }>();
   readonly #listeners = new Set<(t: SessionTransition) => void>();
+  readonly #statusline = new Set<(reading: StatuslineReading) => void>();
 
   set(sessionId: string, state: SessionState | null, atMs: number): void {
     const from = this.#states.get(sessionId)?.state ?? null;
@@ -37,8 +39,14 @@ export class FakeSessionStates implements SessionSource {
     return () => {};
   }
 
-  onStatusline(): () => void {
-    return () => {};
+  onStatusline(listener: (reading: StatuslineReading) => void): () => void {
+    this.#statusline.add(listener);
+    return () => this.#statusline.delete(listener);
+  }
+
+  /** Delivers a statusline reading as the registry would. */
+  statusline(reading: StatuslineReading): void {
+    for (const l of this.#statusline) l(reading);
   }
 
   onTransition(listener: (t: SessionTransition) => void): () => void {
