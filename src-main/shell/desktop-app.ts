@@ -12,6 +12,7 @@ import { createSenderCheck, registerIpc } from './ipc/register-ipc.js';
 import type { LoginItem } from './login-item.js';
 import { createElectronNotifier, createNotificationWatcher, type NotificationPort } from './notifications/notifier.js';
 import { hardenSession, hardenWebContents } from './security.js';
+import { toServerNotice } from './server-notice.js';
 import { createTrayController } from './tray/tray.js';
 import { toTrayModel, type TrayCommand } from './tray/tray-model.js';
 import { createDashboardWindow } from './windows/dashboard-window.js';
@@ -39,6 +40,8 @@ export interface DesktopAppDeps<Image, MenuT> {
 }
 
 export interface DesktopApp {
+  /** Starts the engine (`desktop.start()`: an observer only loads) and redraws the tray from it. */
+  startEngine(): Promise<void>;
   showDashboard(): void;
   /** Runs a tray command (also what the menu calls). */
   run(command: TrayCommand): Promise<void>;
@@ -118,6 +121,9 @@ export function startDesktopApp<Image, MenuT>(deps: DesktopAppDeps<Image, MenuT>
 
   createNotificationWatcher({ engine, notifier, clock, logger });
   if (desktop.vaultWarning) notifier.notify('Logins are kept in a file', desktop.vaultWarning);
+  // Once, at start: a tray app without its own server keeps running, but the user should know why.
+  const serverNotice = toServerNotice(desktop.localServer);
+  if (serverNotice) notifier.notify(serverNotice.title, serverNotice.body);
 
   const applyLoginItem = (): void => {
     try {
@@ -166,7 +172,13 @@ export function startDesktopApp<Image, MenuT>(deps: DesktopAppDeps<Image, MenuT>
     }
   };
 
-  return { showDashboard: () => dashboard.show(), run };
+  const startEngine = async (): Promise<void> => {
+    await desktop.start();
+    // An observer's `load()` pushes no snapshot; the tray should not wait for its next tick.
+    refreshTray();
+  };
+
+  return { startEngine, showDashboard: () => dashboard.show(), run };
 }
 
 function describe(command: TrayCommand): string {

@@ -1,8 +1,14 @@
 /**
  * The desktop engine: the same `openEngine` the headless server uses, with desktop ports —
  * electron-store for the state files, the keychain vault (or `CCMAX_VAULT`), the user-data folder —
- * plus the command handlers the IPC channels call and the sleep/wake hooks. Demo mode
- * (`--demo`) runs the simulated fleet in a sandbox, as `ccmax-monitor serve --demo` does.
+ * plus the local server (API, browser dashboard, heartbeat: see local-server.ts), the command
+ * handlers the IPC channels call and the sleep/wake hooks. Demo mode (`--demo`) runs the simulated
+ * fleet in a sandbox, as `ccmax-monitor serve --demo` does.
+ *
+ * When another ccmax-monitor already serves, this process is an observer: it loads the saved state
+ * but starts no timer — no polling, token refreshing or rotation — and refuses changes. Two engines
+ * rotating one Claude Code login, or spending one single-use refresh token, would fight. Nothing
+ * is persisted: the next start decides again.
  */
 import { openEngine } from '../cli/open-engine.js';
 import { startDemoSandbox, type DemoSandbox } from '../cli/demo-mode.js';
@@ -12,6 +18,8 @@ import { systemClock, type Clock, type Logger } from '../engine/ports.js';
 import type { StoreAdapterFactory } from '../engine/storage/state-store.js';
 import { vaultKindFromEnv } from '../engine/vault/create-secret-store.js';
 import type { CommandHandlers } from '../shared/contract.js';
+import { startLocalServer, type LocalServerStatus } from './local-server.js';
+import { toObserverHandlers } from './observer-handlers.js';
 
 /**
  * Sleep and wake: what `powerMonitor` suspend/resume call. Not `engine.pause()`: that is the user's
@@ -29,7 +37,14 @@ export interface DesktopEngine {
   readonly power: PowerPort;
   /** Set when the vault fell back to the file store: why, for the UI to show. */
   readonly vaultWarning: string | null;
-  /** Stops the engine and flushes the event log (and removes a demo sandbox). Idempotent. */
+  /** The local server's state; `deferring` makes this process an observer (see the file comment). */
+  readonly localServer: LocalServerStatus;
+  /** Starts the engine's timers, or only loads the saved state when observing. Call once the app is wired. */
+  start(): Promise<void>;
+  /**
+   * Closes the local server (heartbeat, HTTP, discovery file), then stops the engine and flushes
+   * the event log (and removes a demo sandbox). Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -43,14 +58,22 @@ export interface DesktopEngineOptions {
   readonly demo: boolean;
   /** electron-store, handed in by main.ts (it imports Electron, so it cannot be imported here). */
   readonly createStoreAdapter: StoreAdapterFactory;
+  /** The renderer build the local server hands to browsers (the shell's `out/renderer`). */
+  readonly rendererDir: string;
   readonly clock?: Clock;
 }
 
-/** Opens (does not start) the desktop engine. Throws on a misconfiguration, with how to fix it. */
+/**
+ * Opens the desktop engine (not started: see `start()`) and its local server on the settings'
+ * `listenHost`/`listenPort` (`CCMAX_PORT` overrides the port; demo mode picks a free one; a
+ * non-loopback host needs `CCMAX_TOKEN`). Throws on a misconfiguration, with how to fix it; a
+ * server that cannot start is a status, not an error.
+ */
 export async function createDesktopEngine(options: DesktopEngineOptions): Promise<DesktopEngine> {
   const clock = options.clock ?? systemClock;
   const vaultKind = vaultKindFromEnv(undefined, options.env.CCMAX_VAULT);
   if (!vaultKind.ok) throw new Error(vaultKind.error.message);
+  const portOverride = parsePort(options.env.CCMAX_PORT);
   const sandbox: DemoSandbox | null = options.demo ? await startDemoSandbox({ clock, logger: options.logger }) : null;
   const opened = await openEngine({
     dataDir: sandbox?.dataDir ?? options.dataDir,
@@ -69,24 +92,54 @@ export async function createDesktopEngine(options: DesktopEngineOptions): Promis
     opened.engine.subscribe((s) => sandbox.simulator.setActive(s.activeAccountId));
   }
   const engine = opened.engine;
-  // TODO(lead): start the local API + heartbeat server here as `serve` does (and write the
-  // discovery file), so Claude Code hooks reach the tray app's engine; close it in `close()`.
+  const settings = engine.settings();
+  const server = await startLocalServer({
+    engine,
+    registry: opened.registry,
+    dataDir: sandbox?.dataDir ?? options.dataDir,
+    host: settings.listenHost,
+    port: portOverride ?? (sandbox ? 0 : settings.listenPort),
+    token: options.env.CCMAX_TOKEN || null,
+    rendererDir: options.rendererDir,
+    demo: options.demo,
+    vault: { kind: opened.vault.kind, location: opened.vault.location },
+    clock,
+    logger: options.logger,
+  }).catch(async (error: unknown) => {
+    await opened.close().catch(() => undefined);
+    await sandbox?.close().catch(() => undefined);
+    throw error;
+  });
+  const observing = server.status.kind === 'deferring' ? server.status.url : null;
+  // Observing: `load()` reads the saved state and Claude Code's login without arming any timer.
+  const run = (): Promise<void> => (observing ? engine.load() : engine.start());
   // Sleep and wake run one after the other: a quick wake must not start timers a stop still holds.
   let powerChain: Promise<void> = Promise.resolve();
   const inTurn = (step: () => Promise<void>): Promise<void> => (powerChain = powerChain.then(step, step));
   let closing: Promise<void> | null = null;
   return {
     engine,
-    handlers: createCommandHandlers(engine),
+    handlers: observing ? toObserverHandlers(createCommandHandlers(engine), observing) : createCommandHandlers(engine),
     // Stopping on suspend drops every timer (they would fire late and in a burst after sleep);
     // starting on wake re-reads Claude Code's store and reschedules polls from the real time.
-    power: { pause: () => inTurn(() => engine.stop()), resume: () => inTurn(() => engine.start()) },
+    power: { pause: () => inTurn(() => engine.stop()), resume: () => inTurn(run) },
     vaultWarning: opened.vault.warning,
+    localServer: server.status,
+    start: () => inTurn(run),
     close: () =>
       (closing ??= (async () => {
         await powerChain.catch(() => undefined);
+        await server.close();
         await opened.close();
         await sandbox?.close();
       })()),
   };
+}
+
+/** `CCMAX_PORT`, as `serve` reads it; undefined when unset. */
+function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`CCMAX_PORT must be a whole number from 0 to 65535; got '${value}'`);
+  return port;
 }

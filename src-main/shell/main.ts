@@ -20,6 +20,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const level = process.env.CCMAX_LOG_LEVEL ?? 'info';
 const logger = createConsoleLogger({ level: isLogLevel(level) ? level : 'info' });
 const demo = process.argv.includes('--demo');
+// The renderer build next to the bundle: the window's `app://` origin and the local server's browser dashboard.
+const rendererDir = join(here, '..', 'renderer');
 
 // Before `ready`: our scheme's privileges, and the data dir the CLI and the server use as well.
 // Started as `electron out/shell/main.js`, Electron would otherwise name the folder "Electron".
@@ -39,7 +41,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: join(here, '..', 'renderer'), readFile }));
+  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: rendererDir, readFile }));
   const desktop: DesktopEngine = await createDesktopEngine({
     dataDir: app.getPath('userData'),
     env: process.env,
@@ -48,9 +50,10 @@ async function start(): Promise<void> {
     logger,
     demo,
     createStoreAdapter: electronStoreAdapter,
+    rendererDir,
   });
   const trayIcons = join(here, '..', 'assets', 'tray');
-  startDesktopApp({
+  const desktopApp = startDesktopApp({
     app,
     ipcMain,
     powerMonitor,
@@ -80,8 +83,8 @@ async function start(): Promise<void> {
     preloadPath: join(here, '..', 'preload', 'preload.cjs'),
     dashboardUrl: DASHBOARD_URL,
   });
-  await desktop.engine.start();
-  logger.info(`ccmax-monitor tray app started${demo ? ' (DEMO)' : ''}`, { dataDir: app.getPath('userData') });
+  await desktopApp.startEngine();
+  logger.info(`ccmax-monitor tray app started${demo ? ' (DEMO)' : ''}`, { dataDir: app.getPath('userData'), server: desktop.localServer });
 }
 
 function fail(error: unknown): void {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startDesktopApp } from '../../src-main/shell/desktop-app.js';
 import type { DesktopEngine } from '../../src-main/shell/engine-factory.js';
+import type { LocalServerStatus } from '../../src-main/shell/local-server.js';
 import type { LoginItem } from '../../src-main/shell/login-item.js';
 import { COMMAND_NAMES, SNAPSHOT_CHANNEL, channelOf, type CommandHandlers, type CommandName } from '../../src-main/shared/contract.js';
 import { err, ok } from '../../src-main/shared/result.js';
@@ -9,7 +10,7 @@ import { createFakeElectron, FakeWebContents } from '../fakes/fake-electron.js';
 import { createFakeEngine, makeAccountRow } from '../fakes/fake-engine.js';
 import { createRecordingLogger } from './shell-helpers.js';
 
-function setUp(options: { platform?: NodeJS.Platform; close?: () => Promise<void> } = {}) {
+function setUp(options: { platform?: NodeJS.Platform; close?: () => Promise<void>; localServer?: LocalServerStatus } = {}) {
   const platform = options.platform ?? 'linux';
   const electron = createFakeElectron(platform);
   const clock = new FakeClock();
@@ -28,11 +29,14 @@ function setUp(options: { platform?: NodeJS.Platform; close?: () => Promise<void
   ) as unknown as CommandHandlers;
   const power: string[] = [];
   let closes = 0;
+  let starts = 0;
   const desktop: DesktopEngine = {
     engine,
     handlers,
     power: { pause: async () => void power.push('pause'), resume: async () => void power.push('resume') },
     vaultWarning: null,
+    localServer: options.localServer ?? { kind: 'serving', url: 'http://127.0.0.1:47821' },
+    start: async () => void starts++,
     close: async () => {
       closes++;
       await options.close?.();
@@ -52,7 +56,7 @@ function setUp(options: { platform?: NodeJS.Platform; close?: () => Promise<void
     quitTimeoutMs: 5_000,
   });
   const tray = electron.trays[0]!;
-  return { electron, clock, engine, logger, calls, failing, power, loginItemCalls, app, tray, closes: () => closes };
+  return { electron, clock, engine, logger, calls, failing, power, loginItemCalls, app, tray, closes: () => closes, starts: () => starts };
 }
 
 describe('desktop app', () => {
@@ -175,6 +179,25 @@ describe('desktop app', () => {
     await clock.advance(1);
     expect(electron.app.quitted).toBe(true);
     expect(logger.lines.some((l) => l.message === 'the engine did not stop in time; quitting anyway')).toBe(true);
+  });
+
+  it('shows no server notification when its own local server runs', () => {
+    expect(setUp().electron.notifications.shown).toEqual([]);
+  });
+
+  it('says once, at start, that another ccmax-monitor serves and live sessions report to it', async () => {
+    const { electron, clock } = setUp({ localServer: { kind: 'deferring', url: 'http://127.0.0.1:47821' } });
+    await clock.advance(120_000);
+    expect(electron.notifications.shown).toHaveLength(1);
+    expect(electron.notifications.shown[0]!.body).toContain('Another ccmax-monitor is serving on 127.0.0.1:47821; live sessions report to it');
+  });
+
+  it('starts the engine through the desktop engine and repaints the tray from it', async () => {
+    const { app, engine, tray, starts } = setUp();
+    engine.snapshotValue = { ...engine.snapshotValue, paused: true }; // changed without a push, as an observer's load() does
+    await app.startEngine();
+    expect(starts()).toBe(1);
+    expect(tray.tooltip).toContain('(rotation paused)');
   });
 
   it('stays alive in the tray when every window is closed', () => {

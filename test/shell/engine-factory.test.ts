@@ -23,11 +23,13 @@ function open(env: NodeJS.ProcessEnv = {}) {
   const adapterCalls: StoreAdapterOptions[] = [];
   const promise = createDesktopEngine({
     dataDir: join(dir, 'data'),
-    env: { CCMAX_VAULT: 'file', CLAUDE_CONFIG_DIR: join(dir, 'claude'), ...env },
+    // Port 0: these tests are about the engine; test/shell/local-server.test.ts covers the server.
+    env: { CCMAX_VAULT: 'file', CLAUDE_CONFIG_DIR: join(dir, 'claude'), CCMAX_PORT: '0', ...env },
     platform: 'linux',
     homeDir: dir,
     logger: createRecordingLogger(),
     demo: false,
+    rendererDir: join(dir, 'renderer'),
     createStoreAdapter: (options) => {
       adapterCalls.push(options);
       return confStoreAdapter(options);
@@ -65,6 +67,10 @@ describe('desktop engine', () => {
 
   it('refuses an unknown CCMAX_VAULT with the choices', async () => {
     await expect(open({ CCMAX_VAULT: 'cloud' }).promise).rejects.toThrow('CCMAX_VAULT=cloud is not a vault kind; use one of: keychain, file, auto');
+  });
+
+  it('refuses a CCMAX_PORT that is not a port, saying what it must be', async () => {
+    await expect(open({ CCMAX_PORT: 'eighty' }).promise).rejects.toThrow("CCMAX_PORT must be a whole number from 0 to 65535; got 'eighty'");
   });
 
   it('closes once however often it is asked', async () => {
