@@ -2,6 +2,7 @@
  * The engine's public face: what the server, the CLI and (later) the Electron shell call.
  * Everything returned is secret-free.
  */
+import type { AccountRef } from '../shared/contract.js';
 import type { Result } from '../shared/result.js';
 import type { FleetSnapshot } from '../shared/view-model.js';
 import type { EngineEvent, EventKind } from './events/event-types.js';
@@ -24,15 +25,8 @@ export type AccountOpError =
   | { readonly kind: 'profile-failed'; readonly message: string }
   | { readonly kind: 'vault-failed'; readonly message: string };
 
-export interface AccountSummary {
-  readonly id: string;
-  readonly email: string;
-  readonly label: string | null;
-  readonly enabled: boolean;
-  readonly plan: string | null;
-  /** `added` for a new account, `updated` when the same account uuid was imported again. */
-  readonly outcome?: 'added' | 'updated' | 'kept-newer';
-}
+/** An account as commands report it (the contract's `AccountRef`): never a secret. */
+export type AccountSummary = AccountRef;
 
 export interface AccountsApi {
   /** Adds the login Claude Code holds now (its credentials file, or the macOS keychain item). */

@@ -12,7 +12,7 @@ import type { CliIo, CommandHandler } from '../cli-types.js';
 import { dataDirFrom, describeVault, vaultKindFrom } from '../common-options.js';
 import { createConsoleLogger, isLogLevel } from '../console-logger.js';
 import { startDemoSandbox, type DemoSandbox } from '../demo-mode.js';
-import { removeDiscovery, writeDiscovery } from '../discovery.js';
+import { connectToServer, readDiscovery, removeDiscovery, writeDiscovery } from '../discovery.js';
 import { openEngine, type OpenedEngine } from '../open-engine.js';
 
 /** The renderer build next to the bundle (`out/renderer`). */
@@ -51,6 +51,17 @@ export const serveCommand: CommandHandler = async (argv, io) => {
     await removeDiscovery(dataDir, process.pid).catch(() => {});
     await sandbox?.close().catch(() => {});
   };
+  if (!demo) {
+    // Two engines rotating the same Claude Code login would fight over it: one monitor per data dir.
+    const running = await connectToServer(dataDir, { ...io.env, CCMAX_URL: undefined, CCMAX_PORT: undefined });
+    if (running) {
+      const pid = (await readDiscovery(dataDir))?.pid;
+      throw new Error(
+        `another ccmax-monitor is already running for ${dataDir} at ${running.url}${pid ? ` (pid ${pid})` : ''}. ` +
+          `Stop it first (or use it: 'ccmax-monitor status'), or give this one its own --data-dir.`,
+      );
+    }
+  }
   try {
     if (demo) {
       sandbox = await startDemoSandbox({ clock: systemClock, logger });
@@ -124,15 +135,26 @@ function friendlyStartError(error: unknown, port: number | null): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-/** Resolves on the first SIGINT or SIGTERM. */
-function waitForSignal(_io: CliIo): Promise<void> {
+/**
+ * Resolves on the first SIGINT or SIGTERM. `signal-exit` (used by proper-lockfile and conf's
+ * dependencies) may re-raise that signal when it counts itself as the last listener; so our
+ * listeners stay for the whole shutdown and a repeat within a second is that echo, ignored. A later
+ * second signal (a user pressing Ctrl-C again) forces the exit.
+ */
+function waitForSignal(io: CliIo): Promise<void> {
   return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
+    let firstAtMs: number | null = null;
+    const onSignal = () => {
+      if (firstAtMs === null) {
+        firstAtMs = Date.now();
+        resolve();
+        return;
+      }
+      if (Date.now() - firstAtMs < 1000) return;
+      io.stderr('ccmax-monitor: second signal, exiting without a clean shutdown\n');
+      process.exit(130);
     };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
 }

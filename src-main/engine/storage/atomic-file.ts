@@ -102,7 +102,8 @@ export function writeFileAtomicSync(filePath: string, data: string | Uint8Array,
   }
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+/** Flushes a directory entry (after a rename); a no-op where directories cannot be fsynced. */
+export async function fsyncDir(dir: string): Promise<void> {
   try {
     const handle = await fsp.open(dir, 'r');
     try {

@@ -205,7 +205,9 @@ export function createUsagePoller(deps: UsagePollerDeps): UsagePoller {
       };
       catchUp.forEach((account, index) => {
         const windowMs = Math.min(intervalOf(account), START_CATCH_UP_WINDOW_MS);
-        place(account, now + toInitialOffsetMs(index, catchUp.length, windowMs, pollJitterRatio, random));
+        // The first (the active account when it needs reading) goes at once: nothing to collide with.
+        const offsetMs = index === 0 ? 0 : toInitialOffsetMs(index, catchUp.length, windowMs, pollJitterRatio, random);
+        place(account, now + offsetMs);
       });
       for (const account of fresh) place(account, (account.lastReadAtMs ?? now) + jittered(account));
       arm();

@@ -9,6 +9,7 @@
  * renderer folder: no `..`, no other host, GET only.
  */
 import { extname, join, posix, relative, isAbsolute } from 'node:path';
+import { CONTENT_TYPES } from '../../shared/content-types.js';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'ccmax';
@@ -43,18 +44,6 @@ export const DASHBOARD_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /** True when `url` is on our origin (`app://ccmax`). */
 export function isAppUrl(url: string): boolean {

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { err, ok, type Result } from '../../../shared/result.js';
+import { fsyncDir } from '../../storage/atomic-file.js';
 import type { LockGuard } from './claude-locks.js';
 import type { TargetError } from './credential-target.js';
 
@@ -148,19 +149,6 @@ async function currentMode(filePath: string): Promise<number> {
     return (await fsp.stat(filePath)).mode & 0o777;
   } catch {
     return 0o600;
-  }
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  try {
-    const handle = await fsp.open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Directory fsync is not supported everywhere (Windows); the rename is already done.
   }
 }
 
