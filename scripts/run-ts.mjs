@@ -49,5 +49,8 @@ if (invokedDirectly) {
   process.on('SIGINT', () => {});
   process.on('SIGTERM', forward('SIGTERM'));
   process.on('SIGHUP', forward('SIGHUP'));
-  child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));
+  child.on('exit', (code, signal) => {
+    if (signal) process.stderr.write(`run-ts: ${entry} ended by ${signal}\n`);
+    process.exit(code ?? 128 + (constants.signals[signal] ?? 0));
+  });
 }
