@@ -15,14 +15,16 @@ import { createEngineEvents } from './engine-events.js';
 import type { EventLog } from './events/event-types.js';
 import type { PollFailure } from './fleet/account-status.js';
 import { toFleetSnapshot } from './fleet/build-snapshot.js';
+import { pollFailureText } from './fleet/poll-failure-text.js';
+import { createSnapshotPublisher } from './fleet/snapshot-publisher.js';
 import { toEffectiveWindow } from './fleet/effective-window.js';
-import { createCredentialsFileTarget } from './claude-code/credential-targets/credentials-file-target.js';
-import { createMacosKeychainTarget } from './claude-code/credential-targets/macos-keychain-target.js';
-import { createOAuthAccountTarget } from './claude-code/credential-targets/oauth-account-target.js';
+import { defaultCredentialTarget, defaultIdentityTarget } from './claude-code/credential-targets/default-targets.js';
 import type { CredentialTarget, IdentityTarget } from './claude-code/credential-targets/credential-target.js';
 import { createRotationLoop } from './rotation/rotation-loop.js';
+import { toPolicyAccounts } from './rotation/policy-accounts.js';
 import type { SessionStates } from './sessions/session-states.js';
 import type { StatuslineReading } from './sessions/session-registry.js';
+import { createStatuslineIntake } from './sessions/statusline-intake.js';
 import type { SessionView } from '../shared/view-model.js';
 import { createSwitcher } from './switching/switcher.js';
 import type { Clock, Logger, RandomFn } from './ports.js';
@@ -66,9 +68,6 @@ export interface SessionSource extends SessionStates {
   onStatusline(listener: (reading: StatuslineReading) => void): () => void;
 }
 
-/** A statusline 7d reset this far from the active account's known one means another account answered. */
-const STATUSLINE_RESET_TOLERANCE_MS = 15 * 60_000;
-
 /** Creates the engine. Nothing runs until `start()`. */
 export function createEngine(deps: EngineDeps): Engine {
   const { clock, logger, vault } = deps;
@@ -76,14 +75,10 @@ export function createEngine(deps: EngineDeps): Engine {
   const records = new Map<string, VaultRecord | null>();
   const usage = new Map<string, UsageCacheEntry>(Object.entries(deps.usageCache.read().entries));
   const failures = new Map<string, PollFailure>();
-  const listeners = new Set<(s: FleetSnapshot) => void>();
   const events = createEngineEvents({ clock, sink: deps.eventLog });
   let started = false;
   let detectTimer: ReturnType<Clock['setTimeout']> | null = null;
-  let lastPushedKey = '';
   const unsubscribers: (() => void)[] = [];
-  let mismatchReported: string | null = null;
-  let notifyQueued = false;
 
   const settings = (): Settings => deps.store.read().settings;
   const metas = () => deps.store.read().accounts;
@@ -121,14 +116,8 @@ export function createEngine(deps: EngineDeps): Engine {
       }),
     settings,
     onReading(id, reading, atMs) {
-      const recovered = failures.get(id);
-      failures.delete(id);
-      usage.set(id, { fiveHour: reading.fiveHour, sevenDay: reading.sevenDay, extra: { ...reading.extra }, readAtMs: atMs, source: 'poll' });
-      saveUsage();
-      if (recovered) events.emit('usage-polled', 'info', `Polling ${metaOf(id)?.email ?? id} works again.`, id);
-      rotation.recordSample(id, { atMs, sevenDayPct: reading.sevenDay?.utilizationPct ?? null, fiveHourPct: reading.fiveHour?.utilizationPct ?? null });
-      changed();
-      void rotation.request('usage');
+      if (failures.has(id)) events.emit('usage-polled', 'info', `Polling ${metaOf(id)?.email ?? id} works again.`, id);
+      applyReading(id, { fiveHour: reading.fiveHour, sevenDay: reading.sevenDay, extra: { ...reading.extra }, readAtMs: atMs, source: 'poll' });
     },
     onFailure(id, error, atMs) {
       const previous = failures.get(id);
@@ -189,12 +178,8 @@ export function createEngine(deps: EngineDeps): Engine {
     },
   });
 
-  const credentialsTarget =
-    deps.credentialsTarget ??
-    (deps.claudeReadOptions.platform === 'darwin'
-      ? createMacosKeychainTarget({ paths: deps.claudePaths, logger })
-      : createCredentialsFileTarget({ paths: deps.claudePaths, logger }));
-  const identityTarget = deps.identityTarget === undefined ? createOAuthAccountTarget({ paths: deps.claudePaths, logger }) : deps.identityTarget;
+  const credentialsTarget = deps.credentialsTarget ?? defaultCredentialTarget(deps.claudeReadOptions.platform, deps.claudePaths, logger);
+  const identityTarget = deps.identityTarget === undefined ? defaultIdentityTarget(deps.claudePaths, logger) : deps.identityTarget;
 
   const switcher = createSwitcher({
     clock,
@@ -222,24 +207,7 @@ export function createEngine(deps: EngineDeps): Engine {
     activeId,
     onChanged: () => changed(),
     ...(deps.rotationTickMs !== undefined ? { tickEveryMs: deps.rotationTickMs } : {}),
-    accounts: () => {
-      return metas().map((m) => {
-        const record = recordOf(m.id);
-        const u = usage.get(m.id);
-        const failure = failures.get(m.id);
-        return {
-          id: m.id,
-          email: m.email,
-          enabled: m.enabled,
-          tokenUsable: record !== null && !record.needsLogin,
-          sevenDay: u?.sevenDay ?? null,
-          fiveHour: u?.fiveHour ?? null,
-          hasReading: u !== undefined,
-          // The same rule as the fleet table: a failure counts only when no good reading came after it.
-          lastErrorKind: failure && (!u || failure.atMs > u.readAtMs) ? failure.error.kind : null,
-        };
-      });
-    },
+    accounts: () => toPolicyAccounts(metas(), { recordOf, usageOf: (id) => usage.get(id), failureOf: (id) => failures.get(id) }),
   });
 
   const accounts = createAccountService({
@@ -274,37 +242,33 @@ export function createEngine(deps: EngineDeps): Engine {
     },
   });
 
-  /**
-   * A statusline `rate_limits` reading is a free, live reading of the account in use: it replaces a
-   * poll of the active account. A reading whose 7-day reset differs from the active account's known
-   * one came from another account (a session that kept its old login): it is reported, not recorded.
-   */
-  function recordStatusline(reading: StatuslineReading): void {
-    const id = activeId();
-    if (!id || (!reading.fiveHour && !reading.sevenDay)) return;
-    const known = usage.get(id)?.sevenDay?.resetsAtMs ?? null;
-    const seen = reading.sevenDay?.resetsAtMs ?? null;
-    if (known !== null && seen !== null && Math.abs(known - seen) > STATUSLINE_RESET_TOLERANCE_MS && known > clock.now()) {
-      if (mismatchReported !== reading.sessionId) {
-        mismatchReported = reading.sessionId;
-        events.emit(
-          'session-account-mismatch',
-          'warn',
-          `Session ${reading.sessionId.slice(0, 8)} on ${reading.host} reports quota figures that belong to another account than ${metaOf(id)?.email ?? id}: it may still be using its old login. Restarting that Claude Code session picks up the current one.`,
-          id,
-          { sessionId: reading.sessionId },
-        );
-      }
-      return;
-    }
-    usage.set(id, { fiveHour: reading.fiveHour, sevenDay: reading.sevenDay, extra: usage.get(id)?.extra ?? {}, readAtMs: reading.atMs, source: 'statusline' });
+  /** Records a good reading (poll or statusline) and lets rotation re-decide on it. */
+  function applyReading(id: string, entry: UsageCacheEntry): void {
     failures.delete(id);
-    poller.notifyStatuslineReading(id, reading.atMs);
-    rotation.recordSample(id, { atMs: reading.atMs, sevenDayPct: reading.sevenDay?.utilizationPct ?? null, fiveHourPct: reading.fiveHour?.utilizationPct ?? null });
+    usage.set(id, entry);
     saveUsage();
+    rotation.recordSample(id, { atMs: entry.readAtMs, sevenDayPct: entry.sevenDay?.utilizationPct ?? null, fiveHourPct: entry.fiveHour?.utilizationPct ?? null });
     changed();
-    void rotation.request('statusline');
+    void rotation.request(entry.source);
   }
+
+  const recordStatusline = createStatuslineIntake({
+    activeId,
+    nowMs: () => clock.now(),
+    knownSevenDayResetOf: (id) => usage.get(id)?.sevenDay?.resetsAtMs ?? null,
+    reportMismatch: (id, reading) =>
+      events.emit(
+        'session-account-mismatch',
+        'warn',
+        `Session ${reading.sessionId.slice(0, 8)} on ${reading.host} reports quota figures that belong to another account than ${metaOf(id)?.email ?? id}: it may still be using its old login. Restarting that Claude Code session picks up the current one.`,
+        id,
+        { sessionId: reading.sessionId },
+      ),
+    record: (id, reading) => {
+      poller.notifyStatuslineReading(id, reading.atMs);
+      applyReading(id, { fiveHour: reading.fiveHour, sevenDay: reading.sevenDay, extra: usage.get(id)?.extra ?? {}, readAtMs: reading.atMs, source: 'statusline' });
+    },
+  });
 
   function saveUsage(): void {
     try {
@@ -349,24 +313,9 @@ export function createEngine(deps: EngineDeps): Engine {
     });
   }
 
-  /** Pushes a new snapshot to subscribers (coalesced) when anything but its timestamp changed. */
+  const publisher = createSnapshotPublisher(snapshot, logger);
   function changed(): void {
-    if (notifyQueued || listeners.size === 0) return;
-    notifyQueued = true;
-    queueMicrotask(() => {
-      notifyQueued = false;
-      const next = snapshot();
-      const key = JSON.stringify({ ...next, generatedAtMs: 0 });
-      if (key === lastPushedKey) return;
-      lastPushedKey = key;
-      for (const listener of listeners) {
-        try {
-          listener(next);
-        } catch (e) {
-          logger.error('snapshot listener failed', { reason: e instanceof Error ? e.message : String(e) });
-        }
-      }
-    });
+    publisher.changed();
   }
 
   function armDetect(): void {
@@ -413,10 +362,7 @@ export function createEngine(deps: EngineDeps): Engine {
       events.emit('engine-stopped', 'info', 'ccmax-monitor stopped.');
     },
     snapshot,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe: (listener) => publisher.subscribe(listener),
     switchTo(accountId) {
       const r = rotation.switchTo(accountId);
       changed();
@@ -453,19 +399,4 @@ export function createEngine(deps: EngineDeps): Engine {
       return ok(parsed.data);
     },
   };
-}
-
-function pollFailureText(email: string, error: PollFailure['error']): string {
-  switch (error.kind) {
-    case 'rate-limited':
-      return `The usage endpoint is rate-limiting ${email}${error.retryAfterMs !== null ? `; retrying in ${Math.ceil(error.retryAfterMs / 60_000)} min` : ''}.`;
-    case 'unauthorized':
-      return `The usage endpoint rejected the token of ${email} (HTTP ${error.status}); polling waits for a fresh token.`;
-    case 'network':
-      return `Could not reach the usage endpoint for ${email} (network error).`;
-    case 'timeout':
-      return `The usage endpoint did not answer for ${email} within ${Math.round(error.afterMs / 1000)} s.`;
-    case 'bad-response':
-      return `The usage endpoint answered unexpectedly for ${email}: ${error.message}`;
-  }
 }

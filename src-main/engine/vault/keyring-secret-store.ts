@@ -5,7 +5,6 @@
  * message never contains the stored value.
  */
 import { randomBytes } from 'node:crypto';
-import { AsyncEntry } from '@napi-rs/keyring';
 import { err, ok, type Result } from '../../shared/result.js';
 import type { SecretStore } from '../ports.js';
 import { redactSecrets } from './redact.js';
@@ -33,7 +32,7 @@ export interface KeyringSecretStoreOptions {
   readonly linuxStore?: LinuxKeyringStore;
   readonly platform?: NodeJS.Platform;
   /** Default: a real `AsyncEntry`. */
-  readonly createEntry?: (service: string, account: string) => KeyringEntry;
+  readonly createEntry?: (service: string, account: string) => KeyringEntry | Promise<KeyringEntry>;
 }
 
 /** Creates the keychain store. Nothing is touched until the first call; see {@link probeKeyring}. */
@@ -44,7 +43,7 @@ export function createKeyringSecretStore(options: KeyringSecretStoreOptions = {}
 
   async function call<T>(op: string, accountId: string, secrets: readonly string[], fn: (e: KeyringEntry) => Promise<T>): Promise<T> {
     try {
-      return await fn(createEntry(service, accountId));
+      return await fn(await createEntry(service, accountId));
     } catch (error) {
       const detail = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
       throw new Error(`Keychain ${op} failed for account ${accountId} (service "${service}"): ${detail}. ${fixHint(platform, detail)}`);
@@ -62,9 +61,13 @@ export function createKeyringSecretStore(options: KeyringSecretStoreOptions = {}
   };
 }
 
-function defaultEntryFactory(linuxStore: LinuxKeyringStore): (service: string, account: string) => KeyringEntry {
-  return (service, account) =>
-    linuxStore === 'auto' ? new AsyncEntry(service, account) : new AsyncEntry(service, account, { linux: { store: linuxStore } });
+function defaultEntryFactory(linuxStore: LinuxKeyringStore): (service: string, account: string) => Promise<KeyringEntry> {
+  // Loaded on first use: the native module costs ~10 MB, which a file-vault server never needs.
+  let binding: Promise<typeof import('@napi-rs/keyring')> | null = null;
+  return async (service, account) => {
+    const { AsyncEntry } = await (binding ??= import('@napi-rs/keyring'));
+    return linuxStore === 'auto' ? new AsyncEntry(service, account) : new AsyncEntry(service, account, { linux: { store: linuxStore } });
+  };
 }
 
 /** How to fix a keychain failure, in words, for the platform. */
