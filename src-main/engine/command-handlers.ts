@@ -9,7 +9,7 @@ import { COMMAND_NAMES, type CommandError, type CommandHandlers, type CommandNam
 import { EVENT_KINDS } from '../shared/event-types.js';
 import { err, ok } from '../shared/result.js';
 import type { AccountOpError, AccountSummary, Engine } from './engine-types.js';
-import { SettingsSchema } from './storage/state-schema.js';
+import { SettingsPatchSchema } from './storage/state-schema.js';
 import { redactSecrets } from './vault/redact.js';
 
 const id = z.string().min(1).max(200);
@@ -34,7 +34,7 @@ const ARGS = {
   setLabel: z.object({ accountId: id, label: z.string().max(100).nullable() }).strict(),
   setEnabled: z.object({ accountId: id, enabled: z.boolean() }).strict(),
   removeAccount: z.object({ accountId: id }).strict(),
-  updateSettings: SettingsSchema.partial().strict(),
+  updateSettings: SettingsPatchSchema,
 } satisfies Record<CommandName, z.ZodType>;
 
 const invalid = (name: string, e: z.ZodError): CommandError => ({

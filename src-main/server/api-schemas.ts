@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { err, ok, type Result } from '../shared/result.js';
 import type { EventQuery } from '../engine/engine-types.js';
 import { EVENT_KINDS, type EventKind } from '../engine/events/event-types.js';
-import { SettingsSchema } from '../engine/storage/state-schema.js';
 import { httpError, type HttpError } from './http-io.js';
 import type { RouteContext } from './routes.js';
 
@@ -48,17 +47,7 @@ export const AccountPatchBodySchema = z
   })
   .describe('Body of PATCH /api/accounts/{id}.');
 
-/**
- * A settings patch: every field of `SettingsSchema` optional, with no defaults filled in (a patch
- * must not reset the fields it leaves out), unknown fields refused.
- */
-export const SettingsPatchSchema = z
-  .strictObject(
-    Object.fromEntries(
-      Object.entries(SettingsSchema.shape).map(([key, field]) => [key, field.unwrap().optional()]),
-    ) as { [K in keyof typeof SettingsSchema.shape]: z.ZodOptional<ReturnType<(typeof SettingsSchema.shape)[K]['unwrap']>> },
-  )
-  .describe('Body of PATCH /api/settings: only the fields to change.');
+export { SettingsPatchSchema } from '../engine/storage/state-schema.js';
 
 /** Turns zod issues into one sentence naming each bad field (never echoing values). */
 export function describeIssues(error: z.ZodError): string {

@@ -7,6 +7,7 @@ import type { EngineEvent } from '../../src-main/engine/events/event-types.js';
 import { SettingsSchema, type Settings } from '../../src-main/engine/storage/state-schema.js';
 import { err, ok, type Result } from '../../src-main/shared/result.js';
 import type { AccountRow, FleetSnapshot } from '../../src-main/shared/view-model.js';
+import { toSettingsView } from '../../src-main/engine/fleet/build-snapshot.js';
 
 /** Methods the fake can be told to throw from (`engine.throwOn.add('snapshot')`). */
 export type FakeEngineMethod =
@@ -73,15 +74,7 @@ export function makeSnapshot(overrides: Partial<FleetSnapshot> = {}): FleetSnaps
       { id: 'sess-1', host: 'devbox', cwd: '/src/app', state: { kind: 'tool', toolName: 'Bash', sinceMs: T0 - 5_000 }, lastPulseAtMs: T0 - 2_000, accountId: 'acct-1' },
     ],
     activeSessionCount: 1,
-    settings: {
-      fiveHourThresholdPct: settings.fiveHourThresholdPct,
-      hysteresisPct: settings.hysteresisPct,
-      activePollIntervalMs: settings.activePollIntervalMs,
-      parkedPollIntervalMs: settings.parkedPollIntervalMs,
-      minDwellMs: settings.minDwellMs,
-      deferralMode: settings.deferralMode,
-      notifications: settings.notifications,
-    },
+    settings: toSettingsView(settings),
     ...overrides,
   };
 }

@@ -9,6 +9,7 @@ import type {
   LastSwitchView,
   RotationView,
   SessionView,
+  SettingsView,
   UsageWindowView,
   VaultView,
 } from '../../shared/view-model.js';
@@ -144,15 +145,23 @@ export function toFleetSnapshot(input: SnapshotInput): FleetSnapshot {
     ...(input.rotation ? { rotation: input.rotation } : {}),
     sessions: input.sessions,
     activeSessionCount: input.sessions.length,
-    settings: {
-      fiveHourThresholdPct: settings.fiveHourThresholdPct,
-      hysteresisPct: settings.hysteresisPct,
-      activePollIntervalMs: settings.activePollIntervalMs,
-      parkedPollIntervalMs: settings.parkedPollIntervalMs,
-      minDwellMs: settings.minDwellMs,
-      deferralMode: settings.deferralMode,
-      notifications: settings.notifications,
-    },
+    settings: toSettingsView(settings),
+  };
+}
+
+/** The settings the dashboard shows and edits (the rest stay in `state.json` and the API). */
+export function toSettingsView(settings: Settings): SettingsView {
+  return {
+    fiveHourThresholdPct: settings.fiveHourThresholdPct,
+    hysteresisPct: settings.hysteresisPct,
+    activePollIntervalMs: settings.activePollIntervalMs,
+    parkedPollIntervalMs: settings.parkedPollIntervalMs,
+    minDwellMs: settings.minDwellMs,
+    deferralMode: settings.deferralMode,
+    notifications: settings.notifications,
+    launchAtLogin: settings.launchAtLogin,
+    listenHost: settings.listenHost,
+    listenPort: settings.listenPort,
   };
 }
 

@@ -48,6 +48,19 @@ export const SettingsSchema = z.object({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
+/**
+ * A settings patch: every field of `SettingsSchema` optional, with no defaults filled in (a patch
+ * must not reset the fields it leaves out), unknown fields refused. Used by every way of changing
+ * settings (HTTP, the dashboard's commands).
+ */
+export const SettingsPatchSchema = z
+  .strictObject(
+    Object.fromEntries(
+      Object.entries(SettingsSchema.shape).map(([key, field]) => [key, field.unwrap().optional()]),
+    ) as { [K in keyof typeof SettingsSchema.shape]: z.ZodOptional<ReturnType<(typeof SettingsSchema.shape)[K]['unwrap']>> },
+  )
+  .describe('Body of PATCH /api/settings: only the fields to change.');
+
 export const AccountMetaSchema = z.object({
   /** Account uuid (profile `account.uuid`): the identity. */
   id: z.string().min(1),

@@ -1,0 +1,40 @@
+/** The contract commands over a real engine (what the dashboard calls through IPC or the WebSocket). */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCommandHandlers } from '../../src-main/engine/command-handlers.js';
+import { startEngineHarness, type EngineHarness } from './engine-harness.js';
+
+let h: EngineHarness;
+afterEach(async () => {
+  await h?.close();
+});
+
+describe('command handlers', () => {
+  it('changes only the settings named in an update, keeping the others as the user set them', async () => {
+    h = await startEngineHarness({ count: 1 });
+    const handlers = createCommandHandlers(h.opened.engine);
+    expect((await handlers.updateSettings({ parkedPollIntervalMs: 20 * 60_000, minDwellMs: 0 })).ok).toBe(true);
+    const changed = await handlers.updateSettings({ fiveHourThresholdPct: 70 });
+    expect(changed.ok).toBe(true);
+    const settings = h.opened.engine.settings();
+    expect(settings.fiveHourThresholdPct).toBe(70);
+    expect(settings.parkedPollIntervalMs).toBe(20 * 60_000);
+    expect(settings.minDwellMs).toBe(0);
+  });
+
+  it('refuses unknown settings and out-of-range values with a message', async () => {
+    h = await startEngineHarness({ count: 1 });
+    const handlers = createCommandHandlers(h.opened.engine);
+    const unknown = await handlers.updateSettings({ colour: 'red' } as never);
+    expect(!unknown.ok && unknown.error.code).toBe('invalid-arguments');
+    const range = await handlers.updateSettings({ fiveHourThresholdPct: 150 });
+    expect(range.ok).toBe(false);
+    expect(h.opened.engine.settings().fiveHourThresholdPct).toBe(80);
+  });
+
+  it('reports the three desktop settings the dashboard form shows', async () => {
+    h = await startEngineHarness({ count: 1 });
+    const handlers = createCommandHandlers(h.opened.engine);
+    const r = await handlers.updateSettings({ launchAtLogin: true });
+    expect(r.ok && r.value).toMatchObject({ launchAtLogin: true, listenHost: '127.0.0.1', listenPort: 47821 });
+  });
+});
