@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AccountOpError, AccountSummary, AccountsApi } from '../../engine/engine-types.js';
+import { findAccountByRef } from '../../engine/accounts/find-account.js';
 import { readClaudeCredentials, resolveClaudePaths } from '../../engine/claude-code/claude-store.js';
 import type { Result } from '../../shared/result.js';
 import type { CliIo, CommandHandler } from '../cli-types.js';
@@ -186,11 +187,7 @@ function serverOps(server: ServerClient, io: CliIo): AccountOps {
       return asResult(await server.send('POST', '/api/accounts', { credentials }));
     },
     list,
-    async resolveRef(ref) {
-      const needle = ref.trim().toLowerCase();
-      const all = await list();
-      return all.find((a) => a.id.toLowerCase() === needle) ?? all.find((a) => a.email.toLowerCase() === needle) ?? all.find((a) => a.label?.toLowerCase() === needle) ?? null;
-    },
+    resolveRef: async (ref) => findAccountByRef(await list(), ref),
     patch: async (id, change) => asResult(await server.send('PATCH', `/api/accounts/${encodeURIComponent(id)}`, change)),
     remove: async (id) => asResult(await server.send('DELETE', `/api/accounts/${encodeURIComponent(id)}`)),
     close: async () => {},

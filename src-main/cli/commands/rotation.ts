@@ -3,6 +3,7 @@
  * running server (rotation lives there); without one they say how to start it.
  */
 import { parseArgs } from 'node:util';
+import { findAccountByRef } from '../../engine/accounts/find-account.js';
 import type { CliIo, CommandHandler } from '../cli-types.js';
 import { dataDirFrom } from '../common-options.js';
 import { connectToServer, errorMessage, type ServerClient } from '../discovery.js';
@@ -31,8 +32,7 @@ export const switchCommand: CommandHandler = async (argv, io) => {
   let email = '';
   if (!values.auto) {
     const { accounts } = await client.get<{ accounts: { id: string; email: string; label: string | null }[] }>('/api/accounts');
-    const needle = ref.toLowerCase();
-    const match = accounts.find((a) => a.id.toLowerCase() === needle) ?? accounts.find((a) => a.email.toLowerCase() === needle) ?? accounts.find((a) => a.label?.toLowerCase() === needle);
+    const match = findAccountByRef(accounts, ref);
     if (!match) {
       io.stderr(`ccmax-monitor: no account matches '${ref}'. Run 'ccmax-monitor accounts list'.\n`);
       return 1;

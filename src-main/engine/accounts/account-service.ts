@@ -11,6 +11,7 @@ import type { StateStore } from '../storage/store-port.js';
 import type { AccountMeta } from '../storage/state-schema.js';
 import { fingerprint, type OAuthCredentials, type VaultRecord } from '../vault/credentials.js';
 import type { Vault } from '../vault/vault-types.js';
+import { findAccountByRef } from './find-account.js';
 
 export interface AccountServiceDeps {
   readonly clock: Clock;
@@ -122,13 +123,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
   }
 
   function find(ref: string): AccountSummary | null {
-    const needle = ref.trim().toLowerCase();
-    if (!needle) return null;
-    const all = metas();
-    const m =
-      all.find((a) => a.id.toLowerCase() === needle) ??
-      all.find((a) => a.email.toLowerCase() === needle) ??
-      all.find((a) => a.label !== null && a.label.toLowerCase() === needle);
+    const m = findAccountByRef(metas(), ref);
     return m ? summary(m) : null;
   }
 
