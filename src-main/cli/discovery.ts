@@ -3,6 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DISCOVERY_FILE, type DiscoveryInfo } from '../engine/paths.js';
 import { writeFileAtomic } from '../engine/storage/atomic-file.js';
+import { isMonitorAt } from './monitor-probe.js';
 
 /** Writes the discovery file (no secrets), mode 0600. */
 export async function writeDiscovery(dataDir: string, info: DiscoveryInfo): Promise<void> {
@@ -33,7 +34,8 @@ export interface ServerClient {
 
 /**
  * Returns a client for the running server named by `CCMAX_URL`, `CCMAX_PORT` or the discovery file,
- * or null when none answers /api/health within `timeoutMs`.
+ * or null when no ccmax-monitor answers there within `timeoutMs` (see `isMonitorAt`: a monitor that
+ * wants a token we lack still counts, so its 401 reaches the user).
  */
 export async function connectToServer(dataDir: string, env: NodeJS.ProcessEnv, timeoutMs = 1500): Promise<ServerClient | null> {
   const url = env.CCMAX_URL ?? (env.CCMAX_PORT ? `http://127.0.0.1:${env.CCMAX_PORT}` : (await readDiscovery(dataDir))?.url);
@@ -49,12 +51,7 @@ export async function connectToServer(dataDir: string, env: NodeJS.ProcessEnv, t
     });
     return { status: res.status, body: (await res.json()) as unknown };
   };
-  try {
-    const health = await fetch(new URL('/api/health', url), { headers, signal: AbortSignal.timeout(timeoutMs) });
-    if (!health.ok) return null;
-  } catch {
-    return null;
-  }
+  if (!(await isMonitorAt(url, { token: env.CCMAX_TOKEN ?? null, timeoutMs }))) return null;
   return {
     url,
     async get<T>(path: string) {

@@ -13,7 +13,7 @@ import { PRODUCT_VERSION } from '../engine/version.js';
 import { createHttpServer, type HttpServerHandle } from '../server/http-server.js';
 import { mountHeartbeat } from '../server/mount-heartbeat.js';
 import type { VaultView } from '../shared/view-model.js';
-import { isMonitorAt } from './peer-monitor.js';
+import { isMonitorAt } from '../cli/monitor-probe.js';
 
 /** What the local server is doing; `toServerNotice` turns the unhappy ones into words. */
 export type LocalServerStatus =

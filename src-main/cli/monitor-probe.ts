@@ -1,6 +1,7 @@
 /**
  * Asks whether another ccmax-monitor (a headless `serve`, usually) already answers at an address,
- * so the tray app can leave the fleet to it instead of fighting over Claude Code's login.
+ * so the tray app can leave the fleet to it instead of fighting over Claude Code's login, and the
+ * CLI talks to it instead of writing the data dir behind its back.
  */
 import type { FetchFn } from '../engine/ports.js';
 
