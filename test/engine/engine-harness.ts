@@ -7,6 +7,7 @@ import { resolveClaudePaths, type ClaudePaths } from '../../src-main/engine/clau
 import type { Logger } from '../../src-main/engine/ports.js';
 import type { SessionSource } from '../../src-main/engine/create-engine.js';
 import type { OAuthCredentials } from '../../src-main/engine/vault/credentials.js';
+import { flushMicrotasks } from '../fakes/fake-clock.js';
 import { startStandInHarness, type StandInHarness } from '../stand-in/index.js';
 
 export interface EngineHarness extends StandInHarness {
@@ -21,6 +22,17 @@ export interface EngineHarness extends StandInHarness {
   /** Re-opens the engine on the same dirs (a restart). */
   reopen(): Promise<OpenedEngine>;
   close(): Promise<void>;
+}
+
+/**
+ * Lets real file and socket I/O finish between fake-clock steps: a few short real waits, each
+ * followed by a microtask flush.
+ */
+export async function settleIo(): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    await new Promise((r) => setTimeout(r, 5));
+    await flushMicrotasks();
+  }
 }
 
 export function captureLogger(lines: string[]): Logger {

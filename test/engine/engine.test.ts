@@ -4,8 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SETTINGS_DEFAULTS } from '../../src-main/engine/storage/state-schema.js';
 import { fingerprint } from '../../src-main/engine/vault/credentials.js';
 import type { FleetSnapshot } from '../../src-main/shared/view-model.js';
-import { flushMicrotasks } from '../fakes/fake-clock.js';
-import { startEngineHarness, type EngineHarness } from './engine-harness.js';
+import { settleIo as settle, startEngineHarness, type EngineHarness } from './engine-harness.js';
 
 const M = 60_000;
 const H = 60 * M;
@@ -23,12 +22,6 @@ async function advance(ms: number, stepMs = 30_000): Promise<void> {
   }
 }
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) {
-    await new Promise((r) => setTimeout(r, 5));
-    await flushMicrotasks();
-  }
-}
 
 const row = (s: FleetSnapshot, id: string) => s.accounts.find((a) => a.id === id);
 const usageCalls = (id: string) => h.standIn.requests.filter((r) => r.path === '/api/oauth/usage' && r.accountId === id).length;

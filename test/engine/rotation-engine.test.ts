@@ -7,9 +7,8 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FleetSnapshot } from '../../src-main/shared/view-model.js';
-import { flushMicrotasks } from '../fakes/fake-clock.js';
 import { FakeSessionStates } from '../fakes/fake-session-states.js';
-import { startEngineHarness, type EngineHarness } from './engine-harness.js';
+import { settleIo, startEngineHarness, type EngineHarness } from './engine-harness.js';
 
 let h: EngineHarness;
 let sessions: FakeSessionStates;
@@ -18,10 +17,7 @@ afterEach(async () => {
 });
 
 async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) {
-    await new Promise((r) => setTimeout(r, 5));
-    await flushMicrotasks();
-  }
+  await settleIo();
   await h.opened.engine.settleRotation();
 }
 

@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createHttpServer, type HttpServerHandle } from '../../src-main/server/http-server.js';
-import { flushMicrotasks } from '../fakes/fake-clock.js';
-import { captureLogger, startEngineHarness, type EngineHarness } from '../engine/engine-harness.js';
+import { captureLogger, settleIo as settle, startEngineHarness, type EngineHarness } from '../engine/engine-harness.js';
 
 const M = 60_000;
 const H = 60 * M;
@@ -23,12 +22,6 @@ afterEach(async () => {
   h = null;
 });
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) {
-    await new Promise((r) => setTimeout(r, 5));
-    await flushMicrotasks();
-  }
-}
 
 describe('secrets', () => {
   it('never lets a token reach a log line, an event, a state file, an API response or a snapshot', async () => {
