@@ -165,7 +165,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const tracker = createActiveTracker({
     clock,
     logger,
-    events: deps.eventLog,
+    events,
     vault,
     client: deps.client,
     paths: deps.claudePaths,
@@ -215,7 +215,7 @@ export function createEngine(deps: EngineDeps): Engine {
     client: deps.client,
     vault,
     store: deps.store,
-    events: deps.eventLog,
+    events,
     readClaudeLogin: async () => {
       const login = await readClaudeCredentials(deps.claudePaths, deps.claudeReadOptions);
       return login.ok ? ok(login.value.credentials) : err({ message: `No login found in Claude Code (${login.error.message}). Log in with \`claude /login\` first.` });

@@ -6,7 +6,8 @@
 import { err, ok, type Result } from '../../shared/result.js';
 import type { AccountOpError, AccountsApi, AccountSummary } from '../engine-types.js';
 import type { AnthropicClient, Profile } from '../anthropic/api-types.js';
-import type { Clock, EventSink } from '../ports.js';
+import type { EngineEvents } from '../engine-events.js';
+import type { Clock } from '../ports.js';
 import type { StateStore } from '../storage/store-port.js';
 import type { AccountMeta } from '../storage/state-schema.js';
 import { fingerprint, type OAuthCredentials, type VaultRecord } from '../vault/credentials.js';
@@ -18,7 +19,7 @@ export interface AccountServiceDeps {
   readonly client: Pick<AnthropicClient, 'getProfile'>;
   readonly vault: Vault;
   readonly store: StateStore;
-  readonly events: EventSink;
+  readonly events: EngineEvents;
   /** Reads the login Claude Code holds now (credentials file or macOS keychain). */
   readonly readClaudeLogin: () => Promise<Result<OAuthCredentials, { readonly message: string }>>;
   /** Parses credentials JSON in Claude Code's file shape or the inner `claudeAiOauth` object. */
@@ -105,19 +106,17 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
     const accounts = existing ? state.accounts.map((m) => (m.id === meta.id ? meta : m)) : [...state.accounts, meta];
     deps.store.write({ ...state, accounts });
     const outcome: AccountSummary['outcome'] = !existing ? 'added' : keepStored ? 'kept-newer' : 'updated';
-    deps.events.append({
-      atMs: nowMs,
-      kind: existing ? 'account-login-updated' : 'account-added',
-      level: 'info',
-      accountId: meta.id,
-      message:
-        outcome === 'added'
-          ? `Added ${meta.email} from ${source}.`
-          : outcome === 'updated'
-            ? `Updated the login of ${meta.email} from ${source}.`
-            : `${meta.email} was imported again from ${source}; the stored login is newer and was kept.`,
-      data: { source, token: fingerprint(credentials.accessToken), outcome },
-    });
+    deps.events.emit(
+      existing ? 'account-login-updated' : 'account-added',
+      'info',
+      outcome === 'added'
+        ? `Added ${meta.email} from ${source}.`
+        : outcome === 'updated'
+          ? `Updated the login of ${meta.email} from ${source}.`
+          : `${meta.email} was imported again from ${source}; the stored login is newer and was kept.`,
+      meta.id,
+      { source, token: fingerprint(credentials.accessToken), outcome },
+    );
     deps.onChanged(keepStored ? [] : [meta.id]);
     return ok(summary(meta, outcome));
   }
@@ -128,7 +127,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
   }
 
   const emit = (kind: 'account-labelled' | 'account-enabled' | 'account-disabled' | 'account-removed', m: AccountMeta, message: string) =>
-    deps.events.append({ atMs: deps.clock.now(), kind, level: 'info', accountId: m.id, message });
+    deps.events.emit(kind, 'info', message, m.id);
 
   return {
     metas,

@@ -3,7 +3,8 @@
  * refreshed on its own, so the vault always holds each account's newest refresh token.
  */
 import type { AnthropicClient } from '../anthropic/api-types.js';
-import type { Clock, EventSink, Logger } from '../ports.js';
+import type { EngineEvents } from '../engine-events.js';
+import type { Clock, Logger } from '../ports.js';
 import { fingerprint, type OAuthCredentials, type VaultRecord } from '../vault/credentials.js';
 import type { Vault } from '../vault/vault-types.js';
 import { readClaudeCredentials, readOAuthAccount, type ClaudePaths, type ReadCredentialsOptions } from './claude-store.js';
@@ -12,7 +13,7 @@ import { detectActiveAccount, shouldHarvest, type ActiveAccount } from './detect
 export interface ActiveTrackerDeps {
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly events: EventSink;
+  readonly events: EngineEvents;
   readonly vault: Vault;
   readonly client: Pick<AnthropicClient, 'getProfile'>;
   readonly paths: ClaudePaths;
@@ -61,13 +62,9 @@ export function createActiveTracker(deps: ActiveTrackerDeps): ActiveTracker {
       deps.logger.error('could not store the login Claude Code refreshed', { accountId, reason: written.error.message });
       return false;
     }
-    deps.events.append({
-      atMs: deps.clock.now(),
-      kind: 'token-harvested',
-      level: 'info',
-      accountId,
-      message: `Claude Code refreshed the login of ${emailOf(accountId)}; the new token was saved to the vault.`,
-      data: { token: fingerprint(credentials.accessToken), path: 'claude' },
+    deps.events.emit('token-harvested', 'info', `Claude Code refreshed the login of ${emailOf(accountId)}; the new token was saved to the vault.`, accountId, {
+      token: fingerprint(credentials.accessToken),
+      path: 'claude',
     });
     deps.onHarvested(accountId, record);
     return true;
@@ -90,18 +87,17 @@ export function createActiveTracker(deps: ActiveTrackerDeps): ActiveTracker {
       active = found;
       changed = true;
       if (found?.accountId !== previous?.accountId) {
-        deps.events.append({
-          atMs: deps.clock.now(),
-          kind: 'active-account-detected',
-          level: 'info',
-          ...(found ? { accountId: found.accountId } : {}),
-          message: found
+        deps.events.emit(
+          'active-account-detected',
+          'info',
+          found
             ? `Claude Code is using ${emailOf(found.accountId)}.`
             : claude
               ? 'Claude Code holds a login that is not one of these accounts.'
               : 'Claude Code holds no login.',
-          data: { matchedBy: found?.matchedBy ?? null },
-        });
+          found?.accountId,
+          { matchedBy: found?.matchedBy ?? null },
+        );
       }
     }
     if (found && claude) {
