@@ -59,7 +59,14 @@ function main(): void {
   process.stdout.write(`${out.join('\n')}\n`);
   const jsonPath = parseArgs({ args: process.argv.slice(2), options: { json: { type: 'string' } }, strict: false }).values.json;
   if (typeof jsonPath === 'string') {
-    writeFileSync(jsonPath, `${JSON.stringify(run.results.map(({ switchLog: _switches, avoidableHitLog: _hits, ...rest }) => rest), null, 2)}\n`);
+    writeFileSync(
+      jsonPath,
+      `${JSON.stringify(
+        run.results.map(({ switchLog: _switches, avoidableHitLog: _hits, ...rest }) => rest),
+        null,
+        2,
+      )}\n`,
+    );
   }
 }
 

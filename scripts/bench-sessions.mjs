@@ -261,21 +261,52 @@ async function runBench() {
     return;
   }
   const f = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
-  const row = (metric, goal, result, pass) => `${metric.padEnd(44)}${goal.padEnd(12)}${result.padEnd(40)}${pass === undefined ? '' : pass ? 'ok' : 'MISSED'}`;
+  const row = (metric, goal, result, pass) =>
+    `${metric.padEnd(44)}${goal.padEnd(12)}${result.padEnd(40)}${pass === undefined ? '' : pass ? 'ok' : 'MISSED'}`;
   const lines = [
     `ccmax-monitor sessions bench — Node ${results.machine.node}, ${results.machine.cpus} CPUs, ${sessions} sessions × ${durationMs / 1000} s`,
     row('metric', 'goal', 'result'),
     row('-'.repeat(42), '-'.repeat(10), '-'.repeat(38)),
-    row('handling latency p99 (server, per frame)', '< 5 ms', `${f(results.handlingMs.p99, 3)} ms (p50 ${f(results.handlingMs.p50, 3)})`, results.handlingMs.p99 < 5),
+    row(
+      'handling latency p99 (server, per frame)',
+      '< 5 ms',
+      `${f(results.handlingMs.p99, 3)} ms (p50 ${f(results.handlingMs.p50, 3)})`,
+      results.handlingMs.p99 < 5,
+    ),
     row('pulse ack round trip p99 (client side)', '', `${f(results.ackRoundTripMs.p99)} ms (p50 ${f(results.ackRoundTripMs.p50)})`),
-    row('server RSS peak', '< 100 MB', `${f(results.serverRssMb.peak, 1)} MB (steady ${f(results.serverRssMb.atLoad, 1)}, heap ${f(results.serverRssMb.heapUsedAtLoad, 1)})`, results.serverRssMb.peak < 100),
+    row(
+      'server RSS peak',
+      '< 100 MB',
+      `${f(results.serverRssMb.peak, 1)} MB (steady ${f(results.serverRssMb.atLoad, 1)}, heap ${f(results.serverRssMb.heapUsedAtLoad, 1)})`,
+      results.serverRssMb.peak < 100,
+    ),
     row('live sessions / sockets at load', '', `${loaded.sessions} / ${loaded.connections}`, loaded.sessions === sessions),
-    row('prune lateness after last pulse (max)', '≤ 5 s', `${f(results.prune.latenessMs.max / 1000)} s (p50 ${f(results.prune.latenessMs.p50 / 1000)})`, results.prune.latenessMs.max <= 5000 && results.prune.remaining === 0),
+    row(
+      'prune lateness after last pulse (max)',
+      '≤ 5 s',
+      `${f(results.prune.latenessMs.max / 1000)} s (p50 ${f(results.prune.latenessMs.p50 / 1000)})`,
+      results.prune.latenessMs.max <= 5000 && results.prune.remaining === 0,
+    ),
     row('sessions left after all clients died', '0', String(results.prune.remaining), results.prune.remaining === 0),
     row('bare `node -e 0` (median)', '', `${f(bare, 1)} ms`),
-    row('hook call, monitor up (median, ratio)', '≤ 1.6×', `${f(median(wall.up), 1)} ms = ${f(results.hookRatio.up)}×`, results.hookRatio.up <= 1.6),
-    row('hook call + ack wait (PostToolUse)', '≤ 1.6×', `${f(median(wall.upAck), 1)} ms = ${f(results.hookRatio.upWithAck)}×`, results.hookRatio.upWithAck <= 1.6),
-    row('hook call, monitor down (median, ratio)', '≤ 1.6×', `${f(median(wall.down), 1)} ms = ${f(results.hookRatio.down)}×`, results.hookRatio.down <= 1.6),
+    row(
+      'hook call, monitor up (median, ratio)',
+      '≤ 1.6×',
+      `${f(median(wall.up), 1)} ms = ${f(results.hookRatio.up)}×`,
+      results.hookRatio.up <= 1.6,
+    ),
+    row(
+      'hook call + ack wait (PostToolUse)',
+      '≤ 1.6×',
+      `${f(median(wall.upAck), 1)} ms = ${f(results.hookRatio.upWithAck)}×`,
+      results.hookRatio.upWithAck <= 1.6,
+    ),
+    row(
+      'hook call, monitor down (median, ratio)',
+      '≤ 1.6×',
+      `${f(median(wall.down), 1)} ms = ${f(results.hookRatio.down)}×`,
+      results.hookRatio.down <= 1.6,
+    ),
   ];
   console.log(lines.join('\n'));
 }

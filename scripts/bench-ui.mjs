@@ -22,7 +22,15 @@ import { WebSocketServer } from 'ws';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = join(root, 'src-renderer/dist');
 const CHROMIUM = process.env.CCMAX_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const CSP = "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'";
 const ACCOUNTS = 50;
 const SESSIONS = 200;
@@ -87,7 +95,8 @@ function makeSnapshot(tick, stress) {
       id: `${(i * 2654435761 + 0x1000000000).toString(16)}-bench-session`,
       host: `host-${i % 12}`,
       cwd: `/home/dev/src/project-${i % 40}`,
-      state: phase % 3 === 0 ? { kind: 'idle' } : phase % 3 === 1 ? { kind: 'in-turn', sinceMs } : { kind: 'tool', toolName: 'Bash', sinceMs },
+      state:
+        phase % 3 === 0 ? { kind: 'idle' } : phase % 3 === 1 ? { kind: 'in-turn', sinceMs } : { kind: 'tool', toolName: 'Bash', sinceMs },
       lastPulseAtMs,
       accountId: accounts[i % ACCOUNTS].id,
     };
@@ -108,13 +117,26 @@ function makeSnapshot(tick, stress) {
     paused: false,
     sessions,
     activeSessionCount: sessions.length,
-    settings: { fiveHourThresholdPct: 80, hysteresisPct: 10, activePollIntervalMs: 120_000, parkedPollIntervalMs: 900_000, minDwellMs: 300_000, deferralMode: 'tool', notifications: true },
+    settings: {
+      fiveHourThresholdPct: 80,
+      hysteresisPct: 10,
+      activePollIntervalMs: 120_000,
+      parkedPollIntervalMs: 900_000,
+      minDwellMs: 300_000,
+      deferralMode: 'tool',
+      notifications: true,
+    },
   };
 }
 
 // ---- the bench's server: static dashboard + /api/ws -----------------------------------------
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
 
 async function startServer() {
   const http = createServer(async (req, res) => {
@@ -123,7 +145,11 @@ async function startServer() {
     if (!file.startsWith(distDir)) return res.writeHead(404).end();
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': CSP, 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-security-policy': CSP,
+        'cache-control': 'no-store',
+      });
       res.end(body);
     } catch {
       res.writeHead(404).end();
@@ -208,7 +234,13 @@ const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 };
-const summary = (values, goal) => ({ samples: values.length, p50Ms: percentile(values, 50), p95Ms: percentile(values, 95), maxMs: Math.max(...values), goalMs: goal });
+const summary = (values, goal) => ({
+  samples: values.length,
+  p50Ms: percentile(values, 50),
+  p95Ms: percentile(values, 95),
+  maxMs: Math.max(...values),
+  goalMs: goal,
+});
 const ms = (v) => `${v.toFixed(1)} ms`;
 
 if (!existsSync(CHROMIUM)) {
@@ -255,9 +287,14 @@ try {
   const measure = async (label) => {
     process.stderr.write(`bench:ui: ${label}: ${accounts} accounts and ${sessions} sessions; ${seconds} s of updates…\n`);
     const skip = (await updatesSoFar(page)).length + 2; // the first snapshots after a change of workload warm up
-    await page.waitForFunction((n) => window.__bench.updates.filter((v) => v !== undefined).length >= n, skip + seconds, { timeout: (seconds + 20) * 1000 });
+    await page.waitForFunction((n) => window.__bench.updates.filter((v) => v !== undefined).length >= n, skip + seconds, {
+      timeout: (seconds + 20) * 1000,
+    });
     const work = await page.evaluate(() => window.__bench.work);
-    return { paint: (await updatesSoFar(page)).slice(skip, skip + seconds), work: work.slice(skip, skip + seconds).filter((v) => v !== undefined) };
+    return {
+      paint: (await updatesSoFar(page)).slice(skip, skip + seconds),
+      work: work.slice(skip, skip + seconds).filter((v) => v !== undefined),
+    };
   };
   const { paint: typical, work: typicalWork } = await measure('typical');
   server.setStress(true);
@@ -275,7 +312,15 @@ try {
     chromium: browser.version(),
     errors,
   };
-  const line = (name, s) => [name, String(s.samples), ms(s.p50Ms), ms(s.p95Ms), ms(s.maxMs), `p95 ≤ ${s.goalMs} ms`, s.p95Ms <= s.goalMs ? 'met' : 'MISSED'];
+  const line = (name, s) => [
+    name,
+    String(s.samples),
+    ms(s.p50Ms),
+    ms(s.p95Ms),
+    ms(s.maxMs),
+    `p95 ≤ ${s.goalMs} ms`,
+    s.p95Ms <= s.goalMs ? 'met' : 'MISSED',
+  ];
   const table = [
     ['measure', 'samples', 'p50', 'p95', 'max', 'goal', 'verdict'],
     line(`update → paint, typical (${accounts} acc, ${sessions} sess, 1/s)`, figures.updateToPaintTypical),

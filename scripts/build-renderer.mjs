@@ -16,7 +16,7 @@ export function checkBuiltPage(html) {
     if (!/\bsrc=/i.test(match[1] ?? '')) problems.push('an inline <script> (the CSP blocks it)');
     else if ((match[2] ?? '').trim() !== '') problems.push('a <script src> with inline content');
   }
-  if (/<style\b/i.test(html)) problems.push('an inline <style> element (style-src is \'self\' only)');
+  if (/<style\b/i.test(html)) problems.push("an inline <style> element (style-src is 'self' only)");
   if (/\sstyle\s*=/i.test(html)) problems.push('an inline style attribute');
   if (/\son[a-z]+\s*=/i.test(html)) problems.push('an inline event handler attribute');
   if (!html.includes(REQUIRED_CSP)) problems.push('the Content-Security-Policy meta tag is missing or changed');

@@ -23,7 +23,14 @@ const require = createRequire(import.meta.url);
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Files the packaged app must contain (asar paths). */
-export const REQUIRED_IN_ASAR = ['/package.json', '/out/shell/main.js', '/out/preload/preload.cjs', '/out/renderer/index.html', '/out/assets/tray/tray-okTemplate.png', '/out/assets/tray/tray-ok.png'];
+export const REQUIRED_IN_ASAR = [
+  '/package.json',
+  '/out/shell/main.js',
+  '/out/preload/preload.cjs',
+  '/out/renderer/index.html',
+  '/out/assets/tray/tray-okTemplate.png',
+  '/out/assets/tray/tray-ok.png',
+];
 
 /** What must never ship, with why (checked against every asar path). */
 const FORBIDDEN_IN_ASAR = [
@@ -48,12 +55,14 @@ export function inspectAppLayout(appOutDir) {
   }
   if (files.includes('/package.json')) {
     const manifest = JSON.parse(asar.extractFile(archive, 'package.json').toString('utf8'));
-    if (manifest.main !== 'out/shell/main.js') problems.push(`package.json main is ${JSON.stringify(manifest.main)}, not out/shell/main.js (extraMetadata.main)`);
+    if (manifest.main !== 'out/shell/main.js')
+      problems.push(`package.json main is ${JSON.stringify(manifest.main)}, not out/shell/main.js (extraMetadata.main)`);
   }
   const natives = files.filter((f) => /^\/node_modules\/@napi-rs\/keyring[^/]*\/.*\.node$/.test(f));
   if (natives.length === 0) problems.push('the keychain module (@napi-rs/keyring) has no native .node file in the app');
   for (const native of natives) {
-    if (!existsSync(join(appOutDir, 'resources', 'app.asar.unpacked', ...native.split('/')))) problems.push(`${native} is not in app.asar.unpacked (asarUnpack)`);
+    if (!existsSync(join(appOutDir, 'resources', 'app.asar.unpacked', ...native.split('/'))))
+      problems.push(`${native} is not in app.asar.unpacked (asarUnpack)`);
   }
   return problems;
 }
@@ -73,9 +82,15 @@ function stageRenderer(targetDir) {
 
 /** Copies the production dependency tree (what `npm ls --omit=dev` lists) into `appDir/node_modules`. */
 function stageProductionModules(appDir) {
-  const listed = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: repoRoot, encoding: 'utf8' });
+  const listed = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ls', '--omit=dev', '--all', '--parseable'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   const modulesRoot = join(repoRoot, 'node_modules');
-  const paths = (listed.stdout ?? '').split('\n').map((line) => line.trim()).filter((p) => p.startsWith(modulesRoot + sep));
+  const paths = (listed.stdout ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((p) => p.startsWith(modulesRoot + sep));
   if (paths.length === 0) throw new Error(`check-package: npm ls listed no production modules (${listed.stderr ?? ''})`);
   for (const path of paths) cpSync(path, join(appDir, relative(repoRoot, path)), { recursive: true, dereference: true });
   cpSync(join(repoRoot, 'package-lock.json'), join(appDir, 'package-lock.json'));
@@ -120,11 +135,23 @@ export async function checkPackage({ keep = false } = {}) {
     const cli = join(dirname(require.resolve('electron-builder/package.json')), 'cli.js');
     const built = await run(
       process.execPath,
-      [cli, '--linux', 'dir', '--projectDir', appDir, '--config', join(repoRoot, 'electron-builder.yml'),
-        `-c.electronDist=${join(workDir, 'electron-dist')}`, `-c.directories.output=${distDir}`, '--publish', 'never'],
+      [
+        cli,
+        '--linux',
+        'dir',
+        '--projectDir',
+        appDir,
+        '--config',
+        join(repoRoot, 'electron-builder.yml'),
+        `-c.electronDist=${join(workDir, 'electron-dist')}`,
+        `-c.directories.output=${distDir}`,
+        '--publish',
+        'never',
+      ],
       { cwd: appDir, env: { ...process.env, npm_config_offline: 'true', ELECTRON_BUILDER_CACHE: join(workDir, 'cache') } },
     );
-    if (built.code !== 0) return { ok: false, problems: [`electron-builder failed (exit ${built.code})`], workDir, rendererFrom, output: built.output };
+    if (built.code !== 0)
+      return { ok: false, problems: [`electron-builder failed (exit ${built.code})`], workDir, rendererFrom, output: built.output };
     const unpacked = readdirSync(distDir).find((name) => /^linux(-[a-z0-9]+)?-unpacked$/.test(name));
     const problems = unpacked ? inspectAppLayout(join(distDir, unpacked)) : [`no linux-unpacked folder in ${distDir}`];
     return { ok: problems.length === 0, problems, workDir, rendererFrom, output: built.output };
@@ -150,7 +177,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       process.exitCode = 1;
     } else {
       const renderer = result.rendererFrom ? `renderer from ${result.rendererFrom}` : 'renderer not built: placeholder page';
-      process.stdout.write(`check-package: ok in ${seconds} s (linux dir, stand-in Electron; ${renderer})${values.keep ? `; kept ${result.workDir}` : ''}\n`);
+      process.stdout.write(
+        `check-package: ok in ${seconds} s (linux dir, stand-in Electron; ${renderer})${values.keep ? `; kept ${result.workDir}` : ''}\n`,
+      );
     }
   }
 }

@@ -86,7 +86,9 @@ export async function ensureElectron({
   const present = electronBinaryPath(electronDir);
   if (present) return { ok: true, binary: present, installed: false };
   if (!existsSync(join(electronDir, 'package.json'))) {
-    stderr(`ccmax-monitor: the electron package is not installed (${electronDir}); run \`npm install\` first.\n  Run \`npx ccmax-monitor serve\` for the same dashboard in your browser.\n`);
+    stderr(
+      `ccmax-monitor: the electron package is not installed (${electronDir}); run \`npm install\` first.\n  Run \`npx ccmax-monitor serve\` for the same dashboard in your browser.\n`,
+    );
     return { ok: false };
   }
   const command = installer ?? [process.execPath, join(electronDir, 'install.js')];
@@ -95,7 +97,9 @@ export async function ensureElectron({
   const outcome = await runInstaller(command, { cwd: electronDir, env, timeoutMs });
   const binary = electronBinaryPath(electronDir);
   if (binary) return { ok: true, binary, installed: true };
-  stderr(missingElectronMessage({ electronDir, commandText, failure: outcome.reason, skipDownload: Boolean(env.ELECTRON_SKIP_BINARY_DOWNLOAD) }));
+  stderr(
+    missingElectronMessage({ electronDir, commandText, failure: outcome.reason, skipDownload: Boolean(env.ELECTRON_SKIP_BINARY_DOWNLOAD) }),
+  );
   return { ok: false };
 }
 

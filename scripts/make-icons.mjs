@@ -75,7 +75,10 @@ function render(size, paint, samples = 4) {
   const rgba = Buffer.alloc(size * size * 4);
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let sy = 0; sy < samples; sy++) {
         for (let sx = 0; sx < samples; sx++) {
           const colour = paint((px + (sx + 0.5) / samples) / size, (py + (sy + 0.5) / samples) / size);
@@ -104,7 +107,8 @@ function turnOf(x, y, cx, cy) {
 }
 
 function distanceToSegment(x, y, ax, ay, bx, by) {
-  const dx = bx - ax, dy = by - ay;
+  const dx = bx - ax,
+    dy = by - ay;
   const t = Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy)));
   return Math.hypot(x - (ax + t * dx), y - (ay + t * dy));
 }
@@ -129,20 +133,24 @@ export function renderTrayIcon(level, size, template) {
  */
 export function renderAppIcon(size) {
   const radius = 0.2; // corner radius of the rounded square
-  return render(size, (x, y) => {
-    const qx = Math.max(Math.abs(x - 0.5) - (0.5 - radius - 0.03), 0);
-    const qy = Math.max(Math.abs(y - 0.5) - (0.5 - radius - 0.03), 0);
-    if (Math.hypot(qx, qy) > radius) return null;
-    const background = [31 + 20 * (1 - y), 41 + 14 * (1 - y), 55 + 24 * (1 - y), 1];
-    const d = Math.hypot(x - 0.5, y - 0.53);
-    if (d < 0.075) return [241, 245, 249, 1];
-    if (distanceToSegment(x, y, 0.5, 0.53, 0.69, 0.42) < 0.028) return [241, 245, 249, 1];
-    if (d > 0.36 || d < 0.27) return background;
-    // The gauge runs clockwise from 7:30 (0.625 of a turn) to 4:30 (0.375), leaving the bottom open.
-    const t = (turnOf(x, y, 0.5, 0.53) - 0.625 + 1) % 1;
-    if (t > 0.75) return background;
-    return t <= 0.75 * 0.72 ? [217, 119, 87, 1] : [71, 85, 105, 1];
-  }, size >= 256 ? 3 : 4);
+  return render(
+    size,
+    (x, y) => {
+      const qx = Math.max(Math.abs(x - 0.5) - (0.5 - radius - 0.03), 0);
+      const qy = Math.max(Math.abs(y - 0.5) - (0.5 - radius - 0.03), 0);
+      if (Math.hypot(qx, qy) > radius) return null;
+      const background = [31 + 20 * (1 - y), 41 + 14 * (1 - y), 55 + 24 * (1 - y), 1];
+      const d = Math.hypot(x - 0.5, y - 0.53);
+      if (d < 0.075) return [241, 245, 249, 1];
+      if (distanceToSegment(x, y, 0.5, 0.53, 0.69, 0.42) < 0.028) return [241, 245, 249, 1];
+      if (d > 0.36 || d < 0.27) return background;
+      // The gauge runs clockwise from 7:30 (0.625 of a turn) to 4:30 (0.375), leaving the bottom open.
+      const t = (turnOf(x, y, 0.5, 0.53) - 0.625 + 1) % 1;
+      if (t > 0.75) return background;
+      return t <= 0.75 * 0.72 ? [217, 119, 87, 1] : [71, 85, 105, 1];
+    },
+    size >= 256 ? 3 : 4,
+  );
 }
 
 // ---------- files ----------
@@ -157,7 +165,10 @@ export function writeIcons(assetsDir) {
     written.push(relative);
   };
   for (const level of TRAY_LEVELS) {
-    for (const [suffix, scale] of [['', 1], ['@2x', 2]]) {
+    for (const [suffix, scale] of [
+      ['', 1],
+      ['@2x', 2],
+    ]) {
       write(`tray/tray-${level}${suffix}.png`, TRAY_SIZE * scale, renderTrayIcon(level, TRAY_SIZE * scale, false));
       write(`tray/tray-${level}Template${suffix}.png`, TRAY_SIZE * scale, renderTrayIcon(level, TRAY_SIZE * scale, true));
     }
@@ -170,7 +181,8 @@ export function writeIcons(assetsDir) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   // `--out DIR` writes elsewhere (the icon test regenerates into a temp folder and compares).
   const outIndex = process.argv.indexOf('--out');
-  const assetsDir = outIndex > 0 && process.argv[outIndex + 1] ? process.argv[outIndex + 1] : join(dirname(fileURLToPath(import.meta.url)), '..', 'assets');
+  const assetsDir =
+    outIndex > 0 && process.argv[outIndex + 1] ? process.argv[outIndex + 1] : join(dirname(fileURLToPath(import.meta.url)), '..', 'assets');
   const written = writeIcons(assetsDir);
   process.stdout.write(`make-icons: wrote ${written.length} icons to ${assetsDir}\n`);
 }

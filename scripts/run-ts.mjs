@@ -17,7 +17,10 @@ export async function bundleTs(entry) {
   const outDir = join(root, '.tmp', 'run-ts');
   mkdirSync(outDir, { recursive: true });
   // The relative path keeps scripts with the same base name apart.
-  const name = relative(root, entryPath).replace(/\.[cm]?ts$/, '').replace(/[\\/]/g, '__') || basename(entryPath);
+  const name =
+    relative(root, entryPath)
+      .replace(/\.[cm]?ts$/, '')
+      .replace(/[\\/]/g, '__') || basename(entryPath);
   const outfile = join(outDir, `${name}.mjs`);
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   await build({

@@ -10,11 +10,13 @@ export function isLogLevel(value: string): value is LogLevel {
 }
 
 /** Creates the logger; `write` defaults to stderr, `now` to the wall clock. */
-export function createConsoleLogger(options: {
-  readonly level?: LogLevel;
-  readonly write?: (line: string) => void;
-  readonly now?: () => number;
-} = {}): Logger {
+export function createConsoleLogger(
+  options: {
+    readonly level?: LogLevel;
+    readonly write?: (line: string) => void;
+    readonly now?: () => number;
+  } = {},
+): Logger {
   const min = LEVELS[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stderr.write(line));
   const now = options.now ?? Date.now;

@@ -26,7 +26,12 @@ export interface DemoSandbox {
 }
 
 /** Starts the stand-in and seeds the sandbox with the demo accounts; Claude Code "uses" the first active one. */
-export async function startDemoSandbox(options: { readonly clock: Clock; readonly logger: Logger; readonly count?: number; readonly seed?: number }): Promise<DemoSandbox> {
+export async function startDemoSandbox(options: {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly count?: number;
+  readonly seed?: number;
+}): Promise<DemoSandbox> {
   const root = await mkdtemp(join(tmpdir(), 'ccmax-monitor-demo-'));
   const dataDir = join(root, 'data');
   const claudeDir = join(root, 'claude');
@@ -34,7 +39,12 @@ export async function startDemoSandbox(options: { readonly clock: Clock; readonl
   await mkdir(claudeDir, { recursive: true, mode: 0o700 });
   const nowMs = options.clock.now();
   const fleet = createDemoFleet({ count: options.count ?? 5, nowMs, seed: options.seed ?? 1 });
-  const simulator = createFleetSimulator({ now: () => options.clock.now(), seed: options.seed ?? 1, accounts: fleet.accounts, activeAccountId: fleet.activeAccountId });
+  const simulator = createFleetSimulator({
+    now: () => options.clock.now(),
+    seed: options.seed ?? 1,
+    accounts: fleet.accounts,
+    activeAccountId: fleet.activeAccountId,
+  });
   const standIn = await startStandInApi({ simulator, logger: options.logger });
   const claudePaths = resolveClaudePaths({ CLAUDE_CONFIG_DIR: claudeDir }, root, process.platform);
 
@@ -46,7 +56,13 @@ export async function startDemoSandbox(options: { readonly clock: Clock; readonl
   const accounts = [];
   for (const spec of fleet.accounts) {
     const credentials = simulator.credentials(spec.accountUuid);
-    const written = await vault.write(spec.accountUuid, { version: 1, credentials, refreshedAtMs: nowMs, refreshPath: 'login', needsLogin: false });
+    const written = await vault.write(spec.accountUuid, {
+      version: 1,
+      credentials,
+      refreshedAtMs: nowMs,
+      refreshPath: 'login',
+      needsLogin: false,
+    });
     if (!written.ok) throw new Error(`demo: could not seed the sandbox vault: ${written.error.message}`);
     accounts.push({
       id: spec.accountUuid,
@@ -70,10 +86,22 @@ export async function startDemoSandbox(options: { readonly clock: Clock; readonl
     const spec = fleet.accounts.find((a) => a.accountUuid === active);
     await writeFile(
       claudePaths.credentialsFile,
-      JSON.stringify({ claudeAiOauth: { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes, subscriptionType: c.subscriptionType, rateLimitTier: c.rateLimitTier } }),
+      JSON.stringify({
+        claudeAiOauth: {
+          accessToken: c.accessToken,
+          refreshToken: c.refreshToken,
+          expiresAt: c.expiresAtMs,
+          scopes: c.scopes,
+          subscriptionType: c.subscriptionType,
+          rateLimitTier: c.rateLimitTier,
+        },
+      }),
       { mode: 0o600 },
     );
-    await writeFile(claudePaths.claudeJson, JSON.stringify({ oauthAccount: { accountUuid: active, emailAddress: spec?.email, organizationUuid: spec?.organizationUuid } }));
+    await writeFile(
+      claudePaths.claudeJson,
+      JSON.stringify({ oauthAccount: { accountUuid: active, emailAddress: spec?.email, organizationUuid: spec?.organizationUuid } }),
+    );
   }
   return {
     dataDir,

@@ -46,8 +46,14 @@ function rowCells(row: AccountRow, nowMs: number): string[] {
     formatPct(row.fiveHour.utilizationPct) + staleMark,
     formatUntil(row.fiveHour.resetsAtMs, nowMs),
     `${row.token.fingerprint} ${HEALTH_TEXT[row.token.health]}`,
-    row.token.refreshedAtMs === null ? '—' : `${formatAgo(row.token.refreshedAtMs, nowMs)}${row.token.refreshPath ? ` ${row.token.refreshPath}` : ''}`,
-    row.token.expiresAtMs === null ? '—' : row.token.expiresAtMs <= nowMs ? 'expired' : `in ${formatDuration(row.token.expiresAtMs - nowMs)}`,
+    row.token.refreshedAtMs === null
+      ? '—'
+      : `${formatAgo(row.token.refreshedAtMs, nowMs)}${row.token.refreshPath ? ` ${row.token.refreshPath}` : ''}`,
+    row.token.expiresAtMs === null
+      ? '—'
+      : row.token.expiresAtMs <= nowMs
+        ? 'expired'
+        : `in ${formatDuration(row.token.expiresAtMs - nowMs)}`,
     row.statusText,
     row.plan ?? '—',
   ];

@@ -35,14 +35,51 @@ interface Template {
 
 const TEMPLATES: readonly Template[] = [
   // Soonest reset, so rotation prefers it, but over the 5-hour threshold: stepped aside for 1h 20m.
-  { name: 'Alex', tier: TIER_20X, sevenDayPct: 64, sevenDayResetsInMs: DAY_MS + 5 * HOUR_MS, fiveHourPct: 86, fiveHourResetsInMs: 80 * MINUTE_MS },
+  {
+    name: 'Alex',
+    tier: TIER_20X,
+    sevenDayPct: 64,
+    sevenDayResetsInMs: DAY_MS + 5 * HOUR_MS,
+    fiveHourPct: 86,
+    fiveHourResetsInMs: 80 * MINUTE_MS,
+  },
   // Carrying the load meanwhile, close to exhaustion.
-  { name: 'Blake', tier: TIER_20X, sevenDayPct: 93, sevenDayResetsInMs: 2 * DAY_MS + 11 * HOUR_MS, fiveHourPct: 41, fiveHourResetsInMs: 190 * MINUTE_MS },
-  { name: 'Casey', tier: TIER_5X, sevenDayPct: 38, sevenDayResetsInMs: 3 * DAY_MS + 19 * HOUR_MS, fiveHourPct: 0, fiveHourResetsInMs: null, tokenExpiresInMs: 40 * MINUTE_MS },
+  {
+    name: 'Blake',
+    tier: TIER_20X,
+    sevenDayPct: 93,
+    sevenDayResetsInMs: 2 * DAY_MS + 11 * HOUR_MS,
+    fiveHourPct: 41,
+    fiveHourResetsInMs: 190 * MINUTE_MS,
+  },
+  {
+    name: 'Casey',
+    tier: TIER_5X,
+    sevenDayPct: 38,
+    sevenDayResetsInMs: 3 * DAY_MS + 19 * HOUR_MS,
+    fiveHourPct: 0,
+    fiveHourResetsInMs: null,
+    tokenExpiresInMs: 40 * MINUTE_MS,
+  },
   // Exhausted, with a token that expired while parked (refresh deferred until it is usable again).
-  { name: 'Drew', tier: TIER_20X, sevenDayPct: 100, sevenDayResetsInMs: 5 * DAY_MS + 3 * HOUR_MS, fiveHourPct: 0, fiveHourResetsInMs: null, tokenExpiresInMs: -2 * HOUR_MS },
+  {
+    name: 'Drew',
+    tier: TIER_20X,
+    sevenDayPct: 100,
+    sevenDayResetsInMs: 5 * DAY_MS + 3 * HOUR_MS,
+    fiveHourPct: 0,
+    fiveHourResetsInMs: null,
+    tokenExpiresInMs: -2 * HOUR_MS,
+  },
   { name: 'Emery', tier: TIER_5X, sevenDayPct: 12, sevenDayResetsInMs: 6 * DAY_MS + 8 * HOUR_MS, fiveHourPct: 0, fiveHourResetsInMs: null },
-  { name: 'Finley', tier: TIER_20X, sevenDayPct: 22, sevenDayResetsInMs: 4 * DAY_MS + 14 * HOUR_MS, fiveHourPct: 0, fiveHourResetsInMs: null },
+  {
+    name: 'Finley',
+    tier: TIER_20X,
+    sevenDayPct: 22,
+    sevenDayResetsInMs: 4 * DAY_MS + 14 * HOUR_MS,
+    fiveHourPct: 0,
+    fiveHourResetsInMs: null,
+  },
 ];
 
 export interface DemoFleetOptions {

@@ -136,7 +136,13 @@ export function createFleetSimulator(options: FleetSimulatorOptions): FleetSimul
 
   function stateOf(id: string, slot: Slot): SimAccountState {
     const pair = ledger.current(id);
-    return { ...slot.spec, windows: slot.windows, rates: slot.rates, active: id === activeId, accessTokenExpiresAtMs: pair?.expiresAtMs ?? 0 };
+    return {
+      ...slot.spec,
+      windows: slot.windows,
+      rates: slot.rates,
+      active: id === activeId,
+      accessTokenExpiresAtMs: pair?.expiresAtMs ?? 0,
+    };
   }
 
   return {

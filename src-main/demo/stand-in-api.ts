@@ -11,7 +11,15 @@ import { silentLogger, type Logger } from '../engine/ports.js';
 import type { AccessCheck, FleetSimulator } from './fleet-simulator.js';
 import { createFaultBoard, type FaultBoard } from './stand-in-faults.js';
 import { bearerOf, refreshTokenIn, toRecord, type RecordedRequest } from './stand-in-record.js';
-import { apiError, apiErrorForStatus, profileBody, tokenResponse, usageBody, type StandInResponse, type UsageForm } from './stand-in-oauth.js';
+import {
+  apiError,
+  apiErrorForStatus,
+  profileBody,
+  tokenResponse,
+  usageBody,
+  type StandInResponse,
+  type UsageForm,
+} from './stand-in-oauth.js';
 
 export type { StandInFault, FaultBoard, FaultScope, ArmedFault } from './stand-in-faults.js';
 export type { StandInResponse, UsageForm } from './stand-in-oauth.js';
@@ -80,7 +88,9 @@ export async function startStandInApi(options: StandInOptions): Promise<StandInA
     if (request.method !== 'GET' || (request.path !== USAGE_PATH && request.path !== PROFILE_PATH)) {
       return apiError(404, 'not_found_error', 'Not found');
     }
-    const beta = String(request.headers['anthropic-beta'] ?? '').split(',').map((s) => s.trim());
+    const beta = String(request.headers['anthropic-beta'] ?? '')
+      .split(',')
+      .map((s) => s.trim());
     if (!request.bearer) return apiError(401, 'authentication_error', 'Missing bearer token');
     if (!beta.includes(OAUTH_BETA)) return apiError(401, 'authentication_error', 'OAuth authentication is currently not supported.');
     if (request.access?.kind === 'expired') {
@@ -98,15 +108,43 @@ export async function startStandInApi(options: StandInOptions): Promise<StandInA
     const json = parseJson(bodyText);
     const refreshToken = refreshTokenIn(json);
     const access = bearer ? simulator.checkAccessToken(bearer) : null;
-    const accountId = access && access.kind !== 'unknown' ? access.accountId : refreshToken ? simulator.ownerOfRefreshToken(refreshToken) : null;
-    const request: StandInRequest = { method: req.method ?? 'GET', path: url.pathname, url, headers: req.headers, bodyText, json, bearer, access, accountId, simulator };
+    const accountId =
+      access && access.kind !== 'unknown' ? access.accountId : refreshToken ? simulator.ownerOfRefreshToken(refreshToken) : null;
+    const request: StandInRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      url,
+      headers: req.headers,
+      bodyText,
+      json,
+      bearer,
+      access,
+      accountId,
+      simulator,
+    };
     const fault = faults.take(accountId, request.path);
-    const record = toRecord({ method: request.method, path: request.path, atMs: simulator.now(), headers: req.headers, json, bearer, refreshToken, accountId, fault });
+    const record = toRecord({
+      method: request.method,
+      path: request.path,
+      atMs: simulator.now(),
+      headers: req.headers,
+      json,
+      bearer,
+      refreshToken,
+      accountId,
+      fault,
+    });
     requests.push(record);
     if (requests.length > maxRecorded) requests.splice(0, requests.length - maxRecorded);
     res.on('finish', () => {
       record.status = res.statusCode;
-      logger.debug('stand-in answered', { method: record.method, path: record.path, status: record.status, account: accountId, token: record.bearerFingerprint });
+      logger.debug('stand-in answered', {
+        method: record.method,
+        path: record.path,
+        status: record.status,
+        account: accountId,
+        token: record.bearerFingerprint,
+      });
     });
 
     if (fault?.kind === 'destroy') return void req.socket.destroy();
@@ -116,14 +154,19 @@ export async function startStandInApi(options: StandInOptions): Promise<StandInA
       const answer = apiErrorForStatus(429);
       return send(res, fault.retryAfter === null ? answer : { ...answer, headers: { 'retry-after': fault.retryAfter } });
     }
-    if (fault?.kind === 'garbage') return send(res, { status: 200, headers: { 'content-type': 'text/html' }, body: '<html><body>upstream hiccup</body></html>' });
+    if (fault?.kind === 'garbage')
+      return send(res, { status: 200, headers: { 'content-type': 'text/html' }, body: '<html><body>upstream hiccup</body></html>' });
 
     const custom = routes.get(`${request.method} ${request.path}`);
     const answer = custom ? await custom(request, res) : builtIn(request);
     if (!answer) return;
     if (fault?.kind === 'truncated') {
       const full = answer.body ?? JSON.stringify(answer.json ?? null);
-      return send(res, { status: answer.status, headers: { 'content-type': 'application/json', ...answer.headers }, body: full.slice(0, Math.floor(full.length / 2)) });
+      return send(res, {
+        status: answer.status,
+        headers: { 'content-type': 'application/json', ...answer.headers },
+        body: full.slice(0, Math.floor(full.length / 2)),
+      });
     }
     send(res, answer);
   }
@@ -216,4 +259,3 @@ function parseJson(text: string): unknown {
     return null;
   }
 }
-

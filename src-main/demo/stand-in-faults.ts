@@ -69,7 +69,8 @@ export function createFaultBoard(): FaultBoard {
     },
     take(accountId, path) {
       const hit = armed.find(
-        (a) => (a.scope.accountId === undefined || a.scope.accountId === accountId) && (a.scope.path === undefined || a.scope.path === path),
+        (a) =>
+          (a.scope.accountId === undefined || a.scope.accountId === accountId) && (a.scope.path === undefined || a.scope.path === path),
       );
       if (!hit) return null;
       if (hit.remaining !== null) {

@@ -44,7 +44,10 @@ function pct(value: number): number {
 /** `GET /api/oauth/usage` for one account. */
 export function usageBody(account: SimAccountState, form: UsageForm): Record<string, unknown> {
   const { windows } = account;
-  const fiveHour = { utilization: pct(windows.fiveHourPct), resets_at: windows.fiveHourResetsAtMs === null ? null : toApiTime(windows.fiveHourResetsAtMs) };
+  const fiveHour = {
+    utilization: pct(windows.fiveHourPct),
+    resets_at: windows.fiveHourResetsAtMs === null ? null : toApiTime(windows.fiveHourResetsAtMs),
+  };
   const sevenDay = { utilization: pct(windows.sevenDayPct), resets_at: toApiTime(windows.sevenDayResetsAtMs) };
   // A display-only per-model window: a fifth of the weekly usage went to Sonnet.
   const sonnet = { utilization: pct(windows.sevenDayPct / 5), resets_at: sevenDay.resets_at };

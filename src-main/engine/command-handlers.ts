@@ -30,7 +30,14 @@ const ARGS = {
   pauseRotation: none,
   resumeRotation: none,
   importFromClaudeCode: none,
-  addFromCredentialsJson: z.object({ json: z.string().min(2).max(64 * 1024) }).strict(),
+  addFromCredentialsJson: z
+    .object({
+      json: z
+        .string()
+        .min(2)
+        .max(64 * 1024),
+    })
+    .strict(),
   setLabel: z.object({ accountId: id, label: z.string().max(100).nullable() }).strict(),
   setEnabled: z.object({ accountId: id, enabled: z.boolean() }).strict(),
   removeAccount: z.object({ accountId: id }).strict(),

@@ -9,7 +9,12 @@ import { createAccountService } from './accounts/account-service.js';
 import { planFromProfile } from './anthropic/parse-profile.js';
 import type { AnthropicClient } from './anthropic/api-types.js';
 import { createActiveTracker } from './claude-code/active-tracker.js';
-import { parseClaudeCredentials, readClaudeCredentials, type ClaudePaths, type ReadCredentialsOptions } from './claude-code/claude-store.js';
+import {
+  parseClaudeCredentials,
+  readClaudeCredentials,
+  type ClaudePaths,
+  type ReadCredentialsOptions,
+} from './claude-code/claude-store.js';
 import type { Engine } from './engine-types.js';
 import { createEngineEvents } from './engine-events.js';
 import type { EventLog } from './events/event-types.js';
@@ -117,7 +122,13 @@ export function createEngine(deps: EngineDeps): Engine {
     settings,
     onReading(id, reading, atMs) {
       if (failures.has(id)) events.emit('usage-polled', 'info', `Polling ${metaOf(id)?.email ?? id} works again.`, id);
-      applyReading(id, { fiveHour: reading.fiveHour, sevenDay: reading.sevenDay, extra: { ...reading.extra }, readAtMs: atMs, source: 'poll' });
+      applyReading(id, {
+        fiveHour: reading.fiveHour,
+        sevenDay: reading.sevenDay,
+        extra: { ...reading.extra },
+        readAtMs: atMs,
+        source: 'poll',
+      });
     },
     onFailure(id, error, atMs) {
       const previous = failures.get(id);
@@ -142,7 +153,13 @@ export function createEngine(deps: EngineDeps): Engine {
     accounts: () =>
       metas().map((m) => {
         const sevenDay = sevenDayOf(m.id);
-        return { id: m.id, enabled: m.enabled, active: m.id === activeId(), sevenDayPct: sevenDay?.utilizationPct ?? null, sevenDayResetsAtMs: sevenDay?.resetsAtMs ?? null };
+        return {
+          id: m.id,
+          enabled: m.enabled,
+          active: m.id === activeId(),
+          sevenDayPct: sevenDay?.utilizationPct ?? null,
+          sevenDayResetsAtMs: sevenDay?.resetsAtMs ?? null,
+        };
       }),
     onRefreshed(id, record) {
       records.set(id, record);
@@ -154,9 +171,16 @@ export function createEngine(deps: EngineDeps): Engine {
       const email = metaOf(id)?.email ?? id;
       if (error.kind === 'invalid-grant') {
         void loadRecord(id).then(changed);
-        events.emit('login-needed', 'error', `${email} needs a new login: Anthropic rejected its refresh token. Run \`claude /login\` with ${email}, then \`ccmax-monitor accounts import\`.`, id);
+        events.emit(
+          'login-needed',
+          'error',
+          `${email} needs a new login: Anthropic rejected its refresh token. Run \`claude /login\` with ${email}, then \`ccmax-monitor accounts import\`.`,
+          id,
+        );
       } else {
-        events.emit('token-refresh-failed', 'warn', `Could not refresh the login of ${email} (${error.kind}); it will be retried.`, id, { reason: error.kind });
+        events.emit('token-refresh-failed', 'warn', `Could not refresh the login of ${email} (${error.kind}); it will be retried.`, id, {
+          reason: error.kind,
+        });
       }
       changed();
     },
@@ -218,7 +242,9 @@ export function createEngine(deps: EngineDeps): Engine {
     events,
     readClaudeLogin: async () => {
       const login = await readClaudeCredentials(deps.claudePaths, deps.claudeReadOptions);
-      return login.ok ? ok(login.value.credentials) : err({ message: `No login found in Claude Code (${login.error.message}). Log in with \`claude /login\` first.` });
+      return login.ok
+        ? ok(login.value.credentials)
+        : err({ message: `No login found in Claude Code (${login.error.message}). Log in with \`claude /login\` first.` });
     },
     parseCredentialsJson: (json) => {
       const parsed = parseClaudeCredentials(json);
@@ -247,7 +273,11 @@ export function createEngine(deps: EngineDeps): Engine {
     failures.delete(id);
     usage.set(id, entry);
     saveUsage();
-    rotation.recordSample(id, { atMs: entry.readAtMs, sevenDayPct: entry.sevenDay?.utilizationPct ?? null, fiveHourPct: entry.fiveHour?.utilizationPct ?? null });
+    rotation.recordSample(id, {
+      atMs: entry.readAtMs,
+      sevenDayPct: entry.sevenDay?.utilizationPct ?? null,
+      fiveHourPct: entry.fiveHour?.utilizationPct ?? null,
+    });
     changed();
     void rotation.request(entry.source);
   }
@@ -266,7 +296,13 @@ export function createEngine(deps: EngineDeps): Engine {
       ),
     record: (id, reading) => {
       poller.notifyStatuslineReading(id, reading.atMs);
-      applyReading(id, { fiveHour: reading.fiveHour, sevenDay: reading.sevenDay, extra: usage.get(id)?.extra ?? {}, readAtMs: reading.atMs, source: 'statusline' });
+      applyReading(id, {
+        fiveHour: reading.fiveHour,
+        sevenDay: reading.sevenDay,
+        extra: usage.get(id)?.extra ?? {},
+        readAtMs: reading.atMs,
+        source: 'statusline',
+      });
     },
   });
 
@@ -346,9 +382,16 @@ export function createEngine(deps: EngineDeps): Engine {
       armDetect();
       if (deps.sessions) {
         const source = deps.sessions;
-        unsubscribers.push(source.subscribe(() => changed()), source.onStatusline((r) => recordStatusline(r)));
+        unsubscribers.push(
+          source.subscribe(() => changed()),
+          source.onStatusline((r) => recordStatusline(r)),
+        );
       }
-      events.emit('engine-started', 'info', `ccmax-monitor ${deps.version} started with ${metas().length} account(s)${deps.demo ? ' (DEMO)' : ''}.`);
+      events.emit(
+        'engine-started',
+        'info',
+        `ccmax-monitor ${deps.version} started with ${metas().length} account(s)${deps.demo ? ' (DEMO)' : ''}.`,
+      );
       changed();
     },
     async stop() {
@@ -388,12 +431,21 @@ export function createEngine(deps: EngineDeps): Engine {
       const current = settings();
       const parsed = SettingsSchema.safeParse({ ...current, ...patch });
       if (!parsed.success) {
-        return err({ kind: 'invalid', message: parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`).join('; ') });
+        return err({
+          kind: 'invalid',
+          message: parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`).join('; '),
+        });
       }
       const changedKeys = (Object.keys(parsed.data) as (keyof Settings)[]).filter((k) => parsed.data[k] !== current[k]);
       if (changedKeys.length > 0) {
         deps.store.write({ ...deps.store.read(), settings: parsed.data });
-        events.emit('settings-changed', 'info', `Changed ${changedKeys.join(', ')}.`, undefined, Object.fromEntries(changedKeys.map((k) => [k, parsed.data[k]])));
+        events.emit(
+          'settings-changed',
+          'info',
+          `Changed ${changedKeys.join(', ')}.`,
+          undefined,
+          Object.fromEntries(changedKeys.map((k) => [k, parsed.data[k]])),
+        );
         changed();
       }
       return ok(parsed.data);

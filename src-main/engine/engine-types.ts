@@ -61,7 +61,9 @@ export interface Engine {
    * Pins an account (PRODUCT §2 `manual`) and switches to it as soon as no tool call is running;
    * null unpins (automatic rotation).
    */
-  switchTo(accountId: string | null): Result<{ readonly pinnedAccountId: string | null }, { readonly kind: 'not-found' | 'unusable'; readonly message: string }>;
+  switchTo(
+    accountId: string | null,
+  ): Result<{ readonly pinnedAccountId: string | null }, { readonly kind: 'not-found' | 'unusable'; readonly message: string }>;
   /** Pauses automatic rotation (persisted). */
   pause(): void;
   resume(): void;

@@ -3,7 +3,15 @@
  * `COMMAND_NAMES`, so it cannot drift from the contract) plus `onSnapshot`. Kept free of Electron
  * values so tests can build it over a fake `ipcRenderer`; `preload.ts` wires the real one.
  */
-import { COMMAND_NAMES, SNAPSHOT_CHANNEL, channelOf, type Bridge, type CommandHandlers, type CommandName, type CommandResult } from '../shared/contract.js';
+import {
+  COMMAND_NAMES,
+  SNAPSHOT_CHANNEL,
+  channelOf,
+  type Bridge,
+  type CommandHandlers,
+  type CommandName,
+  type CommandResult,
+} from '../shared/contract.js';
 import { err } from '../shared/result.js';
 import type { FleetSnapshot } from '../shared/view-model.js';
 
@@ -23,11 +31,16 @@ export function createBridgeApi(ipc: IpcRendererPort) {
     try {
       return (await ipc.invoke(channelOf(name), args ?? {})) as CommandResult<unknown>;
     } catch (error) {
-      return err({ code: 'ipc-failed', message: `The app did not answer ${name}: ${error instanceof Error ? error.message : String(error)}` });
+      return err({
+        code: 'ipc-failed',
+        message: `The app did not answer ${name}: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
   };
   // One entry per command name; the cast restores the per-command types the contract defines.
-  const commands = Object.fromEntries(COMMAND_NAMES.map((name) => [name, (args: unknown) => call(name, args)])) as unknown as CommandHandlers;
+  const commands = Object.fromEntries(
+    COMMAND_NAMES.map((name) => [name, (args: unknown) => call(name, args)]),
+  ) as unknown as CommandHandlers;
   return {
     ...commands,
     onSnapshot(listener: (snapshot: FleetSnapshot) => void): () => void {

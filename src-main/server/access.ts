@@ -83,11 +83,7 @@ const deny = (status: 401 | 403, code: string, message: string): AccessDecision 
  * Decides whether a request (or upgrade) may proceed: Host first (rebinding), then Origin
  * (cross-origin browsers), then the token (`Authorization: Bearer`, `?token=`, or the cookie).
  */
-export function decideAccess(
-  headers: IncomingHttpHeaders,
-  query: URLSearchParams,
-  policy: AccessPolicy,
-): AccessDecision {
+export function decideAccess(headers: IncomingHttpHeaders, query: URLSearchParams, policy: AccessPolicy): AccessDecision {
   const host = headers.host?.toLowerCase();
   if (policy.allowedHosts && (host === undefined || !policy.allowedHosts.has(host))) {
     return deny(403, 'forbidden', 'This server only answers to 127.0.0.1, localhost or [::1] with its own port; open it by that address.');
@@ -117,11 +113,7 @@ function decideToken(headers: IncomingHttpHeaders, query: URLSearchParams, token
   }
   return offered
     ? deny(401, 'unauthorized', 'The token does not match the one this server was started with; check --token or CCMAX_TOKEN.')
-    : deny(
-        401,
-        'unauthorized',
-        'This server needs a token: send "Authorization: Bearer <token>", or open the page with ?token=<token>.',
-      );
+    : deny(401, 'unauthorized', 'This server needs a token: send "Authorization: Bearer <token>", or open the page with ?token=<token>.');
 }
 
 function bearerToken(header: string | undefined): string | null {

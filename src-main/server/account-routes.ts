@@ -65,8 +65,12 @@ export function createAccountRoutes({ engine }: { readonly engine: Engine }): Ro
         const body = await ctx.readBody({ allowEmpty: true });
         if (!body.ok) return { error: body.error };
         const value = body.value;
-        const empty = value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0);
-        if (!empty) return { error: httpError(400, 'bad-request', 'This request takes no body (or {}); it imports the login Claude Code holds now.') };
+        const empty =
+          value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0);
+        if (!empty)
+          return {
+            error: httpError(400, 'bad-request', 'This request takes no body (or {}); it imports the login Claude Code holds now.'),
+          };
         return toReply(await engine.accounts.importFromClaudeCode());
       },
     },

@@ -65,11 +65,7 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown): Result<T, st
 }
 
 /** Reads the request body and validates it; a 4xx {@link HttpError} when either step fails. */
-export async function readValidBody<T>(
-  ctx: RouteContext,
-  schema: z.ZodType<T>,
-  allowEmpty: boolean,
-): Promise<Result<T, HttpError>> {
+export async function readValidBody<T>(ctx: RouteContext, schema: z.ZodType<T>, allowEmpty: boolean): Promise<Result<T, HttpError>> {
   const body = await ctx.readBody({ allowEmpty });
   if (!body.ok) return body;
   const parsed = parseWith(schema, body.value === undefined ? {} : body.value);

@@ -43,7 +43,12 @@ const str = (value: unknown): string => (typeof value === 'string' ? value : '')
 function resolveRef(doc: Obj, value: unknown): Obj {
   const target = str(asObj(value)['$ref']);
   if (!target.startsWith('#/')) return asObj(value);
-  return asObj(target.slice(2).split('/').reduce<unknown>((node, key) => asObj(node)[key], doc));
+  return asObj(
+    target
+      .slice(2)
+      .split('/')
+      .reduce<unknown>((node, key) => asObj(node)[key], doc),
+  );
 }
 
 const anchor = (method: string, path: string): string => `${method}-${path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}`;
@@ -51,7 +56,7 @@ const jsonBlock = (value: unknown): string => `<pre>${escapeHtml(JSON.stringify(
 
 function schemaName(schema: unknown): string {
   const ref = str(asObj(schema)['$ref']);
-  return ref ? ref.split('/').pop() ?? '' : str(asObj(schema)['type']);
+  return ref ? (ref.split('/').pop() ?? '') : str(asObj(schema)['type']);
 }
 
 function renderParameters(parameters: unknown): string {
@@ -87,7 +92,8 @@ function renderCommands(commands: unknown): string {
   if (!Array.isArray(commands) || commands.length === 0) return '';
   const rows = commands.map((c) => {
     const command = asObj(c);
-    const cell = (key: string, code: boolean): string => (code ? `<td><code>${escapeHtml(str(command[key]))}</code></td>` : `<td>${escapeHtml(str(command[key]))}</td>`);
+    const cell = (key: string, code: boolean): string =>
+      code ? `<td><code>${escapeHtml(str(command[key]))}</code></td>` : `<td>${escapeHtml(str(command[key]))}</td>`;
     return `<tr>${cell('name', true)}${cell('args', true)}${cell('value', true)}${cell('does', false)}</tr>`;
   });
   return `<h4>Commands</h4><table><tr><th>name</th><th>args</th><th>value</th><th>What it does</th></tr>${rows.join('')}</table>`;
@@ -112,7 +118,10 @@ export function renderDocsPage(document: Obj): string {
     METHODS.filter((m) => asObj(item)[m] !== undefined).map((method) => ({ path, method, op: asObj(asObj(item)[method]) })),
   );
   const nav = operations
-    .map(({ path, method, op }) => `<li><a href="#${anchor(method, path)}"><code>${method.toUpperCase()} ${escapeHtml(path)}</code></a> ${escapeHtml(str(op['summary']))}</li>`)
+    .map(
+      ({ path, method, op }) =>
+        `<li><a href="#${anchor(method, path)}"><code>${method.toUpperCase()} ${escapeHtml(path)}</code></a> ${escapeHtml(str(op['summary']))}</li>`,
+    )
     .join('');
   const articles = operations
     .map(({ path, method, op }) =>

@@ -53,12 +53,7 @@ export const SECURITY_HEADER_LINES = [
 ];
 
 /** Sends `body` as JSON with `status`; API replies are never cached. */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Readonly<Record<string, string>> = {},
-): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
   const text = JSON.stringify(body);
   res.statusCode = status;
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
@@ -69,12 +64,7 @@ export function sendJson(
 }
 
 /** Builds an {@link HttpError}. */
-export function httpError(
-  status: number,
-  code: string,
-  message: string,
-  headers?: Readonly<Record<string, string>>,
-): HttpError {
+export function httpError(status: number, code: string, message: string, headers?: Readonly<Record<string, string>>): HttpError {
   return headers ? { status, code, message, headers } : { status, code, message };
 }
 
@@ -130,9 +120,7 @@ export async function readJsonBody(req: IncomingMessage, limits: BodyLimits): Pr
   if (!read.ok) return read;
   const text = read.value.toString('utf8').trim();
   if (text === '') {
-    return limits.allowEmpty
-      ? ok(undefined)
-      : err(httpError(400, 'bad-request', 'This request needs a JSON body; the body was empty.'));
+    return limits.allowEmpty ? ok(undefined) : err(httpError(400, 'bad-request', 'This request needs a JSON body; the body was empty.'));
   }
   try {
     return ok(JSON.parse(text) as unknown);
@@ -162,8 +150,7 @@ function readBounded(req: IncomingMessage, maxBytes: number): Promise<Result<Buf
       chunks.push(chunk);
     };
     const onEnd = (): void => finish(ok(Buffer.concat(chunks)));
-    const onError = (): void =>
-      finish(err(httpError(400, 'bad-request', 'The request body could not be read; send the request again.')));
+    const onError = (): void => finish(err(httpError(400, 'bad-request', 'The request body could not be read; send the request again.')));
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);

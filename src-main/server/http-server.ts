@@ -92,7 +92,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     applySecurityHeaders(res);
     if (closing) res.setHeader('Connection', 'close');
     const [pathname, search] = splitTarget(req.url);
-    if (!pathname.startsWith('/')) return sendError(res, httpError(400, 'bad-request', 'The request target must be a path like /api/state.'));
+    if (!pathname.startsWith('/'))
+      return sendError(res, httpError(400, 'bad-request', 'The request target must be a path like /api/state.'));
     const query = new URLSearchParams(search);
     const access = decideAccess(req.headers, query, policy);
     if (!access.ok) {
@@ -112,7 +113,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     }
     const match = findRoute(routes, req.method ?? 'GET', pathname);
     if (match.kind === 'wrong-method') {
-      return sendError(res, httpError(405, 'method-not-allowed', `Use ${match.allow.join(' or ')} for ${pathname}.`, { Allow: match.allow.join(', ') }));
+      return sendError(
+        res,
+        httpError(405, 'method-not-allowed', `Use ${match.allow.join(' or ')} for ${pathname}.`, { Allow: match.allow.join(', ') }),
+      );
     }
     if (match.kind === 'found') {
       const reply = await match.route.handle({
@@ -143,7 +147,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const server = createServer(serverOptions, (req, res) => {
     const startedMs = Date.now();
     const path = splitTarget(req.url)[0];
-    res.on('finish', () => logger.debug('http request', { method: req.method, path, status: res.statusCode, durationMs: Date.now() - startedMs }));
+    res.on('finish', () =>
+      logger.debug('http request', { method: req.method, path, status: res.statusCode, durationMs: Date.now() - startedMs }),
+    );
     handleRequest(req, res).catch((error: unknown) => {
       logger.error('http handler failed', { method: req.method, path, error: errorText(error) });
       if (res.headersSent) return void res.destroy();
@@ -196,7 +202,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     host,
     port,
     close: () => (closing ??= close()),
-    attachUpgrade: (path: string, handler: UpgradeHandler, options?: { readonly selfAuthorizing?: boolean }) => upgrades.attach(path, handler, options),
+    attachUpgrade: (path: string, handler: UpgradeHandler, options?: { readonly selfAuthorizing?: boolean }) =>
+      upgrades.attach(path, handler, options),
   };
 }
 

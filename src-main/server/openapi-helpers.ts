@@ -32,4 +32,9 @@ export const requestBody = (schemaName: string, example: unknown, required: bool
 export const common = { '401': responseRef('Unauthorized'), '403': responseRef('Forbidden'), '500': responseRef('Internal') };
 
 /** {@link common} plus the refusals of an operation that reads a body. */
-export const withBody = { ...common, '400': responseRef('BadRequest'), '413': responseRef('PayloadTooLarge'), '415': responseRef('UnsupportedMediaType') };
+export const withBody = {
+  ...common,
+  '400': responseRef('BadRequest'),
+  '413': responseRef('PayloadTooLarge'),
+  '415': responseRef('UnsupportedMediaType'),
+};

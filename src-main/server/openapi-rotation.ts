@@ -36,27 +36,39 @@ export function rotationPaths(): Record<string, Record<string, Operation>> {
   return {
     '/api/switch': {
       post: {
-        operationId: 'switchAccount', summary: 'Pin an account and switch to it (or unpin)',
+        operationId: 'switchAccount',
+        summary: 'Pin an account and switch to it (or unpin)',
         description: SWITCH_TEXT,
         requestBody: requestBody('SwitchRequest', { accountId: EXAMPLE_ACCOUNT.id }, true),
         responses: {
-          '202': jsonBody('SwitchReply', { ok: true, pinnedAccountId: EXAMPLE_ACCOUNT.id }, 'Pinned; the switch happens as soon as no tool call is running ({"accountId": null} answers pinnedAccountId null).'),
+          '202': jsonBody(
+            'SwitchReply',
+            { ok: true, pinnedAccountId: EXAMPLE_ACCOUNT.id },
+            'Pinned; the switch happens as soon as no tool call is running ({"accountId": null} answers pinnedAccountId null).',
+          ),
           '404': responseRef('NotFound'),
-          '409': errorResponse('The account cannot be used now: it is disabled or needs a new login.', 'unusable', 'me@example.com cannot be used now (it needs a new login).'),
+          '409': errorResponse(
+            'The account cannot be used now: it is disabled or needs a new login.',
+            'unusable',
+            'me@example.com cannot be used now (it needs a new login).',
+          ),
           ...withBody,
         },
       },
     },
     '/api/pause': {
       post: {
-        operationId: 'pauseRotation', summary: 'Pause automatic rotation',
-        description: 'No automatic switches until resumed (persisted across restarts); a switch waiting for a tool call is dropped. Usage polling and token care go on. No body, or {}.',
+        operationId: 'pauseRotation',
+        summary: 'Pause automatic rotation',
+        description:
+          'No automatic switches until resumed (persisted across restarts); a switch waiting for a tool call is dropped. Usage polling and token care go on. No body, or {}.',
         responses: { '202': jsonBody('PauseReply', { ok: true, paused: true }, 'Rotation is paused.'), ...withBody },
       },
     },
     '/api/resume': {
       post: {
-        operationId: 'resumeRotation', summary: 'Resume automatic rotation',
+        operationId: 'resumeRotation',
+        summary: 'Resume automatic rotation',
         description: 'Rotation decides again at once (a pin set while paused is carried out now). No body, or {}.',
         responses: { '202': jsonBody('PauseReply', { ok: true, paused: false }, 'Rotation is running.'), ...withBody },
       },

@@ -113,18 +113,21 @@ const accountRow = objectOf<AccountRow>(
   { description: 'One account as the fleet table shows it. Never contains a token, only its fingerprint.' },
 );
 
-const settingsView = objectOf<SettingsView>({
-  fiveHourThresholdPct: num,
-  hysteresisPct: num,
-  activePollIntervalMs: int,
-  parkedPollIntervalMs: int,
-  minDwellMs: int,
-  deferralMode: oneOfStrings(['tool', 'turn', 'never']),
-  notifications: bool,
-  launchAtLogin: bool,
-  listenHost: str,
-  listenPort: int,
-}, { optional: ['launchAtLogin', 'listenHost', 'listenPort'] });
+const settingsView = objectOf<SettingsView>(
+  {
+    fiveHourThresholdPct: num,
+    hysteresisPct: num,
+    activePollIntervalMs: int,
+    parkedPollIntervalMs: int,
+    minDwellMs: int,
+    deferralMode: oneOfStrings(['tool', 'turn', 'never']),
+    notifications: bool,
+    launchAtLogin: bool,
+    listenHost: str,
+    listenPort: int,
+  },
+  { optional: ['launchAtLogin', 'listenHost', 'listenPort'] },
+);
 
 const fleetSnapshot = objectOf<FleetSnapshot>(
   {
@@ -171,7 +174,11 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   FleetSnapshot: fleetSnapshot,
   AccountRow: accountRow,
   UsageWindowView: usageWindow,
-  ExtraWindowView: objectOf<ExtraWindowView>({ name: str, utilizationPct: nullable(num), resetsAtMs: nullable(ms('When the window resets')) }),
+  ExtraWindowView: objectOf<ExtraWindowView>({
+    name: str,
+    utilizationPct: nullable(num),
+    resetsAtMs: nullable(ms('When the window resets')),
+  }),
   TokenView: objectOf<TokenView>({
     fingerprint: { type: 'string', description: 'First 8 hex characters of the SHA-256 of the access token.' },
     health: oneOfStrings(['healthy', 'expiring', 'refreshing', 'expired-exhausted', 'needs-login']),

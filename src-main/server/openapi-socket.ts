@@ -33,13 +33,25 @@ export const SOCKET_TEXT = [
 /** Every command's arguments and success value, in TypeScript notation (src-main/shared/contract.ts). */
 export const COMMAND_DOCS: Readonly<Record<CommandName, { readonly args: string; readonly value: string; readonly does: string }>> = {
   getSnapshot: { args: '{}', value: 'FleetSnapshot', does: 'The current snapshot (the same as GET /api/state).' },
-  getEvents: { args: '{ sinceMs?, kinds?, accountId?, limit? }', value: 'EngineEvent[]', does: 'The event history, newest first (limit 1–1000, default 200).' },
+  getEvents: {
+    args: '{ sinceMs?, kinds?, accountId?, limit? }',
+    value: 'EngineEvent[]',
+    does: 'The event history, newest first (limit 1–1000, default 200).',
+  },
   refreshNow: { args: '{ accountId? }', value: '{ accepted: true }', does: 'Polls usage now; new figures arrive in the snapshot.' },
-  switchTo: { args: '{ accountId: string | null }', value: '{ accepted: true }', does: 'Pins the account and switches when safe; null unpins (as POST /api/switch).' },
+  switchTo: {
+    args: '{ accountId: string | null }',
+    value: '{ accepted: true }',
+    does: 'Pins the account and switches when safe; null unpins (as POST /api/switch).',
+  },
   pauseRotation: { args: '{}', value: '{ paused: true }', does: 'Pauses automatic rotation.' },
   resumeRotation: { args: '{}', value: '{ paused: false }', does: 'Resumes automatic rotation.' },
-  importFromClaudeCode: { args: '{}', value: 'AccountSummary', does: "Adds the login Claude Code holds now." },
-  addFromCredentialsJson: { args: '{ json: string }', value: 'AccountSummary', does: 'Adds an account from a pasted .credentials.json (at most 64 KiB).' },
+  importFromClaudeCode: { args: '{}', value: 'AccountSummary', does: 'Adds the login Claude Code holds now.' },
+  addFromCredentialsJson: {
+    args: '{ json: string }',
+    value: 'AccountSummary',
+    does: 'Adds an account from a pasted .credentials.json (at most 64 KiB).',
+  },
   setLabel: { args: '{ accountId, label: string | null }', value: 'AccountSummary', does: 'Names an account (null clears the label).' },
   setEnabled: { args: '{ accountId, enabled: boolean }', value: 'AccountSummary', does: 'Takes an account out of rotation or back in.' },
   removeAccount: { args: '{ accountId }', value: 'AccountSummary', does: 'Removes an account and its stored login.' },
@@ -79,7 +91,10 @@ export const SOCKET_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   SocketServerMessage: {
     description: 'What the server sends on /api/ws.',
     oneOf: [
-      objectOf<Extract<DashboardServerMessage, { type: 'snapshot' }>>({ type: { const: 'snapshot' }, snapshot: schemaRef('FleetSnapshot') }),
+      objectOf<Extract<DashboardServerMessage, { type: 'snapshot' }>>({
+        type: { const: 'snapshot' },
+        snapshot: schemaRef('FleetSnapshot'),
+      }),
       objectOf<Extract<DashboardServerMessage, { type: 'result' }>>({
         type: { const: 'result' },
         id: { type: 'integer', minimum: 0, description: 'The id of the call this answers.' },
@@ -105,11 +120,24 @@ export function socketExamples(version: string): {
     server: {
       snapshot: { type: 'snapshot', snapshot: exampleSnapshot(version) },
       switched: { type: 'result', id: 2, result: { ok: true, value: { accepted: true } } },
-      invalidArguments: { type: 'result', id: 3, result: { ok: false, error: { code: 'invalid-arguments', message: 'setLabel: label Invalid input: expected string, received number' } } },
+      invalidArguments: {
+        type: 'result',
+        id: 3,
+        result: {
+          ok: false,
+          error: { code: 'invalid-arguments', message: 'setLabel: label Invalid input: expected string, received number' },
+        },
+      },
       rateLimited: {
         type: 'result',
         id: 41,
-        result: { ok: false, error: { code: 'rate-limited', message: `Too many calls on this connection (at most ${L.callsPerSec} a second); wait a moment and try again.` } },
+        result: {
+          ok: false,
+          error: {
+            code: 'rate-limited',
+            message: `Too many calls on this connection (at most ${L.callsPerSec} a second); wait a moment and try again.`,
+          },
+        },
       },
       pong: { type: 'pong' },
     },
@@ -120,7 +148,8 @@ export function socketExamples(version: string): {
 export function socketPath(version: string): Record<string, Operation> {
   return {
     get: {
-      operationId: 'dashboardSocket', summary: 'Live snapshots and commands over WebSocket',
+      operationId: 'dashboardSocket',
+      summary: 'Live snapshots and commands over WebSocket',
       description: SOCKET_TEXT,
       'x-commands': COMMAND_NAMES.map((name) => ({ name, ...COMMAND_DOCS[name] })),
       'x-messages': socketExamples(version),
@@ -129,7 +158,11 @@ export function socketPath(version: string): Record<string, Operation> {
           description: 'Switched to WebSocket; the server sends SocketServerMessage, the client sends SocketClientMessage.',
           content: { 'application/json': { schema: schemaRef('SocketServerMessage') } },
         },
-        '426': errorResponse('A plain HTTP request reached the WebSocket address.', 'upgrade-required', 'This address is a WebSocket; connect with a WebSocket client.'),
+        '426': errorResponse(
+          'A plain HTTP request reached the WebSocket address.',
+          'upgrade-required',
+          'This address is a WebSocket; connect with a WebSocket client.',
+        ),
         ...common,
       },
     },

@@ -23,12 +23,32 @@ export const AUTH_TEXT = [
 
 const ERROR_RESPONSES: Readonly<Record<string, JsonSchema>> = {
   BadRequest: errorResponse('The request is not valid.', 'bad-request', 'The request body is not valid: unknown field colour.'),
-  Unauthorized: errorResponse('A token is required and was missing or wrong.', 'unauthorized', 'This server needs a token: send "Authorization: Bearer <token>", or open the page with ?token=<token>.'),
-  Forbidden: errorResponse('Foreign Origin or Host header.', 'forbidden', 'Requests from other web origins are refused; open the dashboard from this server itself.'),
+  Unauthorized: errorResponse(
+    'A token is required and was missing or wrong.',
+    'unauthorized',
+    'This server needs a token: send "Authorization: Bearer <token>", or open the page with ?token=<token>.',
+  ),
+  Forbidden: errorResponse(
+    'Foreign Origin or Host header.',
+    'forbidden',
+    'Requests from other web origins are refused; open the dashboard from this server itself.',
+  ),
   NotFound: errorResponse('No such account or resource.', 'not-found', 'No account has the id "x"; GET /api/accounts lists them.'),
-  PayloadTooLarge: errorResponse('The body is larger than the limit (64 KiB by default).', 'payload-too-large', 'The request body is larger than 65536 bytes; send less.'),
-  UnsupportedMediaType: errorResponse('The body is not application/json.', 'unsupported-media-type', 'Send the request body as JSON with content-type application/json.'),
-  Internal: errorResponse('Something failed inside the server; the log has the details.', 'internal', 'Something went wrong inside ccmax-monitor; the server log has the details.'),
+  PayloadTooLarge: errorResponse(
+    'The body is larger than the limit (64 KiB by default).',
+    'payload-too-large',
+    'The request body is larger than 65536 bytes; send less.',
+  ),
+  UnsupportedMediaType: errorResponse(
+    'The body is not application/json.',
+    'unsupported-media-type',
+    'Send the request body as JSON with content-type application/json.',
+  ),
+  Internal: errorResponse(
+    'Something failed inside the server; the log has the details.',
+    'internal',
+    'Something went wrong inside ccmax-monitor; the server log has the details.',
+  ),
 };
 
 const idParam = { name: 'id', in: 'path', required: true, description: 'The account id (its uuid).', schema: { type: 'string' } };
@@ -41,34 +61,60 @@ function buildPaths(version: string): Record<string, Record<string, Operation>> 
   return {
     '/api/health': {
       get: {
-        operationId: 'getHealth', summary: 'Is the server up?',
+        operationId: 'getHealth',
+        summary: 'Is the server up?',
         description: 'Liveness and version. Needs the token when the server has one; reveals no ids, emails, paths or usage figures.',
         responses: { '200': jsonBody('Health', exampleHealth(version), 'The server is up.'), ...common },
       },
     },
     '/api/state': {
       get: {
-        operationId: 'getState', summary: 'The fleet snapshot',
+        operationId: 'getState',
+        summary: 'The fleet snapshot',
         description: 'Everything the dashboard shows: accounts in rotation order, sessions, settings. Secret-free.',
         responses: { '200': jsonBody('FleetSnapshot', exampleSnapshot(version), 'The current snapshot.'), ...common },
       },
     },
     '/api/events': {
       get: {
-        operationId: 'getEvents', summary: 'The event history, newest first',
+        operationId: 'getEvents',
+        summary: 'The event history, newest first',
         parameters: [
-          { name: 'since', in: 'query', description: 'Only events at or after this time (epoch ms).', schema: { type: 'integer', minimum: 0 } },
-          { name: 'kind', in: 'query', description: 'Comma-separated event kinds.', schema: { type: 'string' }, example: 'account-switched,token-refreshed', 'x-values': EVENT_KINDS },
+          {
+            name: 'since',
+            in: 'query',
+            description: 'Only events at or after this time (epoch ms).',
+            schema: { type: 'integer', minimum: 0 },
+          },
+          {
+            name: 'kind',
+            in: 'query',
+            description: 'Comma-separated event kinds.',
+            schema: { type: 'string' },
+            example: 'account-switched,token-refreshed',
+            'x-values': EVENT_KINDS,
+          },
           { name: 'account', in: 'query', description: 'Only events about this account id.', schema: { type: 'string' } },
-          { name: 'limit', in: 'query', description: 'At most this many events (default 200).', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+          {
+            name: 'limit',
+            in: 'query',
+            description: 'At most this many events (default 200).',
+            schema: { type: 'integer', minimum: 1, maximum: 1000 },
+          },
         ],
-        responses: { '200': jsonBody('EventList', { events: EXAMPLE_EVENTS }, 'Matching events.'), '400': responseRef('BadRequest'), ...common },
+        responses: {
+          '200': jsonBody('EventList', { events: EXAMPLE_EVENTS }, 'Matching events.'),
+          '400': responseRef('BadRequest'),
+          ...common,
+        },
       },
     },
     '/api/refresh': {
       post: {
-        operationId: 'refresh', summary: 'Poll usage now',
-        description: 'Starts a poll of one account (or all enabled ones) and answers at once; the new figures arrive in the snapshot. A rate-limit backoff is still honoured.',
+        operationId: 'refresh',
+        summary: 'Poll usage now',
+        description:
+          'Starts a poll of one account (or all enabled ones) and answers at once; the new figures arrive in the snapshot. A rate-limit backoff is still honoured.',
         requestBody: requestBody('RefreshRequest', { accountId: EXAMPLE_ACCOUNT.id }, false),
         responses: { '202': jsonBody('Accepted', { ok: true }, 'The poll was started.'), '404': responseRef('NotFound'), ...withBody },
       },
@@ -76,75 +122,135 @@ function buildPaths(version: string): Record<string, Record<string, Operation>> 
     ...rotationPaths(),
     '/api/accounts': {
       get: {
-        operationId: 'listAccounts', summary: 'List accounts',
+        operationId: 'listAccounts',
+        summary: 'List accounts',
         responses: { '200': jsonBody('AccountList', { accounts: [EXAMPLE_ACCOUNT] }, 'Every account.'), ...common },
       },
       post: {
-        operationId: 'addAccount', summary: 'Add an account from Claude Code credentials',
-        description: 'Takes the contents of a Claude Code `.credentials.json` (or its `claudeAiOauth` object). The reply never echoes credentials.',
-        requestBody: requestBody('AddAccountRequest', { credentials: { claudeAiOauth: { accessToken: 'sk-ant-oat01-…', refreshToken: 'sk-ant-ort01-…', expiresAt: 1795554139000, scopes: ['user:inference', 'user:profile'] } } }, true),
+        operationId: 'addAccount',
+        summary: 'Add an account from Claude Code credentials',
+        description:
+          'Takes the contents of a Claude Code `.credentials.json` (or its `claudeAiOauth` object). The reply never echoes credentials.',
+        requestBody: requestBody(
+          'AddAccountRequest',
+          {
+            credentials: {
+              claudeAiOauth: {
+                accessToken: 'sk-ant-oat01-…',
+                refreshToken: 'sk-ant-ort01-…',
+                expiresAt: 1795554139000,
+                scopes: ['user:inference', 'user:profile'],
+              },
+            },
+          },
+          true,
+        ),
         responses: {
           '201': jsonBody('AccountReply', { account: { ...EXAMPLE_ACCOUNT, outcome: 'added' } }, 'A new account was added.'),
-          '200': jsonBody('AccountReply', { account: { ...EXAMPLE_ACCOUNT, outcome: 'updated' } }, 'The account existed; its login was updated (or a newer one kept).'),
-          ...accountFailure('502', 'The profile endpoint could not be read.', 'profile-failed', 'Could not read the account profile from Anthropic; check the network and try again.'),
+          '200': jsonBody(
+            'AccountReply',
+            { account: { ...EXAMPLE_ACCOUNT, outcome: 'updated' } },
+            'The account existed; its login was updated (or a newer one kept).',
+          ),
+          ...accountFailure(
+            '502',
+            'The profile endpoint could not be read.',
+            'profile-failed',
+            'Could not read the account profile from Anthropic; check the network and try again.',
+          ),
           ...withBody,
         },
       },
     },
     '/api/accounts/import': {
       post: {
-        operationId: 'importAccount', summary: "Import Claude Code's current login",
+        operationId: 'importAccount',
+        summary: "Import Claude Code's current login",
         description: 'Reads the login Claude Code holds now (its credentials file or keychain item). No body, or `{}`.',
         responses: {
           '201': jsonBody('AccountReply', { account: { ...EXAMPLE_ACCOUNT, outcome: 'added' } }, 'A new account was added.'),
-          '200': jsonBody('AccountReply', { account: { ...EXAMPLE_ACCOUNT, outcome: 'updated' } }, 'The account existed; its login was updated.'),
-          ...accountFailure('502', 'The profile endpoint could not be read.', 'profile-failed', 'Could not read the account profile from Anthropic; check the network and try again.'),
+          '200': jsonBody(
+            'AccountReply',
+            { account: { ...EXAMPLE_ACCOUNT, outcome: 'updated' } },
+            'The account existed; its login was updated.',
+          ),
+          ...accountFailure(
+            '502',
+            'The profile endpoint could not be read.',
+            'profile-failed',
+            'Could not read the account profile from Anthropic; check the network and try again.',
+          ),
           ...withBody,
         },
       },
     },
     '/api/accounts/{id}': {
       patch: {
-        operationId: 'updateAccount', summary: 'Label, enable or disable an account',
+        operationId: 'updateAccount',
+        summary: 'Label, enable or disable an account',
         parameters: [idParam],
         requestBody: requestBody('AccountPatch', { label: 'work', enabled: false }, true),
-        responses: { '200': jsonBody('AccountReply', { account: { ...EXAMPLE_ACCOUNT, enabled: false } }, 'The updated account.'), '404': responseRef('NotFound'), ...withBody },
+        responses: {
+          '200': jsonBody('AccountReply', { account: { ...EXAMPLE_ACCOUNT, enabled: false } }, 'The updated account.'),
+          '404': responseRef('NotFound'),
+          ...withBody,
+        },
       },
       delete: {
-        operationId: 'removeAccount', summary: 'Remove an account and its stored login',
+        operationId: 'removeAccount',
+        summary: 'Remove an account and its stored login',
         parameters: [idParam],
         responses: { '200': jsonBody('AccountReply', account, 'The removed account.'), '404': responseRef('NotFound'), ...common },
       },
     },
     '/api/settings': {
       get: {
-        operationId: 'getSettings', summary: 'All settings',
+        operationId: 'getSettings',
+        summary: 'All settings',
         responses: { '200': jsonBody('Settings', EXAMPLE_SETTINGS, 'The current settings.'), ...common },
       },
       patch: {
-        operationId: 'updateSettings', summary: 'Change some settings',
+        operationId: 'updateSettings',
+        summary: 'Change some settings',
         requestBody: requestBody('SettingsPatch', { fiveHourThresholdPct: 85, deferralMode: 'turn' }, true),
-        responses: { '200': jsonBody('Settings', { ...EXAMPLE_SETTINGS, fiveHourThresholdPct: 85, deferralMode: 'turn' }, 'The settings after the change.'), ...withBody },
+        responses: {
+          '200': jsonBody(
+            'Settings',
+            { ...EXAMPLE_SETTINGS, fiveHourThresholdPct: 85, deferralMode: 'turn' },
+            'The settings after the change.',
+          ),
+          ...withBody,
+        },
       },
     },
     '/api/ws': socketPath(version),
     '/openapi.json': {
       get: {
-        operationId: 'getOpenApi', summary: 'This document',
-        responses: { '200': { description: 'The OpenAPI 3.1 document.', content: { 'application/json': { schema: { type: 'object' } } } }, ...common },
+        operationId: 'getOpenApi',
+        summary: 'This document',
+        responses: {
+          '200': { description: 'The OpenAPI 3.1 document.', content: { 'application/json': { schema: { type: 'object' } } } },
+          ...common,
+        },
       },
     },
     '/docs': {
       get: {
-        operationId: 'getDocs', summary: 'This API as a web page',
-        responses: { '200': { description: 'Human-readable documentation.', content: { 'text/html': { schema: { type: 'string' } } } }, ...common },
+        operationId: 'getDocs',
+        summary: 'This API as a web page',
+        responses: {
+          '200': { description: 'Human-readable documentation.', content: { 'text/html': { schema: { type: 'string' } } } },
+          ...common,
+        },
       },
     },
   };
 }
 
 /** The OpenAPI 3.1 document for server `version`. */
-export function buildOpenApiDocument(version: string): Readonly<Record<string, unknown>> & { readonly paths: Readonly<Record<string, Readonly<Record<string, Operation>>>> } {
+export function buildOpenApiDocument(
+  version: string,
+): Readonly<Record<string, unknown>> & { readonly paths: Readonly<Record<string, Readonly<Record<string, Operation>>>> } {
   return {
     openapi: '3.1.0',
     info: {
@@ -164,8 +270,18 @@ export function buildOpenApiDocument(version: string): Readonly<Record<string, u
       responses: ERROR_RESPONSES,
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'The server token (only when one is configured).' },
-        tokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'The server token in the query, for WebSockets and first page loads.' },
-        tokenCookie: { type: 'apiKey', in: 'cookie', name: 'ccmax_token', description: 'Set by the server when a page is opened with ?token=.' },
+        tokenQuery: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'token',
+          description: 'The server token in the query, for WebSockets and first page loads.',
+        },
+        tokenCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'ccmax_token',
+          description: 'Set by the server when a page is opened with ?token=.',
+        },
       },
     },
   };

@@ -59,7 +59,12 @@ export function createSnapshotSocket(options: SnapshotSocketOptions): SnapshotSo
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
   const handlers = options.handlers ?? createCommandHandlers(engine);
   const callLimits: CallLimits = { ...DEFAULT_CALL_LIMITS, ...options.callLimits };
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_CLIENT_MESSAGE_BYTES,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
   const clients = new Map<WebSocket, ClientState>();
   let latest: FleetSnapshot | null = null;
   let latestJson: string | null = null;
@@ -148,7 +153,9 @@ export function createSnapshotSocket(options: SnapshotSocketOptions): SnapshotSo
     try {
       setLatest(engine.snapshot());
     } catch (error) {
-      logger.error('snapshot socket: the engine could not produce a snapshot', { error: error instanceof Error ? error.message : String(error) });
+      logger.error('snapshot socket: the engine could not produce a snapshot', {
+        error: error instanceof Error ? error.message : String(error),
+      });
       ws.close(CloseCode.InternalError, 'the snapshot is unavailable; try again');
       return;
     }
@@ -205,4 +212,3 @@ function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data as ArrayBuffer).toString('utf8');
 }
-

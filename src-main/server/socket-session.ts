@@ -70,7 +70,9 @@ export function createSocketSession(options: SocketSessionOptions): SocketSessio
         logger.debug('dashboard call', { name, ok: result.ok, durationMs: options.now() - startedMs });
         answer(id, result);
       })
-      .catch((error: unknown) => logger.error('dashboard socket: sending a result failed', { name, error: error instanceof Error ? error.message : String(error) }));
+      .catch((error: unknown) =>
+        logger.error('dashboard socket: sending a result failed', { name, error: error instanceof Error ? error.message : String(error) }),
+      );
   };
 
   return {
@@ -93,14 +95,23 @@ export function createSocketSession(options: SocketSessionOptions): SocketSessio
       }
       const { id } = message;
       if (admission === 'limited') {
-        return answer(id, failed('rate-limited', `Too many calls on this connection (at most ${limits.callsPerSec} a second); wait a moment and try again.`));
+        return answer(
+          id,
+          failed(
+            'rate-limited',
+            `Too many calls on this connection (at most ${limits.callsPerSec} a second); wait a moment and try again.`,
+          ),
+        );
       }
       if (message.kind === 'unknown-command') {
         const shown = message.name.length > 60 ? `${message.name.slice(0, 60)}…` : message.name;
         return answer(id, failed('unknown-command', `There is no command "${shown}"; the commands are ${COMMAND_NAMES.join(', ')}.`));
       }
       if (inFlight >= limits.maxInFlight) {
-        return answer(id, failed('busy', `${limits.maxInFlight} calls are already running on this connection; wait for a result before sending more.`));
+        return answer(
+          id,
+          failed('busy', `${limits.maxInFlight} calls are already running on this connection; wait for a result before sending more.`),
+        );
       }
       run(id, message.name, message.args);
     },

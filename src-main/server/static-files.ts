@@ -10,7 +10,6 @@ import type { Logger } from '../engine/ports.js';
 import { httpError, PAGE_CSP, sendError } from './http-io.js';
 import { CONTENT_TYPES } from '../shared/content-types.js';
 
-
 /** The content type for a file name; `application/octet-stream` when unknown. */
 export function contentTypeFor(fileName: string): string {
   return CONTENT_TYPES[extname(fileName).toLowerCase()] ?? 'application/octet-stream';

@@ -34,7 +34,9 @@ export interface AccountRef {
 }
 
 /** Settings the dashboard may change (a subset of the persisted settings, all optional). */
-export type SettingsPatch = Partial<SettingsView & { readonly launchAtLogin: boolean; readonly listenHost: string; readonly listenPort: number }>;
+export type SettingsPatch = Partial<
+  SettingsView & { readonly launchAtLogin: boolean; readonly listenHost: string; readonly listenPort: number }
+>;
 
 /** Every command: its argument object and its success value. */
 export interface CommandContract {

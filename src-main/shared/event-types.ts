@@ -51,4 +51,3 @@ export interface EngineEvent {
   /** Small, secret-free structured details (figures, trigger, fingerprints). */
   readonly data?: Readonly<Record<string, string | number | boolean | null>>;
 }
-

@@ -101,7 +101,14 @@ export function startDesktopApp<Image, MenuT>(deps: DesktopAppDeps<Image, MenuT>
 
   const trayModel = () => toTrayModel(engine.snapshot(), deps.platform, clock.now());
   const tray = createTrayController(
-    { loadImage: deps.loadTrayImage, createTray: deps.createTray, buildMenu: deps.buildMenu, platform: deps.platform, onCommand: run, logger },
+    {
+      loadImage: deps.loadTrayImage,
+      createTray: deps.createTray,
+      buildMenu: deps.buildMenu,
+      platform: deps.platform,
+      onCommand: run,
+      logger,
+    },
     trayModel(),
   );
   const refreshTray = (): void => {
@@ -136,7 +143,9 @@ export function startDesktopApp<Image, MenuT>(deps: DesktopAppDeps<Image, MenuT>
   engine.subscribe(applyLoginItem);
 
   const onPower = (what: 'pause' | 'resume') => () => {
-    desktop.power[what]().catch((error: unknown) => logger.error(`engine ${what} on ${what === 'pause' ? 'suspend' : 'resume'} failed`, { error: String(error) }));
+    desktop.power[what]().catch((error: unknown) =>
+      logger.error(`engine ${what} on ${what === 'pause' ? 'suspend' : 'resume'} failed`, { error: String(error) }),
+    );
   };
   deps.powerMonitor.on('suspend', onPower('pause'));
   deps.powerMonitor.on('resume', onPower('resume'));

@@ -4,18 +4,7 @@
  * drive them with `test/fakes/fake-electron.ts`. Only `main.ts` and `preload.ts` import Electron's
  * values; the checks at the bottom fail to compile if Electron 41's real objects stop fitting.
  */
-import type {
-  App,
-  BrowserWindow,
-  IpcMain,
-  Menu,
-  NativeImage,
-  PowerMonitor,
-  Session,
-  Shell,
-  Tray,
-  WebContents,
-} from 'electron';
+import type { App, BrowserWindow, IpcMain, Menu, NativeImage, PowerMonitor, Session, Shell, Tray, WebContents } from 'electron';
 
 /** An event whose default action can be cancelled (navigation, window close, quit). */
 export interface PreventableEvent {

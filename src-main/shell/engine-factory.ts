@@ -140,6 +140,7 @@ export async function createDesktopEngine(options: DesktopEngineOptions): Promis
 function parsePort(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`CCMAX_PORT must be a whole number from 0 to 65535; got '${value}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`CCMAX_PORT must be a whole number from 0 to 65535; got '${value}'`);
   return port;
 }

@@ -59,7 +59,11 @@ export interface LocalServerOptions {
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const { logger } = options;
   const probe = (url: string) =>
-    isMonitorAt(url, { token: options.token, ...(options.probeTimeoutMs !== undefined ? { timeoutMs: options.probeTimeoutMs } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) });
+    isMonitorAt(url, {
+      token: options.token,
+      ...(options.probeTimeoutMs !== undefined ? { timeoutMs: options.probeTimeoutMs } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
   const idle = (status: LocalServerStatus): LocalServer => ({ status, close: async () => {} });
 
   const advertised = await readDiscovery(options.dataDir);
@@ -104,7 +108,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const pid = options.pid ?? process.pid;
   let advertising = false;
   try {
-    await writeDiscovery(options.dataDir, { version: 1, url: server.url, pid, startedAtMs: options.clock.now(), demo: options.demo, productVersion: PRODUCT_VERSION });
+    await writeDiscovery(options.dataDir, {
+      version: 1,
+      url: server.url,
+      pid,
+      startedAtMs: options.clock.now(),
+      demo: options.demo,
+      productVersion: PRODUCT_VERSION,
+    });
     advertising = true;
   } catch (error) {
     // Still serving: hooks given CCMAX_PORT or CCMAX_URL reach us; the rest cannot find us.
@@ -115,7 +126,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const close = async (): Promise<void> => {
     await heartbeat?.dispose().catch((e: unknown) => logger.error('heartbeat close failed', { error: String(e) }));
     await server.close().catch((e: unknown) => logger.error('server close failed', { error: String(e) }));
-    if (advertising) await removeDiscovery(options.dataDir, pid).catch((e: unknown) => logger.warn('could not remove the discovery file', { error: String(e) }));
+    if (advertising)
+      await removeDiscovery(options.dataDir, pid).catch((e: unknown) =>
+        logger.warn('could not remove the discovery file', { error: String(e) }),
+      );
   };
   return { status: { kind: 'serving', url: server.url }, close: () => (closing ??= close()) };
 }

@@ -70,7 +70,10 @@ export function createLoginItem(deps: LoginItemDeps): LoginItem {
         else deps.app.setLoginItemSettings({ openAtLogin });
         applied = openAtLogin;
       } catch (error) {
-        deps.logger.warn('could not change launch at login', { openAtLogin, error: error instanceof Error ? error.message : String(error) });
+        deps.logger.warn('could not change launch at login', {
+          openAtLogin,
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     },
   };

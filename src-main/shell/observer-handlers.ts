@@ -16,5 +16,7 @@ export function toObserverHandlers(handlers: CommandHandlers, otherUrl: string):
       code: 'deferring',
       message: `Another ccmax-monitor runs the accounts (${otherUrl}); make changes in its dashboard, or quit it and restart this app.`,
     });
-  return Object.fromEntries(COMMAND_NAMES.map((name) => [name, PASS_THROUGH.has(name) ? handlers[name] : refuse])) as unknown as CommandHandlers;
+  return Object.fromEntries(
+    COMMAND_NAMES.map((name) => [name, PASS_THROUGH.has(name) ? handlers[name] : refuse]),
+  ) as unknown as CommandHandlers;
 }

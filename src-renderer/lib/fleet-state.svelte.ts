@@ -75,7 +75,10 @@ export class FleetState {
    */
   async run<T>(command: Promise<CommandResult<T>>, done?: (value: T) => string): Promise<CommandResult<T>> {
     const result = await command.catch(
-      (error: unknown): CommandResult<T> => ({ ok: false, error: { code: 'failed', message: error instanceof Error ? error.message : String(error) } }),
+      (error: unknown): CommandResult<T> => ({
+        ok: false,
+        error: { code: 'failed', message: error instanceof Error ? error.message : String(error) },
+      }),
     );
     if (!result.ok) this.notice = { kind: 'error', text: result.error.message };
     else if (done) this.notice = { kind: 'info', text: done(result.value) };

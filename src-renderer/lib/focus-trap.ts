@@ -3,7 +3,8 @@
  * first focusable one), keeps Tab and Shift+Tab inside, and gives focus back to whatever had it
  * when the dialog closes.
  */
-const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /** Traps focus inside `node` while it is mounted. */
 export function focusTrap(node: HTMLElement): () => void {

@@ -40,7 +40,13 @@ export function formatExpiry(atMs: number | null, nowMs: number): string {
 }
 
 const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-const DATE_TIME = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const DATE_TIME = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
 
 /** A wall-clock time: `14:05:09` today, `Nov 24, 14:05` on another day; `—` when null. */
 export function formatClock(atMs: number | null, nowMs: number): string {

@@ -6,7 +6,10 @@ import type { CommandError, CommandHandlers, CommandResult } from '../../src-mai
 import { err, ok } from '../../src-main/shared/result.js';
 import type { FleetSnapshot } from '../../src-main/shared/view-model.js';
 
-type FetchLike = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<{
+type FetchLike = (
+  url: string,
+  init?: { method?: string; headers?: Record<string, string>; body?: string },
+) => Promise<{
   readonly ok: boolean;
   readonly status: number;
   json(): Promise<unknown>;
@@ -24,7 +27,8 @@ const failure = (code: string, message: string): CommandResult<never> => err<Com
 export function createRestCommands({ baseUrl, fetch }: RestCommandsOptions): CommandHandlers {
   const request = async <T>(method: string, path: string, body: unknown, pick: (json: unknown) => T): Promise<CommandResult<T>> => {
     try {
-      const init = body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+      const init =
+        body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
       const response = await fetch(new URL(path, baseUrl).toString(), init);
       const json: unknown = await response.json().catch(() => null);
       if (!response.ok) return err(toCommandError(response.status, json));
@@ -47,7 +51,10 @@ export function createRestCommands({ baseUrl, fetch }: RestCommandsOptions): Com
       const search = query.toString();
       return request('GET', `/api/events${search ? `?${search}` : ''}`, undefined, (json) => (json as { events: never }).events);
     },
-    refreshNow: (args) => request('POST', '/api/refresh', args.accountId === undefined ? {} : { accountId: args.accountId }, () => ({ accepted: true as const })),
+    refreshNow: (args) =>
+      request('POST', '/api/refresh', args.accountId === undefined ? {} : { accountId: args.accountId }, () => ({
+        accepted: true as const,
+      })),
     switchTo: (args) => request('POST', '/api/switch', { accountId: args.accountId }, () => ({ accepted: true as const })),
     pauseRotation: () => request('POST', '/api/pause', {}, () => ({ paused: true })),
     resumeRotation: () => request('POST', '/api/resume', {}, () => ({ paused: false })),

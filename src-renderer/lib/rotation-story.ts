@@ -12,7 +12,7 @@ export const TRIGGER_TEXT: Readonly<Record<string, string>> = {
   breach: "the active account's 5-hour usage reached the threshold",
   velocity: 'usage was on course to hit a limit within minutes',
   perishable: "another account's 7-day window resets sooner, so its quota would be lost first",
-  recovered: "back to the preferred account after its 5-hour step-aside",
+  recovered: 'back to the preferred account after its 5-hour step-aside',
   manual: 'you chose the account',
   token: "the active account's token died and could not be refreshed",
 };
@@ -81,7 +81,10 @@ export function explainNext(snapshot: FleetSnapshot, nowMs: number): string {
 export function explainActive(snapshot: FleetSnapshot): string {
   const active = snapshot.accounts.find((row) => row.active);
   if (!active) return 'No account is active: Claude Code holds no login this monitor knows.';
-  const why = snapshot.lastSwitch && snapshot.lastSwitch.toId === active.id ? ` It took over because ${describeTrigger(snapshot.lastSwitch.trigger)}.` : '';
+  const why =
+    snapshot.lastSwitch && snapshot.lastSwitch.toId === active.id
+      ? ` It took over because ${describeTrigger(snapshot.lastSwitch.trigger)}.`
+      : '';
   const paused = snapshot.paused ? ' Rotation is paused, so it stays until you resume.' : '';
   return `${accountName(active)} is active (7d ${formatPct(active.sevenDay.utilizationPct)}, 5h ${formatPct(active.fiveHour.utilizationPct)}).${why}${paused}`;
 }

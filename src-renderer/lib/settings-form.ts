@@ -74,7 +74,8 @@ export function parseSettingsDraft(draft: SettingsDraft, current: SettingsView):
     const message = checkNumber(draft[field], rule);
     if (message !== null) errors[field] = message;
   }
-  if (draft.listenHost.trim() === '' && current.listenHost !== undefined) errors.listenHost = 'Enter the address to listen on, e.g. 127.0.0.1.';
+  if (draft.listenHost.trim() === '' && current.listenHost !== undefined)
+    errors.listenHost = 'Enter the address to listen on, e.g. 127.0.0.1.';
   if (Object.keys(errors).length > 0) return err(errors);
 
   const patch: { -readonly [K in keyof SettingsPatch]: SettingsPatch[K] } = {};

@@ -166,7 +166,11 @@ export function createWsBridge(options: WsBridgeOptions): DashboardBridge {
     return new Promise((resolve) => {
       const id = nextId++;
       const timer = setTimeout(
-        () => settle(id, failure('timeout', `ccmax-monitor did not answer "${name}" within ${Math.round(callTimeoutMs / 1000)} s; is it still running?`)),
+        () =>
+          settle(
+            id,
+            failure('timeout', `ccmax-monitor did not answer "${name}" within ${Math.round(callTimeoutMs / 1000)} s; is it still running?`),
+          ),
         callTimeoutMs,
       );
       const entry: PendingCall = { name, args, settle: resolve as (r: CommandResult<unknown>) => void, timer, sent: false };

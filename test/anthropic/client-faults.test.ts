@@ -67,7 +67,11 @@ describe('client faults over loopback', () => {
 
   it('maps truncated JSON to bad-response', async () => {
     h.standIn.faults.inject({ kind: 'truncated' });
-    expect(failure(await h.client().getUsage(token))).toEqual({ kind: 'bad-response', status: 200, message: 'response body was not valid JSON' });
+    expect(failure(await h.client().getUsage(token))).toEqual({
+      kind: 'bad-response',
+      status: 200,
+      message: 'response body was not valid JSON',
+    });
   });
 
   it('maps a garbage body to bad-response', async () => {
@@ -77,7 +81,11 @@ describe('client faults over loopback', () => {
 
   it('maps JSON of the wrong shape to bad-response', async () => {
     h.standIn.addRoute('GET', '/api/oauth/usage', () => ({ status: 200, json: ['not', 'usage'] }));
-    expect(failure(await h.client().getUsage(token))).toEqual({ kind: 'bad-response', status: 200, message: 'usage response is not a JSON object' });
+    expect(failure(await h.client().getUsage(token))).toEqual({
+      kind: 'bad-response',
+      status: 200,
+      message: 'usage response is not a JSON object',
+    });
   });
 
   it('maps a destroyed connection to network', async () => {

@@ -63,23 +63,40 @@ describe('refresh against the stand-in', () => {
   });
 
   it('keeps the old refresh token when the answer carries none', async () => {
-    h.standIn.addRoute('POST', '/v1/oauth/token', () => ({ status: 200, json: { access_token: 'sk-ant-oat01-only-access', expires_in: 600 } }));
+    h.standIn.addRoute('POST', '/v1/oauth/token', () => ({
+      status: 200,
+      json: { access_token: 'sk-ant-oat01-only-access', expires_in: 600 },
+    }));
     const next = refreshed(await h.client().refresh(current, h.clock.now()));
-    expect(next).toMatchObject({ accessToken: 'sk-ant-oat01-only-access', refreshToken: current.refreshToken, expiresAtMs: h.clock.now() + 600_000 });
+    expect(next).toMatchObject({
+      accessToken: 'sk-ant-oat01-only-access',
+      refreshToken: current.refreshToken,
+      expiresAtMs: h.clock.now() + 600_000,
+    });
   });
 
   it('is unauthorized when the token endpoint refuses the client', async () => {
-    h.standIn.addRoute('POST', '/v1/oauth/token', () => ({ status: 401, json: { error: 'invalid_client', error_description: 'Client authentication failed' } }));
+    h.standIn.addRoute('POST', '/v1/oauth/token', () => ({
+      status: 401,
+      json: { error: 'invalid_client', error_description: 'Client authentication failed' },
+    }));
     expect(failed(await h.client().refresh(current, h.clock.now()))).toEqual({ kind: 'unauthorized', status: 401 });
   });
 
   it('is a bad-response naming the OAuth error for another 400', async () => {
     h.standIn.addRoute('POST', '/v1/oauth/token', () => ({ status: 400, json: { error: 'invalid_scope' } }));
-    expect(failed(await h.client().refresh(current, h.clock.now()))).toEqual({ kind: 'bad-response', status: 400, message: 'token endpoint refused: invalid_scope' });
+    expect(failed(await h.client().refresh(current, h.clock.now()))).toEqual({
+      kind: 'bad-response',
+      status: 400,
+      message: 'token endpoint refused: invalid_scope',
+    });
   });
 
   it('scrubs a token the server echoes back in its error description', async () => {
-    h.standIn.addRoute('POST', '/v1/oauth/token', () => ({ status: 400, json: { error: 'invalid_grant', error_description: `token ${current.refreshToken} revoked` } }));
+    h.standIn.addRoute('POST', '/v1/oauth/token', () => ({
+      status: 400,
+      json: { error: 'invalid_grant', error_description: `token ${current.refreshToken} revoked` },
+    }));
     const error = failed(await h.client().refresh(current, h.clock.now()));
     expect(error.kind).toBe('invalid-grant');
     expect(JSON.stringify(error)).toContain(fingerprint(current.refreshToken));

@@ -17,7 +17,12 @@ describe('getUsage against the stand-in', () => {
     const token = h.simulator.credentials(h.accountId(0)).accessToken;
     await h.client().getUsage(token);
     const [request] = h.standIn.requests;
-    expect(request).toMatchObject({ method: 'GET', path: '/api/oauth/usage', bearerFingerprint: fingerprint(token), accountId: h.accountId(0) });
+    expect(request).toMatchObject({
+      method: 'GET',
+      path: '/api/oauth/usage',
+      bearerFingerprint: fingerprint(token),
+      accountId: h.accountId(0),
+    });
     expect(request?.headers).toMatchObject({
       authorization: `Bearer <${fingerprint(token)}>`,
       'anthropic-beta': 'oauth-2025-04-20',
@@ -82,7 +87,10 @@ describe('getProfile against the stand-in', () => {
   it('is a bad-response when the profile lacks the account uuid', async () => {
     h.standIn.addRoute('GET', '/api/oauth/profile', () => ({ status: 200, json: { account: { email: 'x@demo.example' } } }));
     const result = await h.client().getProfile(h.simulator.credentials(h.accountId(0)).accessToken);
-    expect(result).toEqual({ ok: false, error: { kind: 'bad-response', status: 200, message: 'profile response lacks account uuid or email' } });
+    expect(result).toEqual({
+      ok: false,
+      error: { kind: 'bad-response', status: 200, message: 'profile response lacks account uuid or email' },
+    });
   });
 });
 
@@ -108,7 +116,9 @@ describe('resolveEndpoints', () => {
   });
 
   it('reads both overrides and drops a trailing slash from the base', () => {
-    expect(resolveEndpoints({ CCMAX_API_BASE_URL: 'http://127.0.0.1:9/', CCMAX_OAUTH_TOKEN_URL: 'http://127.0.0.1:9/v1/oauth/token' })).toEqual({
+    expect(
+      resolveEndpoints({ CCMAX_API_BASE_URL: 'http://127.0.0.1:9/', CCMAX_OAUTH_TOKEN_URL: 'http://127.0.0.1:9/v1/oauth/token' }),
+    ).toEqual({
       apiBaseUrl: 'http://127.0.0.1:9',
       tokenUrl: 'http://127.0.0.1:9/v1/oauth/token',
     });

@@ -38,11 +38,19 @@ describe('parseProfile', () => {
 
   it('reads a profile without organization, turning mistyped optional fields into null', () => {
     const result = parseProfile(loadFixture('profile-minimal.json'));
-    expect(result.ok && result.value).toMatchObject({ accountUuid: '4f8a2c1e-9b3d-4e7a-8c5f-1d2e3f4a5b6c', displayName: null, organizationUuid: null, rateLimitTier: null });
+    expect(result.ok && result.value).toMatchObject({
+      accountUuid: '4f8a2c1e-9b3d-4e7a-8c5f-1d2e3f4a5b6c',
+      displayName: null,
+      organizationUuid: null,
+      rateLimitTier: null,
+    });
   });
 
   it('fails when the account uuid is missing', () => {
-    expect(parseProfile(loadFixture('profile-missing-uuid.json'))).toEqual({ ok: false, error: 'profile response lacks account uuid or email' });
+    expect(parseProfile(loadFixture('profile-missing-uuid.json'))).toEqual({
+      ok: false,
+      error: 'profile response lacks account uuid or email',
+    });
   });
 
   it('fails when the email is missing or empty', () => {
@@ -50,12 +58,14 @@ describe('parseProfile', () => {
     expect(parseProfile({ account: { uuid: 'u-1' } }).ok).toBe(false);
   });
 
-  it.each([['a string', 'x'], ['null', null], ['an array', []], ['an account that is a number', { account: 5 }]])(
-    'returns an error instead of throwing for %s',
-    (_label, body) => {
-      expect(parseProfile(body).ok).toBe(false);
-    },
-  );
+  it.each([
+    ['a string', 'x'],
+    ['null', null],
+    ['an array', []],
+    ['an account that is a number', { account: 5 }],
+  ])('returns an error instead of throwing for %s', (_label, body) => {
+    expect(parseProfile(body).ok).toBe(false);
+  });
 });
 
 describe('planFromProfile', () => {

@@ -30,7 +30,11 @@ describe('parseTokenResponse', () => {
 
   it('keeps the old refresh token and scopes when the answer carries none', () => {
     const result = parseTokenResponse(loadFixture('token-no-refresh.json'), current, NOW_MS);
-    expect(result.ok && result.value).toMatchObject({ refreshToken: current.refreshToken, scopes: current.scopes, expiresAtMs: NOW_MS + 3_600_000 });
+    expect(result.ok && result.value).toMatchObject({
+      refreshToken: current.refreshToken,
+      scopes: current.scopes,
+      expiresAtMs: NOW_MS + 3_600_000,
+    });
   });
 
   it('assumes a short lifetime when expires_in is missing or unreadable', () => {
@@ -38,17 +42,22 @@ describe('parseTokenResponse', () => {
     expect(result.ok && result.value.expiresAtMs).toBe(NOW_MS + FALLBACK_EXPIRES_IN_SEC * 1000);
   });
 
-  it.each([['an OAuth error body', loadFixture('token-invalid-grant.json')], ['garbage', 'x'], ['null', null], ['an empty access token', { access_token: '' }]])(
-    'fails without throwing for %s',
-    (_label, body) => {
-      expect(parseTokenResponse(body, current, NOW_MS)).toEqual({ ok: false, error: 'token response lacks access_token' });
-    },
-  );
+  it.each([
+    ['an OAuth error body', loadFixture('token-invalid-grant.json')],
+    ['garbage', 'x'],
+    ['null', null],
+    ['an empty access token', { access_token: '' }],
+  ])('fails without throwing for %s', (_label, body) => {
+    expect(parseTokenResponse(body, current, NOW_MS)).toEqual({ ok: false, error: 'token response lacks access_token' });
+  });
 });
 
 describe('parseOAuthError', () => {
   it('reads the error code and description', () => {
-    expect(parseOAuthError(loadFixture('token-invalid-grant.json'))).toEqual({ error: 'invalid_grant', description: 'Refresh token not found or invalid' });
+    expect(parseOAuthError(loadFixture('token-invalid-grant.json'))).toEqual({
+      error: 'invalid_grant',
+      description: 'Refresh token not found or invalid',
+    });
   });
 
   it('answers null for a body that is not an OAuth error', () => {

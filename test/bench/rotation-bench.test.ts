@@ -114,7 +114,9 @@ describe('rotation replay accounting', () => {
     const fleet = createBenchFleet({ startMs: SMOKE.startMs, tiers: SMOKE.tiers, rng: createRng(7) });
     const demand = createDemand({ startMs: SMOKE.startMs, days: 14, stepMs: 60_000, rng: createRng(8), weeklyLoadHours: 50 });
     expect(demand.loadHours).toBeCloseTo(100, 6);
-    expect(fleet.map((a) => a.initialWindows.sevenDayResetsAtMs)).toEqual([...fleet.map((a) => a.initialWindows.sevenDayResetsAtMs)].sort((a, b) => a - b));
+    expect(fleet.map((a) => a.initialWindows.sevenDayResetsAtMs)).toEqual(
+      [...fleet.map((a) => a.initialWindows.sevenDayResetsAtMs)].sort((a, b) => a - b),
+    );
     const bySession = new Map<string, number>();
     for (const call of demand.toolCalls) {
       expect(call.endMs - call.startMs).toBeGreaterThanOrEqual(5_000);

@@ -102,7 +102,10 @@ describe('readClaudeCredentials', () => {
 
   it('reads a valid credentials file', async () => {
     await writeCreds(JSON.stringify({ claudeAiOauth: OAUTH }));
-    expect(await readClaudeCredentials(paths, { platform: 'linux' })).toEqual({ ok: true, value: { credentials: EXPECTED, source: 'file' } });
+    expect(await readClaudeCredentials(paths, { platform: 'linux' })).toEqual({
+      ok: true,
+      value: { credentials: EXPECTED, source: 'file' },
+    });
   });
 
   it('ignores extra top-level keys', async () => {
@@ -169,7 +172,10 @@ describe('readClaudeCredentials', () => {
   });
 
   it('reports an invalid keychain value as invalid', async () => {
-    const result = await readClaudeCredentials(paths, { platform: 'darwin', runSecurity: async () => ({ exitCode: 0, stdout: 'sk-ant-oat01-secret' }) });
+    const result = await readClaudeCredentials(paths, {
+      platform: 'darwin',
+      runSecurity: async () => ({ exitCode: 0, stdout: 'sk-ant-oat01-secret' }),
+    });
     expect(result.ok ? null : result.error.kind).toBe('invalid');
     expect(result.ok ? '' : result.error.message).not.toContain('secret');
   });
@@ -187,7 +193,13 @@ describe('readOAuthAccount', () => {
   });
 
   it('reads the identity block', async () => {
-    await writeFile(paths.claudeJson, JSON.stringify({ numStartups: 3, oauthAccount: { accountUuid: 'u-1', emailAddress: 'a@example.com', organizationUuid: 'o-1', displayName: 'A' } }));
+    await writeFile(
+      paths.claudeJson,
+      JSON.stringify({
+        numStartups: 3,
+        oauthAccount: { accountUuid: 'u-1', emailAddress: 'a@example.com', organizationUuid: 'o-1', displayName: 'A' },
+      }),
+    );
     expect(await readOAuthAccount(paths)).toEqual({ accountUuid: 'u-1', emailAddress: 'a@example.com', organizationUuid: 'o-1' });
   });
 

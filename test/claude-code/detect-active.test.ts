@@ -22,9 +22,19 @@ describe('detectActiveAccount', () => {
 
   it.each([
     ['matches by access token first', creds('at-b', 'rt-a'), 'uuid-a', { accountId: 'uuid-b', matchedBy: 'access-token' }],
-    ['matches by refresh token when no access token matches', creds('at-new', 'rt-a'), 'uuid-b', { accountId: 'uuid-a', matchedBy: 'refresh-token' }],
+    [
+      'matches by refresh token when no access token matches',
+      creds('at-new', 'rt-a'),
+      'uuid-b',
+      { accountId: 'uuid-a', matchedBy: 'refresh-token' },
+    ],
     ['falls back to the oauthAccount uuid', creds('at-new', 'rt-new'), 'uuid-b', { accountId: 'uuid-b', matchedBy: 'oauth-account' }],
-    ['matches an account without stored credentials by uuid', creds('at-new', 'rt-new'), 'uuid-c', { accountId: 'uuid-c', matchedBy: 'oauth-account' }],
+    [
+      'matches an account without stored credentials by uuid',
+      creds('at-new', 'rt-new'),
+      'uuid-c',
+      { accountId: 'uuid-c', matchedBy: 'oauth-account' },
+    ],
     ['uses the uuid when Claude Code holds no login', null, 'uuid-a', { accountId: 'uuid-a', matchedBy: 'oauth-account' }],
     ['finds nothing when nothing matches', creds('at-x', 'rt-x'), 'uuid-z', null],
     ['finds nothing with neither login nor uuid', null, null, null],

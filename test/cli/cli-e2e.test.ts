@@ -47,7 +47,15 @@ beforeAll(async () => {
   const c = stand.simulator.credentials(stand.accountId(0));
   await writeFile(
     join(claudeDir, '.credentials.json'),
-    JSON.stringify({ claudeAiOauth: { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes, subscriptionType: 'max' } }),
+    JSON.stringify({
+      claudeAiOauth: {
+        accessToken: c.accessToken,
+        refreshToken: c.refreshToken,
+        expiresAt: c.expiresAtMs,
+        scopes: c.scopes,
+        subscriptionType: 'max',
+      },
+    }),
     { mode: 0o600 },
   );
   env = {

@@ -19,12 +19,16 @@ async function serve(listener: RequestListener): Promise<string> {
   return `http://127.0.0.1:${address.port}`;
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): RequestListener => (_req, res) =>
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): RequestListener =>
+  (_req, res) =>
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 
 describe('finding another ccmax-monitor', () => {
   it('recognises a healthy ccmax-monitor by its health answer', async () => {
-    const url = await serve((req, res) => (req.url === '/api/health' ? json(200, { ok: true, product: 'ccmax-monitor', version: '1.0.0' })(req, res) : res.writeHead(404).end()));
+    const url = await serve((req, res) =>
+      req.url === '/api/health' ? json(200, { ok: true, product: 'ccmax-monitor', version: '1.0.0' })(req, res) : res.writeHead(404).end(),
+    );
     expect(await isMonitorAt(url, { token: null })).toBe(true);
   });
 

@@ -5,7 +5,8 @@ const run = createCommandRunner(5_000);
 
 describe('createCommandRunner', () => {
   it('passes stdin to the command and returns its output and exit code', async () => {
-    const script = 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => { process.stdout.write(s.toUpperCase()); process.exit(7); });';
+    const script =
+      'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => { process.stdout.write(s.toUpperCase()); process.exit(7); });';
     expect(await run(process.execPath, ['-e', script], { stdin: 'hello\n' })).toEqual({ exitCode: 7, stdout: 'HELLO\n', stderr: '' });
   });
 

@@ -85,7 +85,10 @@ export function startChild(script: string, args: readonly string[]): Child {
     waitForLine: (line, timeoutMs = 10_000) =>
       new Promise<void>((resolve, reject) => {
         if (stdout.split('\n').includes(line)) return resolve();
-        const timer = setTimeout(() => reject(new Error(`no "${line}" from ${script} within ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no "${line}" from ${script} within ${timeoutMs} ms; stderr: ${stderr}`)),
+          timeoutMs,
+        );
         waiters.push({ line, resolve: () => (clearTimeout(timer), resolve()) });
         void exit.then((code) => reject(new Error(`${script} exited (${code}) before "${line}"; stderr: ${stderr}`)));
       }),

@@ -150,7 +150,13 @@ describe('createDemoFleet', () => {
 
   it('builds plausible demo accounts with a mix of plans', () => {
     const { accounts } = createDemoFleet({ count: 5, nowMs, seed: 3 });
-    expect(accounts.map((a) => a.email)).toEqual(['alex@demo.example', 'blake@demo.example', 'casey@demo.example', 'drew@demo.example', 'emery@demo.example']);
+    expect(accounts.map((a) => a.email)).toEqual([
+      'alex@demo.example',
+      'blake@demo.example',
+      'casey@demo.example',
+      'drew@demo.example',
+      'emery@demo.example',
+    ]);
     expect(new Set(accounts.map((a) => a.rateLimitTier))).toEqual(new Set(['default_claude_max_20x', 'default_claude_max_5x']));
     expect(new Set(accounts.map((a) => a.accountUuid)).size).toBe(5);
   });

@@ -10,11 +10,18 @@ afterEach(async () => {
   await h.close();
 });
 
-const oauthHeaders = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}`, 'anthropic-beta': 'oauth-2025-04-20' });
+const oauthHeaders = (token: string): Record<string, string> => ({
+  Authorization: `Bearer ${token}`,
+  'anthropic-beta': 'oauth-2025-04-20',
+});
 const tokenOf = (index: number): string => h.simulator.credentials(h.accountId(index)).accessToken;
 
 async function postToken(body: unknown): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(h.standIn.tokenUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(h.standIn.tokenUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: await res.json() };
 }
 
@@ -27,7 +34,14 @@ describe('stand-in OAuth endpoints', () => {
     const res = await fetch(`${h.standIn.url}/api/oauth/usage`, { headers: oauthHeaders(tokenOf(0)) });
     const body = (await res.json()) as Record<string, unknown>;
     expect(res.status).toBe(200);
-    expect(Object.keys(body).sort()).toEqual(['extra_usage', 'five_hour', 'seven_day', 'seven_day_oauth_apps', 'seven_day_opus', 'seven_day_sonnet']);
+    expect(Object.keys(body).sort()).toEqual([
+      'extra_usage',
+      'five_hour',
+      'seven_day',
+      'seven_day_oauth_apps',
+      'seven_day_opus',
+      'seven_day_sonnet',
+    ]);
     expect(body.seven_day_opus).toBeNull();
     expect(body.extra_usage).toEqual({ is_enabled: false, monthly_limit: null, used_credits: null, utilization: null });
     expect(body.seven_day).toMatchObject({ resets_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/) });
@@ -35,7 +49,10 @@ describe('stand-in OAuth endpoints', () => {
 
   it('adds the limits array and nulls the per-model windows in the newer form', async () => {
     h.standIn.setUsageForm('limits');
-    const body = (await (await fetch(`${h.standIn.url}/api/oauth/usage`, { headers: oauthHeaders(tokenOf(0)) })).json()) as Record<string, unknown>;
+    const body = (await (await fetch(`${h.standIn.url}/api/oauth/usage`, { headers: oauthHeaders(tokenOf(0)) })).json()) as Record<
+      string,
+      unknown
+    >;
     expect(body.seven_day_sonnet).toBeNull();
     expect((body.limits as { kind: string }[]).map((l) => l.kind)).toEqual(['session', 'weekly_all', 'weekly_scoped']);
   });
@@ -43,7 +60,10 @@ describe('stand-in OAuth endpoints', () => {
   it('refuses a request without the OAuth beta header with an API error body', async () => {
     const res = await fetch(`${h.standIn.url}/api/oauth/profile`, { headers: { Authorization: `Bearer ${tokenOf(0)}` } });
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ type: 'error', error: { type: 'authentication_error', message: 'OAuth authentication is currently not supported.' } });
+    expect(await res.json()).toEqual({
+      type: 'error',
+      error: { type: 'authentication_error', message: 'OAuth authentication is currently not supported.' },
+    });
   });
 
   it('refuses a request without a bearer token', async () => {
@@ -69,8 +89,16 @@ describe('stand-in token endpoint', () => {
     const refreshToken = h.simulator.credentials(h.accountId(0)).refreshToken;
     const first = await postToken(body(refreshToken));
     expect(first.status).toBe(200);
-    expect(first.json).toMatchObject({ token_type: 'Bearer', expires_in: 28_800, scope: OAUTH_REFRESH_SCOPE, access_token: expect.stringMatching(/^sk-ant-oat01-/) });
-    expect(await postToken(body(refreshToken))).toEqual({ status: 400, json: { error: 'invalid_grant', error_description: 'Refresh token not found or invalid' } });
+    expect(first.json).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 28_800,
+      scope: OAUTH_REFRESH_SCOPE,
+      access_token: expect.stringMatching(/^sk-ant-oat01-/),
+    });
+    expect(await postToken(body(refreshToken))).toEqual({
+      status: 400,
+      json: { error: 'invalid_grant', error_description: 'Refresh token not found or invalid' },
+    });
   });
 
   it('refuses another client id', async () => {
@@ -123,14 +151,16 @@ describe('stand-in faults and routes', () => {
   it('applies a fault for the next N requests only', async () => {
     h.standIn.faults.inject({ kind: 'status', status: 503 }, { times: 2 });
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await fetch(`${h.standIn.url}/api/oauth/usage`, { headers: oauthHeaders(tokenOf(0)) })).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await fetch(`${h.standIn.url}/api/oauth/usage`, { headers: oauthHeaders(tokenOf(0)) })).status);
     expect(statuses).toEqual([503, 503, 200]);
     expect(h.standIn.faults.armed).toEqual([]);
   });
 
   it('applies a fault until it is cleared', async () => {
     const id = h.standIn.faults.inject({ kind: 'status', status: 500 }, { path: '/api/oauth/profile' });
-    const get = async (): Promise<number> => (await fetch(`${h.standIn.url}/api/oauth/profile`, { headers: oauthHeaders(tokenOf(0)) })).status;
+    const get = async (): Promise<number> =>
+      (await fetch(`${h.standIn.url}/api/oauth/profile`, { headers: oauthHeaders(tokenOf(0)) })).status;
     expect([await get(), await get()]).toEqual([500, 500]);
     h.standIn.faults.clear(id);
     expect(await get()).toBe(200);
@@ -147,7 +177,8 @@ describe('stand-in faults and routes', () => {
       const check = request.bearer ? request.simulator.useAccessToken(request.bearer) : null;
       return { status: 200, json: { account: check?.kind === 'valid' ? check.accountId : null } };
     });
-    const call = (): Promise<Response> => fetch(`${h.standIn.url}/v1/messages`, { method: 'POST', headers: oauthHeaders(tokenOf(2)), body: '{}' });
+    const call = (): Promise<Response> =>
+      fetch(`${h.standIn.url}/v1/messages`, { method: 'POST', headers: oauthHeaders(tokenOf(2)), body: '{}' });
     expect(await (await call()).json()).toEqual({ account: h.accountId(2) });
     expect(h.simulator.activeAccountId()).toBe(h.accountId(2));
     h.standIn.faults.inject({ kind: 'status', status: 429 }, { accountId: h.accountId(2) });

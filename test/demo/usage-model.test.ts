@@ -56,7 +56,8 @@ describe('advanceWindows', () => {
     const end = T0 + 5 * SEVEN_DAY_MS + 17 * HOUR_MS;
     const oneJump = advanceWindows(fresh, rates, true, T0, end);
     let stepped = fresh;
-    for (let t = T0; t < end; t = Math.min(end, t + 3 * 60_000)) stepped = advanceWindows(stepped, rates, true, t, Math.min(end, t + 3 * 60_000));
+    for (let t = T0; t < end; t = Math.min(end, t + 3 * 60_000))
+      stepped = advanceWindows(stepped, rates, true, t, Math.min(end, t + 3 * 60_000));
     expect(stepped.sevenDayResetsAtMs).toBe(oneJump.sevenDayResetsAtMs);
     expect(stepped.fiveHourResetsAtMs).toBe(oneJump.fiveHourResetsAtMs);
     expect(stepped.sevenDayPct).toBeCloseTo(oneJump.sevenDayPct, 6);

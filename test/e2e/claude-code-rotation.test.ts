@@ -102,7 +102,14 @@ describe.skipIf(!claudeCliPresent())('rotation end to end with the real Claude C
     expect(rec.switched).toHaveLength(1);
     const [switched] = rec.switched;
     expect(switched?.accountId).toBe(rec.accountB);
-    expect(switched?.data).toMatchObject({ trigger: 'breach', fromId: rec.accountA, toId: rec.accountB, fromFiveHourPct: 85, toToken: rec.fingerprintB, forced: false });
+    expect(switched?.data).toMatchObject({
+      trigger: 'breach',
+      fromId: rec.accountA,
+      toId: rec.accountB,
+      fromFiveHourPct: 85,
+      toToken: rec.fingerprintB,
+      forced: false,
+    });
     expect(switched?.data?.deferredForMs).toBeGreaterThan(0);
     expect(switched?.atMs).toBeGreaterThanOrEqual(rec.toolEndedAtMs);
     expect(rec.lastSwitch).toMatchObject({ trigger: 'breach', fromId: rec.accountA, toId: rec.accountB });

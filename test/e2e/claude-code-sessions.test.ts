@@ -19,7 +19,13 @@ import { startMonitor, waitFor } from '../heartbeat/monitor-harness.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const nowS = Math.floor(Date.now() / 1000);
-const LIMITS = { fiveHourUtilization: 0.42, fiveHourResetS: nowS + 3 * 3600, sevenDayUtilization: 0.13, sevenDayResetS: nowS + 4 * 86_400, status: 'allowed' } as const;
+const LIMITS = {
+  fiveHourUtilization: 0.42,
+  fiveHourResetS: nowS + 3 * 3600,
+  sevenDayUtilization: 0.13,
+  sevenDayResetS: nowS + 4 * 86_400,
+  status: 'allowed',
+} as const;
 
 let outDir = '';
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -33,7 +39,10 @@ const describeState = (s: SessionView | undefined): string =>
 async function setup(monitorOptions: Parameters<typeof startMonitor>[0] = {}) {
   const sandbox = await createClaudeSandbox(LIMITS);
   const monitor = await startMonitor(monitorOptions);
-  cleanups.push(() => sandbox.dispose(), () => monitor.stop());
+  cleanups.push(
+    () => sandbox.dispose(),
+    () => monitor.stop(),
+  );
   const installed = await installHooks({
     configDir: sandbox.configDir,
     commands: heartbeatCommands({ nodePath: process.execPath, scriptPath: join(outDir, 'heartbeat.js') }),
@@ -47,9 +56,17 @@ async function setup(monitorOptions: Parameters<typeof startMonitor>[0] = {}) {
   return { sandbox, monitor, seen, env };
 }
 
-function runPrint(sandbox: ClaudeSandbox, env: NodeJS.ProcessEnv, prompt: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runPrint(
+  sandbox: ClaudeSandbox,
+  env: NodeJS.ProcessEnv,
+  prompt: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLAUDE_CLI, '-p', prompt, '--allowedTools', 'Bash'], { cwd: sandbox.project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLAUDE_CLI, '-p', prompt, '--allowedTools', 'Bash'], {
+      cwd: sandbox.project,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -97,7 +114,16 @@ describe.skipIf(!claudeCliPresent())('Claude Code sessions end to end (real CLI)
         const creds = sandbox.simulator.credentials(other);
         await writeFileAtomic(
           join(sandbox.configDir, '.credentials.json'),
-          JSON.stringify({ claudeAiOauth: { accessToken: creds.accessToken, refreshToken: creds.refreshToken, expiresAt: creds.expiresAtMs, scopes: creds.scopes, subscriptionType: 'max', rateLimitTier: creds.rateLimitTier } }),
+          JSON.stringify({
+            claudeAiOauth: {
+              accessToken: creds.accessToken,
+              refreshToken: creds.refreshToken,
+              expiresAt: creds.expiresAtMs,
+              scopes: creds.scopes,
+              subscriptionType: 'max',
+              rateLimitTier: creds.rateLimitTier,
+            },
+          }),
         );
       },
     });
@@ -119,7 +145,17 @@ describe.skipIf(!claudeCliPresent())('Claude Code sessions end to end (real CLI)
     monitor.registry.onStatusline((r) => readings.push(r));
     const launcher = join(sandbox.home, 'launch-claude.sh');
     const exports = Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(String(v))}`);
-    writeFileSync(launcher, ['#!/bin/sh', `cd ${shellQuote(sandbox.project)}`, ...exports, `exec ${shellQuote(process.execPath)} ${shellQuote(CLAUDE_CLI)}`, ''].join('\n'), { mode: 0o755 });
+    writeFileSync(
+      launcher,
+      [
+        '#!/bin/sh',
+        `cd ${shellQuote(sandbox.project)}`,
+        ...exports,
+        `exec ${shellQuote(process.execPath)} ${shellQuote(CLAUDE_CLI)}`,
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
     const socketName = `ccmax-e2e-${process.pid}-${Date.now()}`;
     const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socketName, ...args], { encoding: 'utf8' });
     tmux('new-session', '-d', '-s', 'cc', '-x', '160', '-y', '40', launcher);

@@ -29,7 +29,8 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against serve --demo', ()
   const sleepers: ChildProcess[] = [];
 
   const state = async (): Promise<FleetSnapshot> => (await (await fetch(`${server.url}/api/state`)).json()) as FleetSnapshot;
-  const rowIds = (): Promise<string[]> => page.locator('tbody tr[data-account-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-account-id') ?? ''));
+  const rowIds = (): Promise<string[]> =>
+    page.locator('tbody tr[data-account-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-account-id') ?? ''));
   const activeRowId = (): Promise<string | null> => page.locator('tr[aria-current="true"]').getAttribute('data-account-id');
 
   beforeAll(async () => {
@@ -67,9 +68,7 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against serve --demo', ()
     await page.evaluate('window.__sameDocument = 42');
     const before = await page.getByTestId('last-poll').getAttribute('data-at-ms');
     await page.getByRole('button', { name: 'Refresh now' }).click();
-    await expect
-      .poll(() => page.getByTestId('last-poll').getAttribute('data-at-ms'), { timeout: 15_000 })
-      .not.toBe(before);
+    await expect.poll(() => page.getByTestId('last-poll').getAttribute('data-at-ms'), { timeout: 15_000 }).not.toBe(before);
     expect(await page.evaluate('window.__sameDocument')).toBe(42);
   });
 
@@ -78,7 +77,10 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against serve --demo', ()
     if (unavailable !== null) return ctx.skip(`switching is not implemented by this server yet — ${unavailable}`);
     const target = (await page.locator('tr.next').getAttribute('data-account-id')) ?? '';
     expect(target).not.toBe('');
-    await page.locator(`tr[data-account-id="${target}"]`).getByRole('button', { name: /^Switch to/ }).click();
+    await page
+      .locator(`tr[data-account-id="${target}"]`)
+      .getByRole('button', { name: /^Switch to/ })
+      .click();
     await expect.poll(activeRowId, { timeout: 15_000 }).toBe(target);
     await expect.poll(() => page.locator('li[data-kind="account-switched"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     expect((await state()).activeAccountId).toBe(target);
@@ -133,7 +135,11 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against serve --demo', ()
     mkdirSync(DOCS, { recursive: true });
     // Wait until the polls have filled in the figures, so the pictures show a working fleet.
     await expect
-      .poll(() => page.locator('tbody tr[data-account-id] td.usage .pct').evaluateAll((cells) => cells.filter((c) => c.textContent !== '—').length), { timeout: 15_000 })
+      .poll(
+        () =>
+          page.locator('tbody tr[data-account-id] td.usage .pct').evaluateAll((cells) => cells.filter((c) => c.textContent !== '—').length),
+        { timeout: 15_000 },
+      )
       .toBeGreaterThanOrEqual(6);
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
@@ -150,7 +156,14 @@ describe.skipIf(!hasChromium())('dashboard in Chromium against serve --demo', ()
   /** Runs the heartbeat hook client the way Claude Code runs it: the payload on stdin. */
   function runHook(payload: Record<string, unknown>, env: Record<string, string>): Promise<void> {
     return new Promise((resolve, reject) => {
-      const args = [join(ROOT, 'bin/ccmax-monitor.js'), 'heartbeat', 'hook', '--url', server.url, ...(server.dataDir ? ['--data-dir', server.dataDir] : [])];
+      const args = [
+        join(ROOT, 'bin/ccmax-monitor.js'),
+        'heartbeat',
+        'hook',
+        '--url',
+        server.url,
+        ...(server.dataDir ? ['--data-dir', server.dataDir] : []),
+      ];
       const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));

@@ -76,11 +76,24 @@ export async function startEngineHarness(options: { count?: number; sessions?: S
     logLines,
     async loginClaudeCode(accountId, credentials) {
       const c = credentials ?? stand.simulator.credentials(accountId);
-      const existing = await readFile(claudePaths.credentialsFile, 'utf8').then((t) => JSON.parse(t) as Record<string, unknown>, () => ({}));
-      const claudeAiOauth = { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes, subscriptionType: c.subscriptionType, rateLimitTier: c.rateLimitTier };
+      const existing = await readFile(claudePaths.credentialsFile, 'utf8').then(
+        (t) => JSON.parse(t) as Record<string, unknown>,
+        () => ({}),
+      );
+      const claudeAiOauth = {
+        accessToken: c.accessToken,
+        refreshToken: c.refreshToken,
+        expiresAt: c.expiresAtMs,
+        scopes: c.scopes,
+        subscriptionType: c.subscriptionType,
+        rateLimitTier: c.rateLimitTier,
+      };
       await writeFile(claudePaths.credentialsFile, JSON.stringify({ ...existing, claudeAiOauth }), { mode: 0o600 });
       const email = stand.simulator.account(accountId)?.email;
-      await writeFile(claudePaths.claudeJson, JSON.stringify({ numStartups: 3, oauthAccount: { accountUuid: accountId, emailAddress: email } }));
+      await writeFile(
+        claudePaths.claudeJson,
+        JSON.stringify({ numStartups: 3, oauthAccount: { accountUuid: accountId, emailAddress: email } }),
+      );
     },
     async reopen() {
       await opened.close();

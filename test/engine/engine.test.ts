@@ -22,7 +22,6 @@ async function advance(ms: number, stepMs = 30_000): Promise<void> {
   }
 }
 
-
 const row = (s: FleetSnapshot, id: string) => s.accounts.find((a) => a.id === id);
 const usageCalls = (id: string) => h.standIn.requests.filter((r) => r.path === '/api/oauth/usage' && r.accountId === id).length;
 const tokenCalls = () => h.standIn.requests.filter((r) => r.path === '/v1/oauth/token').length;
@@ -32,7 +31,16 @@ async function importAll(): Promise<string[]> {
   for (const id of ids) {
     const c = h.simulator.credentials(id);
     const added = await h.opened.engine.accounts.addFromCredentialsJson(
-      JSON.stringify({ claudeAiOauth: { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes, subscriptionType: c.subscriptionType, rateLimitTier: c.rateLimitTier } }),
+      JSON.stringify({
+        claudeAiOauth: {
+          accessToken: c.accessToken,
+          refreshToken: c.refreshToken,
+          expiresAt: c.expiresAtMs,
+          scopes: c.scopes,
+          subscriptionType: c.subscriptionType,
+          rateLimitTier: c.rateLimitTier,
+        },
+      }),
     );
     expect(added.ok).toBe(true);
   }
@@ -66,7 +74,10 @@ describe('engine', () => {
     h = await startEngineHarness();
     const id = h.accountId(0);
     const old = h.simulator.credentials(id);
-    const json = (c: typeof old) => JSON.stringify({ claudeAiOauth: { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes } });
+    const json = (c: typeof old) =>
+      JSON.stringify({
+        claudeAiOauth: { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes },
+      });
     await h.opened.engine.accounts.addFromCredentialsJson(json(old));
     await h.clock.advance(H);
     const refreshed = h.simulator.refresh(old.refreshToken);

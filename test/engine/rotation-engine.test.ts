@@ -32,7 +32,11 @@ async function setup(): Promise<{ alex: string; blake: string; casey: string }> 
   const [alex, blake, casey] = [h.accountId(0), h.accountId(1), h.accountId(2)];
   for (const id of [alex, blake, casey]) {
     const c = h.simulator.credentials(id);
-    const added = await h.opened.engine.accounts.addFromCredentialsJson(JSON.stringify({ claudeAiOauth: { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes } }));
+    const added = await h.opened.engine.accounts.addFromCredentialsJson(
+      JSON.stringify({
+        claudeAiOauth: { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes },
+      }),
+    );
     expect(added.ok).toBe(true);
   }
   await h.loginClaudeCode(blake);
@@ -69,7 +73,10 @@ describe('rotation in the engine', () => {
     const [event] = h.opened.engine.events({ kinds: ['account-switched'] });
     expect(event?.message).toMatch(/5-hour usage reached 85%/);
     expect(event?.data).toMatchObject({ trigger: 'breach', fromFiveHourPct: 85 });
-    const identity = JSON.parse(await readFile(h.claudePaths.claudeJson, 'utf8')) as { numStartups: number; oauthAccount: { accountUuid: string } };
+    const identity = JSON.parse(await readFile(h.claudePaths.claudeJson, 'utf8')) as {
+      numStartups: number;
+      oauthAccount: { accountUuid: string };
+    };
     expect(identity.oauthAccount.accountUuid).toBe(casey);
     expect(identity.numStartups).toBe(3);
   });
@@ -137,9 +144,14 @@ describe('rotation in the engine', () => {
   it('keeps every other key of Claude Code’s credentials file and its 0600 mode', async () => {
     const { blake, casey } = await setup();
     const current = JSON.parse(await readFile(h.claudePaths.credentialsFile, 'utf8')) as Record<string, unknown>;
-    await writeFile(h.claudePaths.credentialsFile, JSON.stringify({ ...current, mcpOAuth: { server: { token: 'mcp-secret' } } }), { mode: 0o600 });
+    await writeFile(h.claudePaths.credentialsFile, JSON.stringify({ ...current, mcpOAuth: { server: { token: 'mcp-secret' } } }), {
+      mode: 0o600,
+    });
     await breach(blake);
-    const after = JSON.parse(await readFile(h.claudePaths.credentialsFile, 'utf8')) as { mcpOAuth: unknown; claudeAiOauth: { accessToken: string } };
+    const after = JSON.parse(await readFile(h.claudePaths.credentialsFile, 'utf8')) as {
+      mcpOAuth: unknown;
+      claudeAiOauth: { accessToken: string };
+    };
     expect(after.mcpOAuth).toEqual({ server: { token: 'mcp-secret' } });
     expect(after.claudeAiOauth.accessToken).toBe(h.simulator.credentials(casey).accessToken);
     expect((await stat(h.claudePaths.credentialsFile)).mode & 0o777).toBe(0o600);

@@ -15,7 +15,11 @@ async function setup(): Promise<{ blake: string }> {
   h = await startEngineHarness({ count: 3, sessions });
   for (let i = 0; i < 3; i++) {
     const c = h.simulator.credentials(h.accountId(i));
-    await h.opened.engine.accounts.addFromCredentialsJson(JSON.stringify({ claudeAiOauth: { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes } }));
+    await h.opened.engine.accounts.addFromCredentialsJson(
+      JSON.stringify({
+        claudeAiOauth: { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes },
+      }),
+    );
   }
   const blake = h.accountId(1);
   await h.loginClaudeCode(blake);

@@ -77,7 +77,11 @@ describe('createEventLog', () => {
     expect(second.query({ limit: 3 }).map((e) => e.message)).toEqual(['poll 9', 'poll 8', 'poll 7']);
     second.append(ev(10));
     await second.close();
-    expect(open().query({ limit: 2 }).map((e) => e.message)).toEqual(['poll 10', 'poll 9']);
+    expect(
+      open()
+        .query({ limit: 2 })
+        .map((e) => e.message),
+    ).toEqual(['poll 10', 'poll 9']);
   });
 
   it('rotates by size, keeps maxFiles files and drops the oldest', async () => {
@@ -116,7 +120,9 @@ describe('createEventLog', () => {
     await fs.writeFile(path.join(dir, 'events.jsonl'), `${good}\nnot json\n${unknownKind}\n{"atMs":\n${JSON.stringify(ev(3))}\n`);
     const log = open();
     expect(log.query().map((e) => e.message)).toEqual(['poll 3', 'poll 1']);
-    expect(warnings).toEqual([{ message: 'event log: skipped unreadable lines', fields: { file: path.join(dir, 'events.jsonl'), count: 3 } }]);
+    expect(warnings).toEqual([
+      { message: 'event log: skipped unreadable lines', fields: { file: path.join(dir, 'events.jsonl'), count: 3 } },
+    ]);
   });
 
   it('starts on a fresh line after a torn last line, so the next event stays readable', async () => {
@@ -124,7 +130,11 @@ describe('createEventLog', () => {
     const log = open();
     log.append(ev(2));
     await log.close();
-    expect(open().query().map((e) => e.message)).toEqual(['poll 2', 'poll 1']);
+    expect(
+      open()
+        .query()
+        .map((e) => e.message),
+    ).toEqual(['poll 2', 'poll 1']);
   });
 
   it('redacts anything that looks like a token before writing, and warns', async () => {

@@ -71,7 +71,12 @@ export class FakeAnthropicClient implements AnthropicClient {
     if (scripted) return answer(scripted);
     // Default: rotate both tokens, valid for 8 h, as the real endpoint does.
     const n = this.refreshCalls.length;
-    return ok({ ...current, accessToken: `${current.accessToken}+r${n}`, refreshToken: `${current.refreshToken}+r${n}`, expiresAtMs: nowMs + 8 * 3_600_000 });
+    return ok({
+      ...current,
+      accessToken: `${current.accessToken}+r${n}`,
+      refreshToken: `${current.refreshToken}+r${n}`,
+      expiresAtMs: nowMs + 8 * 3_600_000,
+    });
   }
 }
 

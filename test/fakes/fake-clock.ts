@@ -43,9 +43,7 @@ export class FakeClock implements Clock {
 
   async advanceTo(targetMs: number): Promise<void> {
     for (;;) {
-      const next = [...this.#timers.values()]
-        .filter((t) => t.dueMs <= targetMs)
-        .sort((a, b) => a.dueMs - b.dueMs || a.id - b.id)[0];
+      const next = [...this.#timers.values()].filter((t) => t.dueMs <= targetMs).sort((a, b) => a.dueMs - b.dueMs || a.id - b.id)[0];
       if (!next) break;
       this.#timers.delete(next.id);
       this.#nowMs = Math.max(this.#nowMs, next.dueMs);

@@ -37,7 +37,10 @@ class Emitter {
     return this;
   }
   off(event: string, listener: Listener): this {
-    this.#listeners.set(event, (this.#listeners.get(event) ?? []).filter((l) => l !== listener));
+    this.#listeners.set(
+      event,
+      (this.#listeners.get(event) ?? []).filter((l) => l !== listener),
+    );
     return this;
   }
   emit(event: string, ...args: unknown[]): void {
@@ -160,7 +163,10 @@ export class FakeIpcMain implements IpcMainPort {
   async invoke(channel: string, from: { senderId: number; frameUrl: string | null }, ...args: unknown[]): Promise<unknown> {
     const handler = this.handlers.get(channel);
     if (!handler) throw new Error(`No handler registered for '${channel}'`);
-    const event: IpcInvokeEventPort = { sender: { id: from.senderId }, senderFrame: from.frameUrl === null ? null : { url: from.frameUrl } };
+    const event: IpcInvokeEventPort = {
+      sender: { id: from.senderId },
+      senderFrame: from.frameUrl === null ? null : { url: from.frameUrl },
+    };
     return handler(event, ...args);
   }
 }

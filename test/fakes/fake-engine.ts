@@ -44,7 +44,13 @@ export function makeAccountRow(overrides: Partial<AccountRow> = {}): AccountRow 
     usageSource: 'poll',
     usageReadAtMs: T0 - 60_000,
     stale: false,
-    token: { fingerprint: 'a1b2c3d4', health: 'healthy', expiresAtMs: T0 + 8 * 3_600_000, refreshedAtMs: T0 - 3_600_000, refreshPath: 'auto' },
+    token: {
+      fingerprint: 'a1b2c3d4',
+      health: 'healthy',
+      expiresAtMs: T0 + 8 * 3_600_000,
+      refreshedAtMs: T0 - 3_600_000,
+      refreshPath: 'auto',
+    },
     status: { kind: 'ok' },
     statusText: 'ok',
     lastPollAtMs: T0 - 60_000,
@@ -71,7 +77,14 @@ export function makeSnapshot(overrides: Partial<FleetSnapshot> = {}): FleetSnaps
     lastSwitch: { atMs: T0 - 600_000, trigger: 'perishable', fromId: null, toId: 'acct-1' },
     paused: false,
     sessions: [
-      { id: 'sess-1', host: 'devbox', cwd: '/src/app', state: { kind: 'tool', toolName: 'Bash', sinceMs: T0 - 5_000 }, lastPulseAtMs: T0 - 2_000, accountId: 'acct-1' },
+      {
+        id: 'sess-1',
+        host: 'devbox',
+        cwd: '/src/app',
+        state: { kind: 'tool', toolName: 'Bash', sinceMs: T0 - 5_000 },
+        lastPulseAtMs: T0 - 2_000,
+        accountId: 'acct-1',
+      },
     ],
     activeSessionCount: 1,
     settings: toSettingsView(settings),
@@ -84,8 +97,22 @@ export class FakeEngine implements Engine {
   snapshotValue: FleetSnapshot = makeSnapshot();
   accountList: AccountSummary[] = [{ id: 'acct-1', email: 'one@example.com', label: null, enabled: true, plan: 'Max 20x' }];
   eventList: EngineEvent[] = [
-    { atMs: T0 - 120_000, kind: 'usage-polled', level: 'info', message: 'Polled one@example.com.', accountId: 'acct-1', data: { sevenDayPct: 42 } },
-    { atMs: T0 - 60_000, kind: 'account-switched', level: 'info', message: 'Switched to one@example.com.', accountId: 'acct-1', data: { trigger: 'perishable' } },
+    {
+      atMs: T0 - 120_000,
+      kind: 'usage-polled',
+      level: 'info',
+      message: 'Polled one@example.com.',
+      accountId: 'acct-1',
+      data: { sevenDayPct: 42 },
+    },
+    {
+      atMs: T0 - 60_000,
+      kind: 'account-switched',
+      level: 'info',
+      message: 'Switched to one@example.com.',
+      accountId: 'acct-1',
+      data: { trigger: 'perishable' },
+    },
   ];
   settingsValue: Settings = SettingsSchema.parse({});
   /** Methods that throw `Error('fake engine failure: <method>')` until removed. */
@@ -189,7 +216,8 @@ export class FakeEngine implements Engine {
     this.#maybeThrow('updateSettings');
     this.calls.updateSettings.push(patch);
     const parsed = SettingsSchema.safeParse({ ...this.settingsValue, ...patch });
-    if (!parsed.success) return err({ kind: 'invalid', message: `Settings are not valid: ${parsed.error.issues[0]?.message ?? 'invalid'}.` });
+    if (!parsed.success)
+      return err({ kind: 'invalid', message: `Settings are not valid: ${parsed.error.issues[0]?.message ?? 'invalid'}.` });
     this.settingsValue = parsed.data;
     return ok(parsed.data);
   }
@@ -199,7 +227,9 @@ export class FakeEngine implements Engine {
       this.#maybeThrow('accounts.import');
       this.calls.importFromClaudeCode++;
       if (this.importGate) await this.importGate;
-      return this.#accountOp(() => this.#upsert({ id: 'acct-imported', email: 'imported@example.com', label: null, enabled: true, plan: 'Max 5x' }));
+      return this.#accountOp(() =>
+        this.#upsert({ id: 'acct-imported', email: 'imported@example.com', label: null, enabled: true, plan: 'Max 5x' }),
+      );
     },
     addFromCredentialsJson: async (json) => {
       this.#maybeThrow('accounts.add');

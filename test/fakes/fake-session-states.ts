@@ -2,7 +2,12 @@
 import type { SessionState, SessionView } from '../../src-main/shared/view-model.js';
 import type { SessionSource } from '../../src-main/engine/create-engine.js';
 import type { StatuslineReading } from '../../src-main/engine/sessions/session-registry.js';
-import { isBlocking, type BlockingSession, type DeferralMode, type SessionTransition } from '../../src-main/engine/sessions/session-states.js';
+import {
+  isBlocking,
+  type BlockingSession,
+  type DeferralMode,
+  type SessionTransition,
+} from '../../src-main/engine/sessions/session-states.js';
 
 export class FakeSessionStates implements SessionSource {
   readonly #states = new Map<string, { state: SessionState; sinceMs: number }>();
@@ -28,7 +33,14 @@ export class FakeSessionStates implements SessionSource {
   }
 
   sessions(): readonly SessionView[] {
-    return [...this.#states.entries()].map(([id, s]) => ({ id, host: 'test', cwd: '/tmp', state: s.state, lastPulseAtMs: s.sinceMs, accountId: null }));
+    return [...this.#states.entries()].map(([id, s]) => ({
+      id,
+      host: 'test',
+      cwd: '/tmp',
+      state: s.state,
+      lastPulseAtMs: s.sinceMs,
+      accountId: null,
+    }));
   }
 
   activeSessionCount(): number {

@@ -1,5 +1,11 @@
 /** In-memory StateStore and UsageCacheStore for tests: schema-checked like the real ones, no files. */
-import { PersistedStateSchema, UsageCacheSchema, emptyState, type PersistedState, type UsageCache } from '../../src-main/engine/storage/state-schema.js';
+import {
+  PersistedStateSchema,
+  UsageCacheSchema,
+  emptyState,
+  type PersistedState,
+  type UsageCache,
+} from '../../src-main/engine/storage/state-schema.js';
 import { emptyUsageCache } from '../../src-main/engine/storage/state-store.js';
 import type { StateStore, UsageCacheStore } from '../../src-main/engine/storage/store-port.js';
 

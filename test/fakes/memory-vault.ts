@@ -4,7 +4,10 @@ import type { OAuthCredentials, VaultRecord } from '../../src-main/engine/vault/
 import type { Vault, VaultError } from '../../src-main/engine/vault/vault-types.js';
 
 /** A healthy vault record for tests. */
-export function vaultRecord(credentials: Partial<OAuthCredentials> & Pick<OAuthCredentials, 'accessToken' | 'refreshToken' | 'expiresAtMs'>, extra: Partial<VaultRecord> = {}): VaultRecord {
+export function vaultRecord(
+  credentials: Partial<OAuthCredentials> & Pick<OAuthCredentials, 'accessToken' | 'refreshToken' | 'expiresAtMs'>,
+  extra: Partial<VaultRecord> = {},
+): VaultRecord {
   return {
     version: 1,
     credentials: { scopes: ['user:inference', 'user:profile'], subscriptionType: 'max', rateLimitTier: null, ...credentials },

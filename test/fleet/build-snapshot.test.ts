@@ -11,7 +11,19 @@ const H = 60 * M;
 const settings = SettingsSchema.parse({});
 
 function meta(id: string, over: Partial<AccountMeta> = {}): AccountMeta {
-  return { id, email: `${id}@example.com`, displayName: null, organizationUuid: null, organizationName: null, plan: 'Max 20x', rateLimitTier: null, label: null, enabled: true, addedAtMs: NOW - 100 * H, ...over };
+  return {
+    id,
+    email: `${id}@example.com`,
+    displayName: null,
+    organizationUuid: null,
+    organizationName: null,
+    plan: 'Max 20x',
+    rateLimitTier: null,
+    label: null,
+    enabled: true,
+    addedAtMs: NOW - 100 * H,
+    ...over,
+  };
 }
 
 function usage(sevenDayPct: number, over: Partial<UsageCacheEntry> = {}): UsageCacheEntry {
@@ -28,7 +40,10 @@ function usage(sevenDayPct: number, over: Partial<UsageCacheEntry> = {}): UsageC
 function account(id: string, over: Partial<SnapshotAccountInput> = {}): SnapshotAccountInput {
   return {
     meta: meta(id),
-    record: vaultRecord({ accessToken: `secret-access-${id}`, refreshToken: `secret-refresh-${id}`, expiresAtMs: NOW + 6 * H }, { refreshedAtMs: NOW - H, refreshPath: 'auto' }),
+    record: vaultRecord(
+      { accessToken: `secret-access-${id}`, refreshToken: `secret-refresh-${id}`, expiresAtMs: NOW + 6 * H },
+      { refreshedAtMs: NOW - H, refreshPath: 'auto' },
+    ),
     usage: usage(50),
     lastFailure: null,
     rateLimitedUntilMs: null,
@@ -63,7 +78,10 @@ const row = (a: SnapshotAccountInput, over: Partial<SnapshotInput> = {}) => snap
 
 describe('toFleetSnapshot', () => {
   it('fills every column of a healthy account', () => {
-    const a = account('a', { meta: meta('a', { label: 'work', displayName: 'Ada' }), usage: usage(68, { extra: { seven_day_sonnet: { utilizationPct: 1, resetsAtMs: NOW + H } } }) });
+    const a = account('a', {
+      meta: meta('a', { label: 'work', displayName: 'Ada' }),
+      usage: usage(68, { extra: { seven_day_sonnet: { utilizationPct: 1, resetsAtMs: NOW + H } } }),
+    });
     expect(snapshot([a], { activeAccountId: 'a', activeMatchedBy: 'access-token' }).accounts[0]).toEqual({
       id: 'a',
       email: 'a@example.com',
@@ -80,7 +98,13 @@ describe('toFleetSnapshot', () => {
       usageSource: 'poll',
       usageReadAtMs: NOW - M,
       stale: false,
-      token: { fingerprint: fingerprint('secret-access-a'), health: 'healthy', expiresAtMs: NOW + 6 * H, refreshedAtMs: NOW - H, refreshPath: 'auto' },
+      token: {
+        fingerprint: fingerprint('secret-access-a'),
+        health: 'healthy',
+        expiresAtMs: NOW + 6 * H,
+        refreshedAtMs: NOW - H,
+        refreshPath: 'auto',
+      },
       status: { kind: 'ok' },
       statusText: 'ok',
       lastPollAtMs: NOW - M,
@@ -89,14 +113,17 @@ describe('toFleetSnapshot', () => {
   });
 
   it('fills the fleet-level fields', () => {
-    const s = snapshot([account('a', { lastPollAtMs: NOW - 5 * M }), account('b', { lastPollAtMs: NOW - 2 * M }), account('c', { lastPollAtMs: null })], {
-      activeAccountId: 'b',
-      activeMatchedBy: 'refresh-token',
-      demo: true,
-      paused: true,
-      sessions: [{ id: 's1', host: 'h', cwd: '/p', state: { kind: 'idle' }, lastPulseAtMs: NOW, accountId: 'b' }],
-      lastSwitch: { atMs: NOW - H, trigger: 'manual', fromId: 'a', toId: 'b' },
-    });
+    const s = snapshot(
+      [account('a', { lastPollAtMs: NOW - 5 * M }), account('b', { lastPollAtMs: NOW - 2 * M }), account('c', { lastPollAtMs: null })],
+      {
+        activeAccountId: 'b',
+        activeMatchedBy: 'refresh-token',
+        demo: true,
+        paused: true,
+        sessions: [{ id: 's1', host: 'h', cwd: '/p', state: { kind: 'idle' }, lastPulseAtMs: NOW, accountId: 'b' }],
+        lastSwitch: { atMs: NOW - H, trigger: 'manual', fromId: 'a', toId: 'b' },
+      },
+    );
     expect(s).toMatchObject({
       product: 'ccmax-monitor',
       version: '0.1.0',
@@ -111,7 +138,15 @@ describe('toFleetSnapshot', () => {
       lastSwitch: { atMs: NOW - H, trigger: 'manual', fromId: 'a', toId: 'b' },
       paused: true,
       activeSessionCount: 1,
-      settings: { fiveHourThresholdPct: 80, hysteresisPct: 10, activePollIntervalMs: 5 * M, parkedPollIntervalMs: 12 * M, minDwellMs: 5 * M, deferralMode: 'tool', notifications: true },
+      settings: {
+        fiveHourThresholdPct: 80,
+        hysteresisPct: 10,
+        activePollIntervalMs: 5 * M,
+        parkedPollIntervalMs: 12 * M,
+        minDwellMs: 5 * M,
+        deferralMode: 'tool',
+        notifications: true,
+      },
     });
   });
 
@@ -132,14 +167,26 @@ describe('toFleetSnapshot', () => {
 
   it.each([
     ['ok', {}, 'ok'],
-    ['rate-limited with the poller backoff', { lastFailure: failure({ kind: 'rate-limited', retryAfterMs: null }), rateLimitedUntilMs: NOW + 12 * M }, 'rate-limited, retry in 12m'],
-    ['rate-limited with the server retry-after', { lastFailure: failure({ kind: 'rate-limited', retryAfterMs: H }, NOW) }, 'rate-limited, retry in 1h 0m'],
+    [
+      'rate-limited with the poller backoff',
+      { lastFailure: failure({ kind: 'rate-limited', retryAfterMs: null }), rateLimitedUntilMs: NOW + 12 * M },
+      'rate-limited, retry in 12m',
+    ],
+    [
+      'rate-limited with the server retry-after',
+      { lastFailure: failure({ kind: 'rate-limited', retryAfterMs: H }, NOW) },
+      'rate-limited, retry in 1h 0m',
+    ],
     ['rate-limited past its retry time', { lastFailure: failure({ kind: 'rate-limited', retryAfterMs: null }) }, 'rate-limited, retrying'],
     ['network error', { lastFailure: failure({ kind: 'network', message: 'ECONNRESET' }) }, 'network error'],
     ['timeout', { lastFailure: failure({ kind: 'timeout', afterMs: 30_000 }) }, 'network error'],
     ['unauthorized', { lastFailure: failure({ kind: 'unauthorized', status: 401 }) }, 'unauthorized'],
     ['bad response', { lastFailure: failure({ kind: 'bad-response', status: 502, message: 'bad gateway' }) }, 'bad response'],
-    ['needs login', { record: vaultRecord({ accessToken: 'x', refreshToken: 'y', expiresAtMs: NOW }, { needsLogin: true }) }, 'needs login'],
+    [
+      'needs login',
+      { record: vaultRecord({ accessToken: 'x', refreshToken: 'y', expiresAtMs: NOW }, { needsLogin: true }) },
+      'needs login',
+    ],
     ['no login stored', { record: null }, 'needs login'],
     ['disabled', { meta: meta('a', { enabled: false }) }, 'disabled'],
     ['waiting for first poll', { usage: null, lastPollAtMs: null }, 'waiting for first poll'],
@@ -169,8 +216,16 @@ describe('toFleetSnapshot', () => {
   });
 
   it('shows figures past their reset as reset rather than stale values', () => {
-    const r = row(account('a', { usage: usage(100, { sevenDay: { utilizationPct: 100, resetsAtMs: NOW - 1 }, fiveHour: { utilizationPct: 90, resetsAtMs: NOW } }) }));
-    expect([r.sevenDay, r.fiveHour, r.orderGroup]).toEqual([{ utilizationPct: 0, resetsAtMs: null }, { utilizationPct: 0, resetsAtMs: null }, 'usable']);
+    const r = row(
+      account('a', {
+        usage: usage(100, { sevenDay: { utilizationPct: 100, resetsAtMs: NOW - 1 }, fiveHour: { utilizationPct: 90, resetsAtMs: NOW } }),
+      }),
+    );
+    expect([r.sevenDay, r.fiveHour, r.orderGroup]).toEqual([
+      { utilizationPct: 0, resetsAtMs: null },
+      { utilizationPct: 0, resetsAtMs: null },
+      'usable',
+    ]);
   });
 
   it('shows 0 % and 100 % as they are', () => {
@@ -203,7 +258,9 @@ describe('toFleetSnapshot', () => {
   });
 
   it('never contains a token', () => {
-    const text = JSON.stringify(snapshot([account('a'), account('b', { refreshInFlight: true })], { activeAccountId: 'a', activeMatchedBy: 'access-token' }));
+    const text = JSON.stringify(
+      snapshot([account('a'), account('b', { refreshInFlight: true })], { activeAccountId: 'a', activeMatchedBy: 'access-token' }),
+    );
     expect(text).not.toContain('secret-');
   });
 });

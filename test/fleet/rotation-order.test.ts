@@ -46,7 +46,11 @@ describe('toRotationOrder', () => {
   });
 
   it('puts exhausted accounts after usable ones, ordered by when they come back', () => {
-    const accounts = [acct('late', { pct: 100, resetInMs: 50 * H }), acct('soon', { pct: 120, resetInMs: 2 * H }), acct('ok', { pct: 99.9, resetInMs: 90 * H })];
+    const accounts = [
+      acct('late', { pct: 100, resetInMs: 50 * H }),
+      acct('soon', { pct: 120, resetInMs: 2 * H }),
+      acct('ok', { pct: 99.9, resetInMs: 90 * H }),
+    ];
     expect(order(accounts)).toEqual(['ok:usable', 'soon:exhausted', 'late:exhausted']);
   });
 
@@ -57,7 +61,12 @@ describe('toRotationOrder', () => {
   });
 
   it('puts disabled and needs-login accounts last, by email', () => {
-    const accounts = [acct('d', { enabled: false, resetInMs: H }), acct('c', { tokenUsable: false, resetInMs: H }), acct('e', { pct: 100 }), acct('f')];
+    const accounts = [
+      acct('d', { enabled: false, resetInMs: H }),
+      acct('c', { tokenUsable: false, resetInMs: H }),
+      acct('e', { pct: 100 }),
+      acct('f'),
+    ];
     expect(order(accounts)).toEqual(['f:usable', 'e:exhausted', 'c:unusable', 'd:unusable']);
   });
 
@@ -74,10 +83,18 @@ describe('toRotationOrder', () => {
 
 describe('toOrderGroup', () => {
   it.each([
-    ['an unauthorized account never read is unusable', { hasReading: false, pct: null, resetInMs: null, lastErrorKind: 'unauthorized' as const }, 'unusable'],
+    [
+      'an unauthorized account never read is unusable',
+      { hasReading: false, pct: null, resetInMs: null, lastErrorKind: 'unauthorized' as const },
+      'unusable',
+    ],
     ['an unauthorized account with good figures keeps its place', { lastErrorKind: 'unauthorized' as const }, 'usable'],
     ['a network error does not demote an account with good figures', { lastErrorKind: 'network' as const }, 'usable'],
-    ['a network error on an account never read leaves it usable', { hasReading: false, pct: null, resetInMs: null, lastErrorKind: 'network' as const }, 'usable'],
+    [
+      'a network error on an account never read leaves it usable',
+      { hasReading: false, pct: null, resetInMs: null, lastErrorKind: 'network' as const },
+      'usable',
+    ],
     ['a rate limit does not demote an exhausted account further', { pct: 100, lastErrorKind: 'rate-limited' as const }, 'exhausted'],
     ['a disabled exhausted account is unusable', { pct: 100, enabled: false }, 'unusable'],
     ['0 % is usable', { pct: 0 }, 'usable'],

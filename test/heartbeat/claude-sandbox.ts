@@ -42,7 +42,12 @@ export async function createClaudeSandbox(limits: UnifiedRateLimits): Promise<Cl
   await mkdir(project, { recursive: true });
   const nowMs = Date.now();
   const fleet = createDemoFleet({ nowMs, count: 2 });
-  const simulator = createFleetSimulator({ now: () => Date.now(), seed: 7, accounts: fleet.accounts, activeAccountId: fleet.activeAccountId });
+  const simulator = createFleetSimulator({
+    now: () => Date.now(),
+    seed: 7,
+    accounts: fleet.accounts,
+    activeAccountId: fleet.activeAccountId,
+  });
   const accountId = fleet.activeAccountId as string;
   const standIn = await startStandInApi({ simulator });
   const messages = createMessagesEndpoint({ rateLimits: () => limits });
@@ -80,7 +85,9 @@ export async function createClaudeSandbox(limits: UnifiedRateLimits): Promise<Cl
       displayName: account?.displayName,
       billingType: 'stripe_subscription',
     },
-    projects: { [project]: { hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true, allowedTools: [], projectOnboardingSeenCount: 1 } },
+    projects: {
+      [project]: { hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true, allowedTools: [], projectOnboardingSeenCount: 1 },
+    },
   };
   // With CLAUDE_CONFIG_DIR set the CLI reads <configDir>/.claude.json; write ~/.claude.json too.
   await writeFile(join(configDir, '.claude.json'), JSON.stringify(globalConfig, null, 2));

@@ -34,8 +34,17 @@ describe('hook payloads', () => {
   });
 
   it('maps PreToolUse and PostToolUse with the tool name and tool_use_id', () => {
-    expect(toHookMessage(fixture('hook-PreToolUse.json'), ctx)).toMatchObject({ type: 'tool-started', toolName: 'Bash', toolUseId: 'toolu_2' });
-    expect(toHookMessage(fixture('hook-PostToolUse.json'), ctx)).toMatchObject({ type: 'tool-ended', toolName: 'Bash', toolUseId: 'toolu_2', failed: false });
+    expect(toHookMessage(fixture('hook-PreToolUse.json'), ctx)).toMatchObject({
+      type: 'tool-started',
+      toolName: 'Bash',
+      toolUseId: 'toolu_2',
+    });
+    expect(toHookMessage(fixture('hook-PostToolUse.json'), ctx)).toMatchObject({
+      type: 'tool-ended',
+      toolName: 'Bash',
+      toolUseId: 'toolu_2',
+      failed: false,
+    });
   });
 
   it('maps the newer failure events to failed endings', () => {
@@ -101,7 +110,10 @@ describe('finding the monitor', () => {
   it('prefers CCMAX_URL, then CCMAX_PORT, then the discovery file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ccmax-find-'));
     try {
-      await writeFile(join(dir, 'server.json'), JSON.stringify({ version: 1, url: 'http://127.0.0.1:4555', pid: 1, startedAtMs: 0, demo: false, productVersion: 'x' }));
+      await writeFile(
+        join(dir, 'server.json'),
+        JSON.stringify({ version: 1, url: 'http://127.0.0.1:4555', pid: 1, startedAtMs: 0, demo: false, productVersion: 'x' }),
+      );
       expect(findMonitor({}, dir)?.url.href).toBe('ws://127.0.0.1:4555/heartbeat');
       expect(findMonitor({ CCMAX_PORT: '4600' }, dir)?.url.href).toBe('ws://127.0.0.1:4600/heartbeat');
       expect(findMonitor({ CCMAX_URL: 'https://mon.example:8443', CCMAX_PORT: '4600', CCMAX_TOKEN: 'tk' }, dir)).toEqual({

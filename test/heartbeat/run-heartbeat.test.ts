@@ -60,7 +60,10 @@ describe('heartbeat client', () => {
   });
 
   it('starts one pulser at SessionStart, naming the session and the Claude Code pid', async () => {
-    const { io, spawned } = await makeIo(fixtureText('hook-SessionStart.json'), { CLAUDE_PID: '4321', CCMAX_PORT: String(await deadPort()) });
+    const { io, spawned } = await makeIo(fixtureText('hook-SessionStart.json'), {
+      CLAUDE_PID: '4321',
+      CCMAX_PORT: String(await deadPort()),
+    });
     await runHeartbeat(['hook', '--data-dir', io.env.CCMAX_DATA_DIR as string], io);
     expect(spawned).toEqual([
       {
@@ -131,7 +134,12 @@ describe('heartbeat client', () => {
   });
 
   it('keeps the user’s own statusline command working, fed the same JSON', async () => {
-    const theirs = Buffer.from(JSON.stringify({ type: 'command', command: 'node -e "let s=\'\';process.stdin.on(\'data\',d=>s+=d).on(\'end\',()=>console.log(\'theirs:\'+JSON.parse(s).model.id))"' })).toString('base64url');
+    const theirs = Buffer.from(
+      JSON.stringify({
+        type: 'command',
+        command: "node -e \"let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log('theirs:'+JSON.parse(s).model.id))\"",
+      }),
+    ).toString('base64url');
     const { io, out } = await makeIo(fixtureText('statusline-with-rate-limits.json'), { CCMAX_PORT: String(await deadPort()) });
     await runHeartbeat(['statusline', '--chain', theirs], io);
     expect(out.join('')).toBe('theirs:claude-opus-4-8[1m] │ ccmax offline · 5h 42% · 7d 13%\n');

@@ -43,9 +43,14 @@ describe('ccmax-monitor hooks', () => {
 
   it('bakes a chosen data dir and URL into the commands', async () => {
     const run = io();
-    await hooksCommand(['install', '--heartbeat-script', script, '--node', 'node', '--data-dir', 'data', '--url', 'http://127.0.0.1:4000'], run.cli);
+    await hooksCommand(
+      ['install', '--heartbeat-script', script, '--node', 'node', '--data-dir', 'data', '--url', 'http://127.0.0.1:4000'],
+      run.cli,
+    );
     const settings = JSON.parse(await readFile(join(configDir, 'settings.json'), 'utf8'));
-    expect(settings.hooks.Stop[0].hooks[0].command).toBe(`node ${script} hook --by=ccmax-monitor --data-dir ${join(home, 'data')} --url http://127.0.0.1:4000`);
+    expect(settings.hooks.Stop[0].hooks[0].command).toBe(
+      `node ${script} hook --by=ccmax-monitor --data-dir ${join(home, 'data')} --url http://127.0.0.1:4000`,
+    );
   });
 
   it('defaults to ~/.claude when CLAUDE_CONFIG_DIR is not set', async () => {

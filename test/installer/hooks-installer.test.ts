@@ -59,10 +59,16 @@ describe('hooks installer', () => {
     const settings = await readJson();
     expect(Object.keys(settings.hooks)).toEqual([...HOOK_EVENTS]);
     expect(settings.hooks.PreToolUse).toEqual([
-      { matcher: '*', hooks: [{ type: 'command', command: `/usr/bin/node '/opt/ccmax monitor/out/heartbeat.js' hook --by=ccmax-monitor`, timeout: 5 }] },
+      {
+        matcher: '*',
+        hooks: [{ type: 'command', command: `/usr/bin/node '/opt/ccmax monitor/out/heartbeat.js' hook --by=ccmax-monitor`, timeout: 5 }],
+      },
     ]);
     expect(settings.hooks.SessionStart![0]!).not.toHaveProperty('matcher');
-    expect(settings.statusLine).toEqual({ type: 'command', command: `/usr/bin/node '/opt/ccmax monitor/out/heartbeat.js' statusline --by=ccmax-monitor` });
+    expect(settings.statusLine).toEqual({
+      type: 'command',
+      command: `/usr/bin/node '/opt/ccmax monitor/out/heartbeat.js' statusline --by=ccmax-monitor`,
+    });
     expect(await backups()).toEqual([]);
   });
 
@@ -109,7 +115,11 @@ describe('hooks installer', () => {
     expect(status.ok && status.value.statusLine).toBe('chained');
     const { command } = (await readJson()).statusLine;
     const chain = /--chain (\S+)/.exec(command)?.[1] as string;
-    expect(JSON.parse(Buffer.from(chain, 'base64url').toString())).toEqual({ type: 'command', command: '~/.claude/my-status.sh', padding: 0 });
+    expect(JSON.parse(Buffer.from(chain, 'base64url').toString())).toEqual({
+      type: 'command',
+      command: '~/.claude/my-status.sh',
+      padding: 0,
+    });
     await uninstall();
     expect((await readJson()).statusLine).toEqual({ type: 'command', command: '~/.claude/my-status.sh', padding: 0 });
   });
@@ -143,7 +153,9 @@ describe('hooks installer', () => {
     const settings = await readJson();
     expect(settings.hooks.PreToolUse).toHaveLength(2);
     expect(settings.hooks.PreToolUse![1]!.hooks[0]?.command).toBe('/usr/local/bin/node /srv/ccmax/heartbeat.js hook --by=ccmax-monitor');
-    expect(settings.statusLine.command).toMatch(/^\/usr\/local\/bin\/node \/srv\/ccmax\/heartbeat.js statusline --by=ccmax-monitor --chain /);
+    expect(settings.statusLine.command).toMatch(
+      /^\/usr\/local\/bin\/node \/srv\/ccmax\/heartbeat.js statusline --by=ccmax-monitor --chain /,
+    );
     await uninstall();
     expect(JSON.parse(await readFile(settingsPath, 'utf8'))).toEqual(JSON.parse(USER_SETTINGS));
   });

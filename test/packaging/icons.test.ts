@@ -65,11 +65,17 @@ async function png(relative: string): Promise<Png> {
 describe('tray icons', () => {
   for (const level of QUOTA_LEVELS) {
     it(`has a ${level} icon in colour and as a macOS template, at 1x and 2x`, async () => {
-      for (const [suffix, size] of [['', 16], ['@2x', 32]] as const) {
+      for (const [suffix, size] of [
+        ['', 16],
+        ['@2x', 32],
+      ] as const) {
         for (const name of [`tray-${level}`, `tray-${level}Template`]) {
           const image = await png(join('tray', `${name}${suffix}.png`));
           expect([image.width, image.height], name).toEqual([size, size]);
-          expect(image.rgba.some((_, i) => i % 4 === 3 && image.rgba[i]! > 0), `${name} is not empty`).toBe(true);
+          expect(
+            image.rgba.some((_, i) => i % 4 === 3 && image.rgba[i]! > 0),
+            `${name} is not empty`,
+          ).toBe(true);
         }
       }
     });
@@ -84,7 +90,9 @@ describe('tray icons', () => {
   });
 
   it('tells the levels apart by shape, so template images carry the level too', async () => {
-    const masks = await Promise.all(QUOTA_LEVELS.map(async (level) => (await png(join('tray', `tray-${level}Template.png`))).rgba.toString('hex')));
+    const masks = await Promise.all(
+      QUOTA_LEVELS.map(async (level) => (await png(join('tray', `tray-${level}Template.png`))).rgba.toString('hex')),
+    );
     expect(new Set(masks).size).toBe(QUOTA_LEVELS.length);
   });
 });

@@ -11,7 +11,14 @@ const SECRET_JSON = '{"claudeAiOauth":{"accessToken":"sk-ant-oat01-SECRET","refr
 describe('add account', () => {
   test('imports the login Claude Code holds and says who was added', async () => {
     const bridge = new FakeBridge(makeSnapshot());
-    bridge.results.importFromClaudeCode = ok({ id: 'n', email: 'new@example.com', label: null, enabled: true, plan: 'Max 5x', outcome: 'added' });
+    bridge.results.importFromClaudeCode = ok({
+      id: 'n',
+      email: 'new@example.com',
+      label: null,
+      enabled: true,
+      plan: 'Max 5x',
+      outcome: 'added',
+    });
     renderDashboard(AddAccount, { bridge });
     await fireEvent.click(screen.getByRole('button', { name: "Import Claude Code's current login" }));
     expect(bridge.callsOf('importFromClaudeCode')).toEqual([{}]);

@@ -11,7 +11,14 @@ afterEach(cleanup);
 
 const events: EngineEvent[] = [
   { atMs: T0 - 3_000, kind: 'usage-polled', level: 'info', message: 'Polled blake.', accountId: 'acct-b' },
-  { atMs: T0 - 1_000, kind: 'account-switched', level: 'info', message: 'Switched casey → blake (perishable).', accountId: 'acct-b', data: { trigger: 'perishable' } },
+  {
+    atMs: T0 - 1_000,
+    kind: 'account-switched',
+    level: 'info',
+    message: 'Switched casey → blake (perishable).',
+    accountId: 'acct-b',
+    data: { trigger: 'perishable' },
+  },
   { atMs: T0 - 2_000, kind: 'switch-deferred', level: 'warn', message: 'Waiting for a Bash call to end.' },
 ];
 
@@ -75,6 +82,9 @@ describe('event feed', () => {
     void feed.load({ accountId: 'c' });
     release();
     await first;
-    expect(asked).toEqual([{ limit: 200, accountId: 'a' }, { limit: 200, accountId: 'c' }]);
+    expect(asked).toEqual([
+      { limit: 200, accountId: 'a' },
+      { limit: 200, accountId: 'c' },
+    ]);
   });
 });

@@ -49,7 +49,13 @@ export function makeRow(overrides: Partial<AccountRow> = {}): AccountRow {
 /** Three accounts in rotation order, the first one active. */
 export function makeFleet(): AccountRow[] {
   return [
-    makeRow({ id: 'acct-b', email: 'blake@example.com', active: true, order: 0, sevenDay: { utilizationPct: 93, resetsAtMs: T0 + 2 * DAY } }),
+    makeRow({
+      id: 'acct-b',
+      email: 'blake@example.com',
+      active: true,
+      order: 0,
+      sevenDay: { utilizationPct: 93, resetsAtMs: T0 + 2 * DAY },
+    }),
     makeRow({ id: 'acct-c', email: 'casey@example.com', order: 1, sevenDay: { utilizationPct: 20, resetsAtMs: T0 + 4 * DAY } }),
     makeRow({ id: 'acct-a', email: 'alex@example.com', order: 2, sevenDay: { utilizationPct: 5, resetsAtMs: T0 + 6 * DAY } }),
   ];

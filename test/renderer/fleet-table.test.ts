@@ -53,7 +53,12 @@ describe('fleet table', () => {
   test('shows 0 % and 100 % with their levels and bar widths', () => {
     const accounts = [
       makeRow({ id: 'empty', sevenDay: { utilizationPct: 0, resetsAtMs: T0 + 60 * MIN }, active: true }),
-      makeRow({ id: 'full', email: 'full@example.com', orderGroup: 'exhausted', sevenDay: { utilizationPct: 100, resetsAtMs: T0 + 90 * MIN } }),
+      makeRow({
+        id: 'full',
+        email: 'full@example.com',
+        orderGroup: 'exhausted',
+        sevenDay: { utilizationPct: 100, resetsAtMs: T0 + 90 * MIN },
+      }),
     ];
     renderDashboard(FleetTable, { snapshot: makeSnapshot({ accounts }) });
     const [emptyCell] = rowOf('empty').querySelectorAll<HTMLElement>('td.usage');
@@ -76,7 +81,13 @@ describe('fleet table', () => {
   test('shows each token health in words with the fingerprint and the refresh path tag', () => {
     const health = ['healthy', 'expiring', 'refreshing', 'expired-exhausted', 'needs-login'] as const;
     const accounts = health.map((h, i) =>
-      makeRow({ id: h, email: `${h}@example.com`, order: i, active: i === 0, token: { fingerprint: `fp${i}`, health: h, expiresAtMs: T0 + MIN, refreshedAtMs: T0 - 5 * MIN, refreshPath: 'claude' } }),
+      makeRow({
+        id: h,
+        email: `${h}@example.com`,
+        order: i,
+        active: i === 0,
+        token: { fingerprint: `fp${i}`, health: h, expiresAtMs: T0 + MIN, refreshedAtMs: T0 - 5 * MIN, refreshPath: 'claude' },
+      }),
     );
     renderDashboard(FleetTable, { snapshot: makeSnapshot({ accounts }) });
     const tokenText = (id: string) => rowOf(id).querySelector('td.token')?.textContent?.replace(/\s+/g, ' ').trim();
@@ -102,7 +113,11 @@ describe('fleet table', () => {
   });
 
   test('shows the status text exactly as the snapshot gives it', () => {
-    const row = makeRow({ active: true, status: { kind: 'rate-limited', retryAtMs: T0 + 12 * MIN }, statusText: 'rate-limited, retry in 12m' });
+    const row = makeRow({
+      active: true,
+      status: { kind: 'rate-limited', retryAtMs: T0 + 12 * MIN },
+      statusText: 'rate-limited, retry in 12m',
+    });
     renderDashboard(FleetTable, { snapshot: makeSnapshot({ accounts: [row] }) });
     expect(rowOf('acct-1').querySelector('td.status')?.textContent?.trim()).toBe('rate-limited, retry in 12m');
   });

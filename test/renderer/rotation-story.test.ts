@@ -9,7 +9,13 @@ describe('rotation story', () => {
     const accounts = [
       makeRow({ id: 'hot', email: 'hot@example.com', fiveHour: { utilizationPct: 86, resetsAtMs: T0 + HOUR } }),
       makeRow({ id: 'act', email: 'act@example.com', active: true, order: 1 }),
-      makeRow({ id: 'ex', email: 'ex@example.com', order: 2, orderGroup: 'exhausted', sevenDay: { utilizationPct: 100, resetsAtMs: T0 + 5 * HOUR } }),
+      makeRow({
+        id: 'ex',
+        email: 'ex@example.com',
+        order: 2,
+        orderGroup: 'exhausted',
+        sevenDay: { utilizationPct: 100, resetsAtMs: T0 + 5 * HOUR },
+      }),
       makeRow({ id: 'ok', email: 'ok@example.com', order: 3, orderGroup: 'usable' }),
     ];
     const snapshot = makeSnapshot({ accounts });
@@ -21,7 +27,13 @@ describe('rotation story', () => {
     const snapshot = makeSnapshot({
       rotation: {
         pinnedAccountId: null,
-        pendingSwitch: { toId: 'acct-a', trigger: 'breach', sinceMs: T0 - 90_000, blockedBySessionId: 'sess-123456789', blockedByTool: 'Bash' },
+        pendingSwitch: {
+          toId: 'acct-a',
+          trigger: 'breach',
+          sinceMs: T0 - 90_000,
+          blockedBySessionId: 'sess-123456789',
+          blockedByTool: 'Bash',
+        },
         allExhausted: null,
         lastDecision: 'waiting: tool call',
       },

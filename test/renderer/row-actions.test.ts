@@ -24,7 +24,11 @@ async function openMore(id: string): Promise<HTMLElement> {
 describe('row actions', () => {
   test('switch calls switchTo with the row id and is disabled on the active row', async () => {
     const { bridge } = renderDashboard(FleetTable);
-    expect(within(row('acct-b')).getByRole('button', { name: /Switch to/ }).hasAttribute('disabled')).toBe(true);
+    expect(
+      within(row('acct-b'))
+        .getByRole('button', { name: /Switch to/ })
+        .hasAttribute('disabled'),
+    ).toBe(true);
     await fireEvent.click(within(row('acct-c')).getByRole('button', { name: 'Switch to casey@example.com' }));
     expect(bridge.callsOf('switchTo')).toEqual([{ accountId: 'acct-c' }]);
   });

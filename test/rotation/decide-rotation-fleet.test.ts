@@ -22,7 +22,10 @@ const manual: Case[] = [
   },
   {
     name: 'switches to a pinned account even over the 5h threshold and within the dwell time',
-    input: input([account('a', soon), account('b', { ...later, fiveHourPct: 90 })], 'a', { pin: { accountId: 'b' }, lastSwitch: justSwitched }),
+    input: input([account('a', soon), account('b', { ...later, fiveHourPct: 90 })], 'a', {
+      pin: { accountId: 'b' },
+      lastSwitch: justSwitched,
+    }),
     expected: { kind: 'switch', to: 'b', trigger: 'manual' },
   },
   {
@@ -94,7 +97,10 @@ const exhausted: Case[] = [
   {
     name: 'reports all-exhausted with the earliest return time',
     input: input(
-      [account('a', { sevenDayPct: 100, sevenDayResetInMs: 2 * DAY }), account('b', { sevenDayPct: 100, sevenDayResetInMs: 6 * 3_600_000 })],
+      [
+        account('a', { sevenDayPct: 100, sevenDayResetInMs: 2 * DAY }),
+        account('b', { sevenDayPct: 100, sevenDayResetInMs: 6 * 3_600_000 }),
+      ],
       'a',
     ),
     expected: { kind: 'all-exhausted', nextAvailableAt: NOW + 6 * 3_600_000, nextAccountId: 'b' },
@@ -107,7 +113,10 @@ const exhausted: Case[] = [
   {
     name: 'ignores disabled accounts when naming the next to return',
     input: input(
-      [account('a', { sevenDayPct: 100, sevenDayResetInMs: 2 * DAY }), account('b', { enabled: false, sevenDayPct: 100, sevenDayResetInMs: 1 * DAY })],
+      [
+        account('a', { sevenDayPct: 100, sevenDayResetInMs: 2 * DAY }),
+        account('b', { enabled: false, sevenDayPct: 100, sevenDayResetInMs: 1 * DAY }),
+      ],
       'a',
     ),
     expected: { kind: 'all-exhausted', nextAccountId: 'a' },
@@ -129,7 +138,11 @@ const exhausted: Case[] = [
   {
     name: 'picks the last-resort account with the most 5h headroom',
     input: input(
-      [account('a', { ...soon, fiveHourPct: 100 }), account('b', { ...later, fiveHourPct: 95 }), account('c', { ...later, fiveHourPct: 84 })],
+      [
+        account('a', { ...soon, fiveHourPct: 100 }),
+        account('b', { ...later, fiveHourPct: 95 }),
+        account('c', { ...later, fiveHourPct: 84 }),
+      ],
       'a',
     ),
     expected: { kind: 'switch', to: 'c', trigger: 'breach' },

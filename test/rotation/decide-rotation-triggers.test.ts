@@ -176,7 +176,11 @@ describe('decideRotation: targets', () => {
   });
 
   it('breaks a tie in 7d reset time by email when choosing a target', () => {
-    const accounts = [account('a', { ...soon, fiveHourPct: 90 }), account('z', { ...later, email: 'zed@x.test' }), account('m', { ...later, email: 'amy@x.test' })];
+    const accounts = [
+      account('a', { ...soon, fiveHourPct: 90 }),
+      account('z', { ...later, email: 'zed@x.test' }),
+      account('m', { ...later, email: 'amy@x.test' }),
+    ];
     expect(decideRotation(input(accounts, 'a'))).toMatchObject({ kind: 'switch', to: 'm' });
   });
 
@@ -200,12 +204,16 @@ describe('decideRotation: targets', () => {
   });
 
   it('reports the velocity window, projected time and slope', () => {
-    const decision = decideRotation(input([account('a', { ...soon, sevenDayPct: 95, samples: rising('7d', 95, 1, 10) }), account('b', later)], 'a'));
+    const decision = decideRotation(
+      input([account('a', { ...soon, sevenDayPct: 95, samples: rising('7d', 95, 1, 10) }), account('b', later)], 'a'),
+    );
     expect(decision.figures).toMatchObject({ velocityWindow: '7d', projectedMs: 5 * MIN, slopePctPerHour: 60, sampleCount: 10 });
   });
 
   it('honours a custom 5h threshold', () => {
-    const decision = decideRotation(input([account('a', { ...soon, fiveHourPct: 60 }), account('b', later)], 'a', { settings: { fiveHourThresholdPct: 60 } }));
+    const decision = decideRotation(
+      input([account('a', { ...soon, fiveHourPct: 60 }), account('b', later)], 'a', { settings: { fiveHourThresholdPct: 60 } }),
+    );
     expect(decision).toMatchObject({ kind: 'switch', trigger: 'breach' });
   });
 
@@ -245,7 +253,9 @@ describe('decideRotation: step-aside memory', () => {
   });
 
   it('counts a 5h window with no utilization reported as 0 %', () => {
-    const decision = decideRotation(input([account('a', { ...soon, fiveHourPct: null, fiveHourResetInMs: null }), account('b', later)], 'b'));
+    const decision = decideRotation(
+      input([account('a', { ...soon, fiveHourPct: null, fiveHourResetInMs: null }), account('b', later)], 'b'),
+    );
     expect(decision).toMatchObject({ kind: 'switch', to: 'a', trigger: 'perishable' });
   });
 });

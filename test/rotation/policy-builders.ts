@@ -51,20 +51,12 @@ export function account(id: string, spec: AccountSpec = {}): PolicyAccount {
 }
 
 /** Samples of one window rising linearly by `pctPerMin`, one a minute, the last at `endAtMs` with `endPct`. */
-export function rising(
-  window: '7d' | '5h',
-  endPct: number,
-  pctPerMin: number,
-  count: number,
-  endAtMs = NOW,
-): UsageSample[] {
+export function rising(window: '7d' | '5h', endPct: number, pctPerMin: number, count: number, endAtMs = NOW): UsageSample[] {
   return Array.from({ length: count }, (_, i) => {
     const stepsBack = count - 1 - i;
     const pct = endPct - stepsBack * pctPerMin;
     const atMs = endAtMs - stepsBack * MIN;
-    return window === '7d'
-      ? { atMs, sevenDayPct: pct, fiveHourPct: null }
-      : { atMs, sevenDayPct: null, fiveHourPct: pct };
+    return window === '7d' ? { atMs, sevenDayPct: pct, fiveHourPct: null } : { atMs, sevenDayPct: null, fiveHourPct: pct };
   });
 }
 

@@ -22,7 +22,6 @@ afterEach(async () => {
   h = null;
 });
 
-
 describe('secrets', () => {
   it('never lets a token reach a log line, an event, a state file, an API response or a snapshot', async () => {
     h = await startEngineHarness({ count: 4 });
@@ -40,12 +39,23 @@ describe('secrets', () => {
 
     for (const id of ids) {
       const c = harness.simulator.credentials(id);
-      await harness.opened.engine.accounts.addFromCredentialsJson(JSON.stringify({ claudeAiOauth: { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes } }));
+      await harness.opened.engine.accounts.addFromCredentialsJson(
+        JSON.stringify({
+          claudeAiOauth: { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes },
+        }),
+      );
     }
     await harness.loginClaudeCode(ids[1]!);
     const engine = harness.opened.engine;
     engine.subscribe((s) => produced.push(JSON.stringify(s)));
-    server = await createHttpServer({ engine, rendererDir: join(harness.root, 'no-renderer'), demo: false, version: 'test', logger: captureLogger(serverLogs), vault: { kind: 'file', location: 'x' } });
+    server = await createHttpServer({
+      engine,
+      rendererDir: join(harness.root, 'no-renderer'),
+      demo: false,
+      version: 'test',
+      logger: captureLogger(serverLogs),
+      vault: { kind: 'file', location: 'x' },
+    });
     const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/ws`);
     ws.on('message', (data: Buffer) => produced.push(data.toString('utf8')));
     await engine.start();
@@ -75,11 +85,22 @@ describe('secrets', () => {
       const res = await fetch(`${server!.url}${path}`, init);
       produced.push(`${res.status} ${JSON.stringify([...res.headers])} ${await res.text()}`);
     };
-    for (const path of ['/api/health', '/api/state', '/api/events?limit=1000', '/api/accounts', '/api/settings', '/openapi.json', '/docs']) await api(path);
+    for (const path of ['/api/health', '/api/state', '/api/events?limit=1000', '/api/accounts', '/api/settings', '/openapi.json', '/docs'])
+      await api(path);
     const post = (body: string) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    await api('/api/accounts', post(JSON.stringify({ credentials: { claudeAiOauth: { accessToken: leaky.accessToken, refreshToken: leaky.refreshToken } } })));
+    await api(
+      '/api/accounts',
+      post(JSON.stringify({ credentials: { claudeAiOauth: { accessToken: leaky.accessToken, refreshToken: leaky.refreshToken } } })),
+    );
     await api('/api/accounts', post(`{"credentials": {"claudeAiOauth": {"accessToken": "${leaky.accessToken}", `));
-    await api('/api/accounts', post(JSON.stringify({ credentials: { claudeAiOauth: { accessToken: leaky.accessToken, refreshToken: leaky.refreshToken, expiresAt: 'soon' } } })));
+    await api(
+      '/api/accounts',
+      post(
+        JSON.stringify({
+          credentials: { claudeAiOauth: { accessToken: leaky.accessToken, refreshToken: leaky.refreshToken, expiresAt: 'soon' } },
+        }),
+      ),
+    );
     await api('/api/refresh', post('{}'));
     await settle();
     ws.close();

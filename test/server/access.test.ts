@@ -10,7 +10,8 @@ describe('isLoopbackHost', () => {
   });
 
   it('treats wildcard and public addresses as non-loopback', () => {
-    for (const host of ['0.0.0.0', '::', '192.168.1.2', 'example.com', '128.0.0.1', '::ffff:127.0.0.1']) expect(isLoopbackHost(host), host).toBe(false);
+    for (const host of ['0.0.0.0', '::', '192.168.1.2', 'example.com', '128.0.0.1', '::ffff:127.0.0.1'])
+      expect(isLoopbackHost(host), host).toBe(false);
   });
 });
 
@@ -29,7 +30,9 @@ describe('decideAccess', () => {
   });
 
   it('accepts an https Origin for the same host (a TLS proxy in front)', () => {
-    expect(decideAccess({ host: 'monitor.lan:4000', origin: 'https://monitor.lan:4000' }, q(), { token: null, allowedHosts: null }).ok).toBe(true);
+    expect(
+      decideAccess({ host: 'monitor.lan:4000', origin: 'https://monitor.lan:4000' }, q(), { token: null, allowedHosts: null }).ok,
+    ).toBe(true);
   });
 
   it('prefers a valid cookie even when a stale query token is present', () => {

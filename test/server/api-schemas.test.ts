@@ -40,6 +40,9 @@ describe('SettingsPatchSchema', () => {
   });
 
   it('names every unknown field in one sentence', () => {
-    expect(parseWith(SettingsPatchSchema, { a: 1, b: 2 })).toEqual({ ok: false, error: 'The request body is not valid: unknown fields a, b.' });
+    expect(parseWith(SettingsPatchSchema, { a: 1, b: 2 })).toEqual({
+      ok: false,
+      error: 'The request body is not valid: unknown fields a, b.',
+    });
   });
 });

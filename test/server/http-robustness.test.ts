@@ -17,7 +17,14 @@ const errorOf = (res: { json: <T>() => T }) => res.json<{ error: { code: string;
 function sendChunked(port: number, chunks: Buffer[]): Promise<{ status: number; connection: string | undefined }> {
   return new Promise((resolve, reject) => {
     const r = request(
-      { host: '127.0.0.1', port, method: 'PATCH', path: '/api/settings', agent: false, headers: { host: `127.0.0.1:${port}`, 'content-type': 'application/json' } },
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'PATCH',
+        path: '/api/settings',
+        agent: false,
+        headers: { host: `127.0.0.1:${port}`, 'content-type': 'application/json' },
+      },
       (res) => {
         res.resume();
         resolve({ status: res.statusCode ?? 0, connection: res.headers.connection });
@@ -32,7 +39,12 @@ function sendChunked(port: number, chunks: Buffer[]): Promise<{ status: number; 
 
 describe('request bodies', () => {
   it('answers 413 and closes the connection when Content-Length exceeds the limit', async () => {
-    const res = await send(h.server.port, { method: 'PATCH', path: '/api/settings', headers: { 'content-type': 'application/json' }, body: Buffer.alloc(4096, 0x20) });
+    const res = await send(h.server.port, {
+      method: 'PATCH',
+      path: '/api/settings',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.alloc(4096, 0x20),
+    });
     expect(res.status).toBe(413);
     expect(errorOf(res).code).toBe('payload-too-large');
     expect(res.headers['connection']).toBe('close');
@@ -46,24 +58,47 @@ describe('request bodies', () => {
   });
 
   it('keeps serving after an oversize body', async () => {
-    await send(h.server.port, { method: 'PATCH', path: '/api/settings', headers: { 'content-type': 'application/json' }, body: Buffer.alloc(4096, 0x20) });
+    await send(h.server.port, {
+      method: 'PATCH',
+      path: '/api/settings',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.alloc(4096, 0x20),
+    });
     expect((await send(h.server.port, { path: '/api/health' })).status).toBe(200);
   });
 
   it('answers 400 for malformed JSON', async () => {
-    const res = await send(h.server.port, { method: 'PATCH', path: '/api/settings', headers: { 'content-type': 'application/json' }, body: '{"notifications": fal' });
+    const res = await send(h.server.port, {
+      method: 'PATCH',
+      path: '/api/settings',
+      headers: { 'content-type': 'application/json' },
+      body: '{"notifications": fal',
+    });
     expect(res.status).toBe(400);
-    expect(errorOf(res)).toEqual({ code: 'invalid-json', message: 'The request body is not valid JSON; check the syntax and send it again.' });
+    expect(errorOf(res)).toEqual({
+      code: 'invalid-json',
+      message: 'The request body is not valid JSON; check the syntax and send it again.',
+    });
   });
 
   it('answers 415 for a body that is not declared as JSON', async () => {
-    const res = await send(h.server.port, { method: 'PATCH', path: '/api/settings', headers: { 'content-type': 'text/plain' }, body: '{"notifications":false}' });
+    const res = await send(h.server.port, {
+      method: 'PATCH',
+      path: '/api/settings',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"notifications":false}',
+    });
     expect(res.status).toBe(415);
     expect(h.engine.calls.updateSettings).toEqual([]);
   });
 
   it('accepts a charset parameter on the JSON content type', async () => {
-    const res = await send(h.server.port, { method: 'PATCH', path: '/api/settings', headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"notifications":false}' });
+    const res = await send(h.server.port, {
+      method: 'PATCH',
+      path: '/api/settings',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: '{"notifications":false}',
+    });
     expect(res.status).toBe(200);
   });
 
@@ -136,8 +171,13 @@ describe('engine failures', () => {
     h.engine.throwOn.add('snapshot');
     const res = await send(h.server.port, { path: '/api/state' });
     expect(res.status).toBe(500);
-    expect(errorOf(res)).toEqual({ code: 'internal', message: 'Something went wrong inside ccmax-monitor; the server log has the details.' });
-    expect(h.logger.entries.some((e) => e.level === 'error' && String(e.fields?.['error']).includes('fake engine failure: snapshot'))).toBe(true);
+    expect(errorOf(res)).toEqual({
+      code: 'internal',
+      message: 'Something went wrong inside ccmax-monitor; the server log has the details.',
+    });
+    expect(h.logger.entries.some((e) => e.level === 'error' && String(e.fields?.['error']).includes('fake engine failure: snapshot'))).toBe(
+      true,
+    );
   });
 
   it('keeps serving after an engine method threw', async () => {

@@ -31,7 +31,12 @@ describe('read routes', () => {
   it('passes validated event filters to the engine and returns its events', async () => {
     const res = await get('/api/events?since=5&kind=account-switched,usage-polled&account=acct-1&limit=1');
     expect(res.status).toBe(200);
-    expect(h.engine.calls.events.at(-1)).toEqual({ sinceMs: 5, kinds: ['account-switched', 'usage-polled'], accountId: 'acct-1', limit: 1 });
+    expect(h.engine.calls.events.at(-1)).toEqual({
+      sinceMs: 5,
+      kinds: ['account-switched', 'usage-polled'],
+      accountId: 'acct-1',
+      limit: 1,
+    });
     const events = res.json<{ events: { kind: string }[] }>().events;
     expect(events.map((e) => e.kind)).toEqual(['account-switched']);
   });
@@ -104,10 +109,14 @@ describe('refresh', () => {
 
 describe('accounts', () => {
   it('adds an account from credentials and never echoes them', async () => {
-    const credentials = { claudeAiOauth: { accessToken: 'sk-ant-oat01-SECRETACCESS', refreshToken: 'sk-ant-ort01-SECRETREFRESH', expiresAt: 1795554139000 } };
+    const credentials = {
+      claudeAiOauth: { accessToken: 'sk-ant-oat01-SECRETACCESS', refreshToken: 'sk-ant-ort01-SECRETREFRESH', expiresAt: 1795554139000 },
+    };
     const res = await sendJsonBody(h.server.port, 'POST', '/api/accounts', { credentials });
     expect(res.status).toBe(201);
-    expect(res.json()).toEqual({ account: { id: 'acct-new', email: 'new@example.com', label: null, enabled: true, plan: 'Max 20x', outcome: 'added' } });
+    expect(res.json()).toEqual({
+      account: { id: 'acct-new', email: 'new@example.com', label: null, enabled: true, plan: 'Max 20x', outcome: 'added' },
+    });
     expect(res.text).not.toContain('SECRET');
     expect(JSON.parse(h.engine.calls.addFromCredentialsJson[0] ?? '{}')).toEqual(credentials);
   });
@@ -115,7 +124,9 @@ describe('accounts', () => {
   it('maps invalid credentials to 400 with the engine message', async () => {
     const res = await sendJsonBody(h.server.port, 'POST', '/api/accounts', { credentials: { nothing: true } });
     expect(res.status).toBe(400);
-    expect(res.json()).toEqual({ error: { code: 'invalid-credentials', message: 'The credentials have no accessToken; paste the whole file.' } });
+    expect(res.json()).toEqual({
+      error: { code: 'invalid-credentials', message: 'The credentials have no accessToken; paste the whole file.' },
+    });
   });
 
   it('maps a profile failure to 502', async () => {
@@ -203,9 +214,14 @@ describe('settings', () => {
   });
 
   it('answers 400 with the engine message when the engine refuses the patch', async () => {
-    h.engine.updateSettings = () => ({ ok: false, error: { kind: 'invalid', message: 'The parked poll interval must be at least the active one.' } });
+    h.engine.updateSettings = () => ({
+      ok: false,
+      error: { kind: 'invalid', message: 'The parked poll interval must be at least the active one.' },
+    });
     const res = await sendJsonBody(h.server.port, 'PATCH', '/api/settings', { parkedPollIntervalMs: 180_000 });
     expect(res.status).toBe(400);
-    expect(res.json()).toEqual({ error: { code: 'invalid-settings', message: 'The parked poll interval must be at least the active one.' } });
+    expect(res.json()).toEqual({
+      error: { code: 'invalid-settings', message: 'The parked poll interval must be at least the active one.' },
+    });
   });
 });

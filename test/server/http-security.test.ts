@@ -151,7 +151,15 @@ describe('listening address', () => {
   it('rejects when the port is taken and leaves no engine subscription behind', async () => {
     const { server } = await start();
     const engine = new FakeEngine();
-    const second = createHttpServer({ engine, port: server.port, rendererDir: '/nonexistent', demo: false, version: 'x', logger: silentLogger, vault: { kind: 'file', location: 'x' } });
+    const second = createHttpServer({
+      engine,
+      port: server.port,
+      rendererDir: '/nonexistent',
+      demo: false,
+      version: 'x',
+      logger: silentLogger,
+      vault: { kind: 'file', location: 'x' },
+    });
     await expect(second).rejects.toThrow('EADDRINUSE');
     expect(engine.listenerCount).toBe(0);
   });
@@ -176,7 +184,8 @@ describe('security headers', () => {
 
   it('sets them on JSON, errors, files and refusals', async () => {
     const { server } = await start();
-    for (const path of ['/api/state', '/api/nope', '/app.js', '/missing.js']) expectBaseHeaders((await send(server.port, { path })).headers);
+    for (const path of ['/api/state', '/api/nope', '/app.js', '/missing.js'])
+      expectBaseHeaders((await send(server.port, { path })).headers);
     expectBaseHeaders((await send(server.port, { path: '/', headers: { origin: 'http://evil.example' } })).headers);
   });
 
@@ -190,6 +199,8 @@ describe('security headers', () => {
 
   it('forbids any script or resource for JSON responses', async () => {
     const { server } = await start();
-    expect((await send(server.port, { path: '/api/state' })).headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect((await send(server.port, { path: '/api/state' })).headers['content-security-policy']).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
   });
 });

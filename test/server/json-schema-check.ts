@@ -34,7 +34,8 @@ export function checkSchema(root: Schema, schema: Schema, value: unknown, at = '
     if (!types.some((t) => matchesType(value, t))) return [`${at}: expected ${types.join('|')}, got ${typeOf(value)}`];
   }
   if ('const' in schema && value !== schema['const']) problems.push(`${at}: expected ${JSON.stringify(schema['const'])}`);
-  if (Array.isArray(schema['enum']) && !(schema['enum'] as unknown[]).includes(value)) problems.push(`${at}: ${JSON.stringify(value)} not in enum`);
+  if (Array.isArray(schema['enum']) && !(schema['enum'] as unknown[]).includes(value))
+    problems.push(`${at}: ${JSON.stringify(value)} not in enum`);
   if (typeof value === 'number') {
     if (typeof schema['minimum'] === 'number' && value < schema['minimum']) problems.push(`${at}: below minimum`);
     if (typeof schema['maximum'] === 'number' && value > schema['maximum']) problems.push(`${at}: above maximum`);

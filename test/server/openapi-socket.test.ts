@@ -48,7 +48,8 @@ describe('the socket in the OpenAPI document', () => {
     client.ws.send('{"type":"ping"}');
     await client.waitFor((m) => m.type === 'pong');
     expect(new Set(client.messages.map((m) => m.type))).toEqual(new Set(['snapshot', 'result', 'pong']));
-    for (const message of client.messages) expect(checkSchema(doc, serverSchema, message), JSON.stringify(message).slice(0, 80)).toEqual([]);
+    for (const message of client.messages)
+      expect(checkSchema(doc, serverSchema, message), JSON.stringify(message).slice(0, 80)).toEqual([]);
   });
 
   it('shows error messages exactly as the server words them', async () => {
@@ -65,7 +66,15 @@ describe('/docs for the socket', () => {
   it('explains calls, results, limits and close codes, with the command table', async () => {
     h = await startServer();
     const res = await send(h.server.port, { path: '/docs' });
-    for (const text of ['{&quot;type&quot;:&quot;call&quot;', '{&quot;type&quot;:&quot;result&quot;', 'rate-limited', 'busy', '4429', '4400', '<h4>Commands</h4>']) {
+    for (const text of [
+      '{&quot;type&quot;:&quot;call&quot;',
+      '{&quot;type&quot;:&quot;result&quot;',
+      'rate-limited',
+      'busy',
+      '4429',
+      '4400',
+      '<h4>Commands</h4>',
+    ]) {
       expect(res.text).toContain(text);
     }
     for (const name of COMMAND_NAMES) expect(res.text).toContain(`<td><code>${name}</code></td>`);

@@ -21,7 +21,10 @@ const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
 const resolve = (value: unknown): Obj => {
   const ref = (value as Obj)['$ref'];
   if (typeof ref !== 'string') return value as Obj;
-  return ref.slice(2).split('/').reduce<unknown>((node, key) => (node as Obj)[key], doc) as Obj;
+  return ref
+    .slice(2)
+    .split('/')
+    .reduce<unknown>((node, key) => (node as Obj)[key], doc) as Obj;
 };
 
 const responseSchema = (path: string, method: string, status: string): Obj => {

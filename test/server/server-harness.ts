@@ -122,6 +122,12 @@ export function send(port: number, req: RawRequest): Promise<RawResponse> {
 }
 
 /** Sends a JSON body with the right content type. */
-export function sendJsonBody(port: number, method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
+export function sendJsonBody(
+  port: number,
+  method: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
   return send(port, { method, path, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 }

@@ -16,7 +16,14 @@ afterEach(async () => {
 });
 
 const bigSessions = (n: number): SessionView[] =>
-  Array.from({ length: 2000 }, (_, i) => ({ id: `s-${n}-${i}`, host: 'h'.repeat(40), cwd: '/c'.repeat(20), state: { kind: 'idle' }, lastPulseAtMs: n, accountId: null }));
+  Array.from({ length: 2000 }, (_, i) => ({
+    id: `s-${n}-${i}`,
+    host: 'h'.repeat(40),
+    cwd: '/c'.repeat(20),
+    state: { kind: 'idle' },
+    lastPulseAtMs: n,
+    accountId: null,
+  }));
 
 it('skips sends to a client that stops reading, then delivers the latest snapshot', async () => {
   const engine = new FakeEngine();
@@ -28,7 +35,9 @@ it('skips sends to a client that stops reading, then delivers the latest snapsho
 
   const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { maxPayload: 64 * 1024 * 1024 });
   const received: number[] = [];
-  ws.on('message', (data) => received.push((JSON.parse(String(data)) as { snapshot: { activeSessionCount: number } }).snapshot.activeSessionCount));
+  ws.on('message', (data) =>
+    received.push((JSON.parse(String(data)) as { snapshot: { activeSessionCount: number } }).snapshot.activeSessionCount),
+  );
   await new Promise((r) => ws.once('message', r));
   const tcp = (ws as unknown as { _socket: Socket })._socket;
   tcp.pause();

@@ -36,7 +36,9 @@ function open(port: number, path = '/api/ws', options: ClientOptions = {}): Clie
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
+  );
   const waitFor = async (count: number): Promise<void> => {
     while (messages.length < count) await new Promise<void>((r) => waiters.push(r));
   };
@@ -254,7 +256,9 @@ describe('close', () => {
     h = await startServer();
     const { Agent, get } = await import('node:http');
     const agent = new Agent({ keepAlive: true });
-    await new Promise<void>((resolve) => get({ host: '127.0.0.1', port: h?.server.port, path: '/api/health', agent }, (res) => res.resume().on('end', resolve)));
+    await new Promise<void>((resolve) =>
+      get({ host: '127.0.0.1', port: h?.server.port, path: '/api/health', agent }, (res) => res.resume().on('end', resolve)),
+    );
     const started = Date.now();
     await h.server.close();
     expect(Date.now() - started).toBeLessThan(1_000);

@@ -84,7 +84,10 @@ describe('calls over /api/ws', () => {
     expect(json.length).toBeLessThanOrEqual(64 * 1024);
     expect(JSON.stringify({ type: 'call', id: 1, name: 'addFromCredentialsJson', args: { json } }).length).toBeGreaterThan(120 * 1024);
     const result = await client.call('addFromCredentialsJson', { json });
-    expect(result).toEqual({ ok: true, value: { id: 'acct-new', email: 'new@example.com', label: null, enabled: true, plan: 'Max 20x', outcome: 'added' } });
+    expect(result).toEqual({
+      ok: true,
+      value: { id: 'acct-new', email: 'new@example.com', label: null, enabled: true, plan: 'Max 20x', outcome: 'added' },
+    });
     expect(engine.calls.addFromCredentialsJson).toEqual([json]);
     expect(JSON.stringify(client.messages)).not.toContain('SECRET');
     expect(logger.text()).not.toContain('SECRET');

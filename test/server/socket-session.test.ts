@@ -57,7 +57,14 @@ describe('socket session', () => {
   });
 
   it('keeps every close reason within the 123 bytes a close frame allows', () => {
-    for (const text of ['nope', '[]', '{"type":"x"}', '{"type":"ping","x":1}', '{"type":"call","id":1}', '{"type":"call","id":1,"name":"a","b":2}']) {
+    for (const text of [
+      'nope',
+      '[]',
+      '{"type":"x"}',
+      '{"type":"ping","x":1}',
+      '{"type":"call","id":1}',
+      '{"type":"call","id":1,"name":"a","b":2}',
+    ]) {
       const s = setup();
       s.session.receive(text);
       expect(Buffer.byteLength(s.closes[0]?.reason ?? '')).toBeGreaterThan(0);
@@ -66,7 +73,10 @@ describe('socket session', () => {
   });
 
   it('answers rate-limited beyond the burst and closes with 4429 when the refusals run out', () => {
-    const s = setup({ limits: { burst: 2, refusalsBeforeClose: 2 }, handlers: { ...createCommandHandlers(new FakeEngine()), getSnapshot: () => new Promise(() => {}) } });
+    const s = setup({
+      limits: { burst: 2, refusalsBeforeClose: 2 },
+      handlers: { ...createCommandHandlers(new FakeEngine()), getSnapshot: () => new Promise(() => {}) },
+    });
     for (let id = 1; id <= 6; id++) s.call(id, 'getSnapshot');
     expect(codes(s.sent)).toEqual(['rate-limited', 'rate-limited']);
     expect(s.closes).toEqual([{ code: CloseCode.TooManyRequests, reason: 'too many calls: keep under 20 a second' }]);
@@ -98,7 +108,16 @@ describe('socket session', () => {
     const never: CommandHandlers = { ...createCommandHandlers(new FakeEngine()), getSnapshot: () => new Promise(() => {}) };
     const s = setup({ limits: { maxInFlight: 2 }, handlers: never });
     for (let id = 1; id <= 3; id++) s.call(id, 'getSnapshot');
-    expect(s.sent).toEqual([{ type: 'result', id: 3, result: { ok: false, error: { code: 'busy', message: '2 calls are already running on this connection; wait for a result before sending more.' } } }]);
+    expect(s.sent).toEqual([
+      {
+        type: 'result',
+        id: 3,
+        result: {
+          ok: false,
+          error: { code: 'busy', message: '2 calls are already running on this connection; wait for a result before sending more.' },
+        },
+      },
+    ]);
     expect(s.session.inFlight).toBe(2);
   });
 
@@ -135,7 +154,10 @@ describe('socket session', () => {
 
   it('sends no result for a call that finishes after the session closed', async () => {
     let release!: () => void;
-    const gated: CommandHandlers = { ...createCommandHandlers(new FakeEngine()), getSnapshot: () => new Promise((r) => (release = () => r({ ok: true, value: null as never }))) };
+    const gated: CommandHandlers = {
+      ...createCommandHandlers(new FakeEngine()),
+      getSnapshot: () => new Promise((r) => (release = () => r({ ok: true, value: null as never }))),
+    };
     const s = setup({ handlers: gated });
     s.call(1, 'getSnapshot');
     s.session.receive('not json');

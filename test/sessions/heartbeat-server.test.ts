@@ -297,7 +297,9 @@ describe('heartbeat server', () => {
   });
 
   it('answers a statusline reading with the active account summary', async () => {
-    const { url } = await startServer({ core: { describeActive: () => ({ account: 'alice@example.com', fiveHourPct: 42, sevenDayPct: 13 }) } });
+    const { url } = await startServer({
+      core: { describeActive: () => ({ account: 'alice@example.com', fiveHourPct: 42, sevenDayPct: 13 }) },
+    });
     const client = await connect(url);
     send(client, { ...msg.statusline('s1'), id: 'sl' });
     expect(await client.nextAck()).toEqual({

@@ -123,7 +123,11 @@ describe('session registry', () => {
     expect(registry.activeSessionCount()).toBe(1);
     await clock.advance(5_001);
     expect(registry.activeSessionCount()).toBe(0);
-    expect(sink.events.at(-1)).toMatchObject({ kind: 'session-ended', level: 'warn', data: { reason: 'pruned', lastPulseAtMs: lastPulseMs } });
+    expect(sink.events.at(-1)).toMatchObject({
+      kind: 'session-ended',
+      level: 'warn',
+      data: { reason: 'pruned', lastPulseAtMs: lastPulseMs },
+    });
   });
 
   it('drops a session right at its deadline when that falls between regular sweeps', async () => {
@@ -223,7 +227,12 @@ describe('session registry', () => {
     registry.apply(msg.toolStart('b'));
     registry.apply(msg.started('c'));
     expect(registry.blockingSessions('tool').map((s) => s.sessionId)).toEqual(['b']);
-    expect(registry.blockingSessions('turn').map((s) => s.sessionId).sort()).toEqual(['a', 'b']);
+    expect(
+      registry
+        .blockingSessions('turn')
+        .map((s) => s.sessionId)
+        .sort(),
+    ).toEqual(['a', 'b']);
     expect(registry.blockingSessions('never')).toEqual([]);
   });
 

@@ -60,7 +60,12 @@ describe('app:// protocol', () => {
   });
 
   it('never serves a file outside the renderer folder', async () => {
-    for (const url of ['app://ccmax/../secret.txt', 'app://ccmax/assets/../../secret.txt', 'app://ccmax/%2e%2e/secret.txt', 'app://ccmax/..%2f..%2fsecret.txt']) {
+    for (const url of [
+      'app://ccmax/../secret.txt',
+      'app://ccmax/assets/../../secret.txt',
+      'app://ccmax/%2e%2e/secret.txt',
+      'app://ccmax/..%2f..%2fsecret.txt',
+    ]) {
       const response = await handler()(new Request(url));
       expect(response.status).toBe(404);
       expect(await response.text()).not.toContain('outside the renderer');

@@ -100,6 +100,10 @@ describe('dashboard window', () => {
     });
     dashboard.show();
     await flushMicrotasks();
-    expect(logger.lines).toContainEqual({ level: 'error', message: 'the dashboard failed to load', fields: { error: 'ERR_FILE_NOT_FOUND' } });
+    expect(logger.lines).toContainEqual({
+      level: 'error',
+      message: 'the dashboard failed to load',
+      fields: { error: 'ERR_FILE_NOT_FOUND' },
+    });
   });
 });

@@ -18,7 +18,12 @@ const one = makeAccountRow({ id: 'one', email: 'one@example.com', active: true }
 const two = makeAccountRow({ id: 'two', email: 'two@example.com', active: false, order: 1 });
 
 function snap(overrides: Partial<FleetSnapshot> = {}): FleetSnapshot {
-  return makeSnapshot({ accounts: [one, two], activeAccountId: 'one', lastSwitch: { atMs: T0 - HOUR, trigger: 'perishable', fromId: null, toId: 'one' }, ...overrides });
+  return makeSnapshot({
+    accounts: [one, two],
+    activeAccountId: 'one',
+    lastSwitch: { atMs: T0 - HOUR, trigger: 'perishable', fromId: null, toId: 'one' },
+    ...overrides,
+  });
 }
 
 function decide(input: Partial<NoticeInput> & { next: FleetSnapshot }) {
@@ -31,7 +36,10 @@ function event(kind: EngineEvent['kind'], atMs: number, message: string, data?: 
 
 const switchedToTwo = (trigger: string, atMs = T0): FleetSnapshot =>
   snap({
-    accounts: [{ ...one, active: false }, { ...two, active: true }],
+    accounts: [
+      { ...one, active: false },
+      { ...two, active: true },
+    ],
     activeAccountId: 'two',
     lastSwitch: { atMs, trigger, fromId: 'one', toId: 'two' },
   });
@@ -45,7 +53,9 @@ const exhausted = (row: AccountRow, resetInMs: number): AccountRow => ({
 describe('switch notices', () => {
   it('announces a switch with from → to and why', () => {
     const { notices } = decide({ prev: snap(), next: switchedToTwo('breach') });
-    expect(notices).toEqual([{ key: `switch:${T0}:two`, title: 'Switched to two@example.com', body: 'From one@example.com: its 5-hour limit was reached.' }]);
+    expect(notices).toEqual([
+      { key: `switch:${T0}:two`, title: 'Switched to two@example.com', body: 'From one@example.com: its 5-hour limit was reached.' },
+    ]);
   });
 
   it('does not announce the switch that was already the last one at start-up', () => {
@@ -68,7 +78,11 @@ describe('switch notices', () => {
 });
 
 describe('long deferral notices', () => {
-  const inTool = snap({ sessions: [{ id: 's', host: 'h', cwd: '/p', state: { kind: 'tool', toolName: 'Bash', sinceMs: T0 }, lastPulseAtMs: T0, accountId: 'one' }] });
+  const inTool = snap({
+    sessions: [
+      { id: 's', host: 'h', cwd: '/p', state: { kind: 'tool', toolName: 'Bash', sinceMs: T0 }, lastPulseAtMs: T0, accountId: 'one' },
+    ],
+  });
   const deferred = event('switch-deferred', T0, 'Deferred the switch to two@example.com while session s runs Bash.');
 
   function run(steps: { atMs: number; events?: EngineEvent[]; next?: FleetSnapshot }[]) {
@@ -86,12 +100,26 @@ describe('long deferral notices', () => {
   }
 
   it('announces a deferral once it has waited long, and only once', () => {
-    const out = run([{ atMs: T0, events: [deferred] }, { atMs: T0 + LONG_DEFERRAL_MS - 1 }, { atMs: T0 + LONG_DEFERRAL_MS }, { atMs: T0 + 2 * LONG_DEFERRAL_MS, events: [{ ...deferred, atMs: T0 + 60_000 }] }]);
-    expect(out).toEqual([[], [], ['Switch still waiting | Deferred the switch to two@example.com while session s runs Bash. Waiting for 3m.'], []]);
+    const out = run([
+      { atMs: T0, events: [deferred] },
+      { atMs: T0 + LONG_DEFERRAL_MS - 1 },
+      { atMs: T0 + LONG_DEFERRAL_MS },
+      { atMs: T0 + 2 * LONG_DEFERRAL_MS, events: [{ ...deferred, atMs: T0 + 60_000 }] },
+    ]);
+    expect(out).toEqual([
+      [],
+      [],
+      ['Switch still waiting | Deferred the switch to two@example.com while session s runs Bash. Waiting for 3m.'],
+      [],
+    ]);
   });
 
   it('stays quiet when the deferred switch is carried out in time', () => {
-    const out = run([{ atMs: T0, events: [deferred] }, { atMs: T0 + 60_000, next: switchedToTwo('breach', T0 + 60_000) }, { atMs: T0 + 2 * LONG_DEFERRAL_MS }]);
+    const out = run([
+      { atMs: T0, events: [deferred] },
+      { atMs: T0 + 60_000, next: switchedToTwo('breach', T0 + 60_000) },
+      { atMs: T0 + 2 * LONG_DEFERRAL_MS },
+    ]);
     expect(out.flat().filter((n) => n.startsWith('Switch still waiting'))).toEqual([]);
   });
 
@@ -101,13 +129,23 @@ describe('long deferral notices', () => {
   });
 
   it('forgets a deferral once no session holds the switch back', () => {
-    const out = run([{ atMs: T0, events: [deferred] }, { atMs: T0 + 60_000, next: snap({ sessions: [] }) }, { atMs: T0 + 2 * LONG_DEFERRAL_MS }]);
+    const out = run([
+      { atMs: T0, events: [deferred] },
+      { atMs: T0 + 60_000, next: snap({ sessions: [] }) },
+      { atMs: T0 + 2 * LONG_DEFERRAL_MS },
+    ]);
     expect(out.flat()).toEqual([]);
   });
 });
 
 describe('login needed notices', () => {
-  const dead: AccountRow = { ...two, orderGroup: 'unusable', status: { kind: 'needs-login' }, statusText: 'needs login', token: { ...two.token, health: 'needs-login' } };
+  const dead: AccountRow = {
+    ...two,
+    orderGroup: 'unusable',
+    status: { kind: 'needs-login' },
+    statusText: 'needs login',
+    token: { ...two.token, health: 'needs-login' },
+  };
 
   it('announces an account needing a login once until it recovers', () => {
     const first = decide({ prev: snap(), next: snap({ accounts: [one, dead] }) });
@@ -150,7 +188,12 @@ describe('fleet exhausted and back', () => {
   });
 
   it('says no account is usable when none is merely exhausted', () => {
-    const broken = snap({ accounts: [{ ...one, orderGroup: 'unusable' }, { ...two, orderGroup: 'unusable' }] });
+    const broken = snap({
+      accounts: [
+        { ...one, orderGroup: 'unusable' },
+        { ...two, orderGroup: 'unusable' },
+      ],
+    });
     expect(decide({ next: broken }).notices.map((n) => n.title)).toEqual(['No usable account']);
   });
 

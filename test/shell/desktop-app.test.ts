@@ -83,7 +83,9 @@ describe('desktop app', () => {
 
   it('runs tray commands through the contract handlers', async () => {
     const { tray, calls, engine } = setUp();
-    engine.setSnapshot({ accounts: [...engine.snapshotValue.accounts, makeAccountRow({ id: 'acct-2', email: 'two@example.com', active: false })] });
+    engine.setSnapshot({
+      accounts: [...engine.snapshotValue.accounts, makeAccountRow({ id: 'acct-2', email: 'two@example.com', active: false })],
+    });
     tray.click('switch-to:acct-2');
     tray.click('pause-rotation');
     tray.click('refresh-now');
@@ -107,7 +109,11 @@ describe('desktop app', () => {
     const { tray, engine, clock } = setUp();
     engine.setSnapshot({ paused: true });
     expect(tray.tooltip).toContain('(rotation paused)');
-    const spent = engine.snapshotValue.accounts.map((a) => ({ ...a, orderGroup: 'exhausted' as const, sevenDay: { utilizationPct: 100, resetsAtMs: clock.now() + 3 * 3_600_000 } }));
+    const spent = engine.snapshotValue.accounts.map((a) => ({
+      ...a,
+      orderGroup: 'exhausted' as const,
+      sevenDay: { utilizationPct: 100, resetsAtMs: clock.now() + 3 * 3_600_000 },
+    }));
     engine.setSnapshot({ accounts: spent, paused: false });
     expect(tray.tooltip).toContain('back in 3h 0m');
     await clock.advance(60_000);
@@ -120,8 +126,16 @@ describe('desktop app', () => {
     const window = electron.windows[0]!;
     engine.setSnapshot({ paused: true });
     expect(window.webContents.sent.map((s) => s.channel)).toEqual([SNAPSHOT_CHANNEL]);
-    const fromDashboard = await electron.ipcMain.invoke(channelOf('refreshNow'), { senderId: window.webContents.id, frameUrl: 'app://ccmax/index.html' }, {});
-    const fromElsewhere = await electron.ipcMain.invoke(channelOf('refreshNow'), { senderId: 999_999, frameUrl: 'app://ccmax/index.html' }, {});
+    const fromDashboard = await electron.ipcMain.invoke(
+      channelOf('refreshNow'),
+      { senderId: window.webContents.id, frameUrl: 'app://ccmax/index.html' },
+      {},
+    );
+    const fromElsewhere = await electron.ipcMain.invoke(
+      channelOf('refreshNow'),
+      { senderId: 999_999, frameUrl: 'app://ccmax/index.html' },
+      {},
+    );
     expect(fromDashboard).toEqual(ok({ accepted: true }));
     expect(fromElsewhere).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
@@ -189,7 +203,9 @@ describe('desktop app', () => {
     const { electron, clock } = setUp({ localServer: { kind: 'deferring', url: 'http://127.0.0.1:47821' } });
     await clock.advance(120_000);
     expect(electron.notifications.shown).toHaveLength(1);
-    expect(electron.notifications.shown[0]!.body).toContain('Another ccmax-monitor is serving on 127.0.0.1:47821; live sessions report to it');
+    expect(electron.notifications.shown[0]!.body).toContain(
+      'Another ccmax-monitor is serving on 127.0.0.1:47821; live sessions report to it',
+    );
   });
 
   it('starts the engine through the desktop engine and repaints the tray from it', async () => {

@@ -61,12 +61,17 @@ describe('desktop engine', () => {
     const pause = opened.power.pause();
     const resume = opened.power.resume();
     await Promise.all([pause, resume]);
-    const kinds = opened.engine.events({ kinds: ['engine-started', 'engine-stopped'] }).map((e) => e.kind).reverse();
+    const kinds = opened.engine
+      .events({ kinds: ['engine-started', 'engine-stopped'] })
+      .map((e) => e.kind)
+      .reverse();
     expect(kinds).toEqual(['engine-started', 'engine-stopped', 'engine-started']);
   });
 
   it('refuses an unknown CCMAX_VAULT with the choices', async () => {
-    await expect(open({ CCMAX_VAULT: 'cloud' }).promise).rejects.toThrow('CCMAX_VAULT=cloud is not a vault kind; use one of: keychain, file, auto');
+    await expect(open({ CCMAX_VAULT: 'cloud' }).promise).rejects.toThrow(
+      'CCMAX_VAULT=cloud is not a vault kind; use one of: keychain, file, auto',
+    );
   });
 
   it('refuses a CCMAX_PORT that is not a port, saying what it must be', async () => {

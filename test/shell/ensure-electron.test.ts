@@ -26,7 +26,8 @@ afterEach(async () => {
 
 /** An installer command that does what Electron's does when the download works. */
 function workingInstaller(): string[] {
-  const script = `const fs=require('fs'),p=require('path');fs.mkdirSync(p.join(process.cwd(),'dist'),{recursive:true});` +
+  const script =
+    `const fs=require('fs'),p=require('path');fs.mkdirSync(p.join(process.cwd(),'dist'),{recursive:true});` +
     `fs.writeFileSync(p.join(process.cwd(),'dist','electron'),'');fs.writeFileSync(p.join(process.cwd(),'path.txt'),'electron');`;
   return [process.execPath, '-e', script];
 }
@@ -51,7 +52,10 @@ describe('ensure-electron', () => {
     await writeFile(join(electronDir, 'dist', 'electron'), '');
     await writeFile(join(electronDir, 'path.txt'), 'electron');
     const marker = join(dir, 'installer-ran');
-    const result = await run(['--installer', JSON.stringify([process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`])]);
+    const result = await run([
+      '--installer',
+      JSON.stringify([process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`]),
+    ]);
     expect(result.code).toBe(0);
     expect(existsSync(marker)).toBe(false);
     expect(result.stdout + result.stderr).toBe('');

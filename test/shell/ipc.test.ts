@@ -70,11 +70,20 @@ describe('IPC handlers', () => {
     const window = new FakeBrowserWindow({});
     const logger = createRecordingLogger();
     const { handlers } = recordingHandlers();
-    const broken = { ...handlers, refreshNow: async () => { throw new Error('poller crashed'); } } as CommandHandlers;
+    const broken = {
+      ...handlers,
+      refreshNow: async () => {
+        throw new Error('poller crashed');
+      },
+    } as CommandHandlers;
     registerIpc({ ipcMain, handlers: broken, isTrustedSender: createSenderCheck(() => window), logger });
     const result = await ipcMain.invoke(channelOf('refreshNow'), { senderId: window.webContents.id, frameUrl: 'app://ccmax/' }, {});
     expect(result).toEqual(err(INTERNAL));
-    expect(logger.lines).toContainEqual({ level: 'error', message: 'an IPC command failed', fields: { command: 'refreshNow', error: 'poller crashed' } });
+    expect(logger.lines).toContainEqual({
+      level: 'error',
+      message: 'an IPC command failed',
+      fields: { command: 'refreshNow', error: 'poller crashed' },
+    });
   });
 
   it('removes every channel when disposed', () => {

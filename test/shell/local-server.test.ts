@@ -141,7 +141,17 @@ describe('the tray app local server', () => {
       socket.once('error', reject);
     });
     await new Promise<void>((resolve, reject) => socket.once('open', () => resolve()).once('error', reject));
-    socket.send(JSON.stringify({ v: 1, id: 'm1', type: 'session-started', sessionId: 'sess-tray-1', pid: null, claudeVersion: null, source: 'startup' }));
+    socket.send(
+      JSON.stringify({
+        v: 1,
+        id: 'm1',
+        type: 'session-started',
+        sessionId: 'sess-tray-1',
+        pid: null,
+        claudeVersion: null,
+        source: 'startup',
+      }),
+    );
     expect(await ack).toMatchObject({ type: 'ack', id: 'm1' });
     expect(desktop.engine.snapshot().sessions.map((s) => s.id)).toEqual(['sess-tray-1']);
     socket.close();
@@ -177,7 +187,9 @@ describe('when another ccmax-monitor already serves', () => {
     const second = await launch();
     expect(second.desktop.localServer).toEqual({ kind: 'deferring', url: otherUrl });
     expect(second.electron.notifications.shown).toHaveLength(1);
-    expect(second.electron.notifications.shown[0]!.body).toContain(`Another ccmax-monitor is serving on ${new URL(otherUrl).host}; live sessions report to it`);
+    expect(second.electron.notifications.shown[0]!.body).toContain(
+      `Another ccmax-monitor is serving on ${new URL(otherUrl).host}; live sessions report to it`,
+    );
     // A rotation that ran has decided something; the observer's never did.
     await first.desktop.engine.settleRotation();
     expect(second.desktop.engine.snapshot().rotation?.lastDecision).toBeNull();

@@ -17,7 +17,14 @@ afterEach(async () => {
 describe('launch at login', () => {
   it('uses Electron login items on macOS', async () => {
     const app = new FakeApp('darwin');
-    const item = createLoginItem({ platform: 'darwin', app, autostartDir: dir, execPath: '/Applications/x', args: [], logger: createRecordingLogger() });
+    const item = createLoginItem({
+      platform: 'darwin',
+      app,
+      autostartDir: dir,
+      execPath: '/Applications/x',
+      args: [],
+      logger: createRecordingLogger(),
+    });
     await item.apply(true);
     await item.apply(true);
     await item.apply(false);
@@ -26,7 +33,14 @@ describe('launch at login', () => {
 
   it('passes the executable and script on Windows so a development build starts too', async () => {
     const app = new FakeApp('win32');
-    const item = createLoginItem({ platform: 'win32', app, autostartDir: dir, execPath: 'C:\\electron.exe', args: ['C:\\app\\main.js'], logger: createRecordingLogger() });
+    const item = createLoginItem({
+      platform: 'win32',
+      app,
+      autostartDir: dir,
+      execPath: 'C:\\electron.exe',
+      args: ['C:\\app\\main.js'],
+      logger: createRecordingLogger(),
+    });
     await item.apply(true);
     expect(app.loginItemSettings).toEqual([{ openAtLogin: true, path: 'C:\\electron.exe', args: ['C:\\app\\main.js'] }]);
   });
@@ -34,7 +48,14 @@ describe('launch at login', () => {
   it('writes and removes an XDG autostart entry on Linux', async () => {
     const app = new FakeApp('linux');
     const autostartDir = join(dir, 'autostart');
-    const item = createLoginItem({ platform: 'linux', app, autostartDir, execPath: '/opt/ccmax monitor/ccmax-monitor', args: [], logger: createRecordingLogger() });
+    const item = createLoginItem({
+      platform: 'linux',
+      app,
+      autostartDir,
+      execPath: '/opt/ccmax monitor/ccmax-monitor',
+      args: [],
+      logger: createRecordingLogger(),
+    });
     await item.apply(true);
     const text = await readFile(join(autostartDir, AUTOSTART_FILE), 'utf8');
     expect(text).toContain('Exec="/opt/ccmax monitor/ccmax-monitor"\n');
@@ -56,7 +77,9 @@ describe('launch at login', () => {
 describe('autostart entry', () => {
   it('is a valid desktop entry that starts the app without a terminal', () => {
     const text = toAutostartEntry('/usr/bin/ccmax-monitor', []);
-    expect(text.split('\n')).toEqual(expect.arrayContaining(['[Desktop Entry]', 'Type=Application', 'Exec=/usr/bin/ccmax-monitor', 'Terminal=false']));
+    expect(text.split('\n')).toEqual(
+      expect.arrayContaining(['[Desktop Entry]', 'Type=Application', 'Exec=/usr/bin/ccmax-monitor', 'Terminal=false']),
+    );
   });
 
   it('quotes arguments the specification reserves and doubles percent signs', () => {

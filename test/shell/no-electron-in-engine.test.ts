@@ -11,9 +11,7 @@ const ELECTRON_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimpor
 
 async function sourceFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  return entries
-    .filter((e) => e.isFile() && /\.(c|m)?[jt]s$/.test(e.name))
-    .map((e) => join(e.parentPath, e.name));
+  return entries.filter((e) => e.isFile() && /\.(c|m)?[jt]s$/.test(e.name)).map((e) => join(e.parentPath, e.name));
 }
 
 /** Files under `folders` whose source imports Electron, as `path: line`. */

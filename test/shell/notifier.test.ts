@@ -22,7 +22,10 @@ describe('notification watcher', () => {
   it('shows a native notification when the engine switches accounts', () => {
     const { engine, port, clock } = setUp();
     engine.setSnapshot({ accounts: [...engine.snapshotValue.accounts, two] });
-    engine.setSnapshot({ lastSwitch: { atMs: clock.now(), trigger: 'exhaustion', fromId: 'acct-1', toId: 'acct-2' }, activeAccountId: 'acct-2' });
+    engine.setSnapshot({
+      lastSwitch: { atMs: clock.now(), trigger: 'exhaustion', fromId: 'acct-1', toId: 'acct-2' },
+      activeAccountId: 'acct-2',
+    });
     expect(port.shown).toEqual([{ title: 'Switched to two@example.com', body: 'From one@example.com: its 7-day quota is used up.' }]);
   });
 
@@ -88,7 +91,15 @@ describe('Electron notifier', () => {
 
   it('never throws when the OS refuses a notification', () => {
     const logger = createRecordingLogger();
-    const notifier = createElectronNotifier({ isSupported: () => true, show: () => { throw new Error('denied'); } }, logger);
+    const notifier = createElectronNotifier(
+      {
+        isSupported: () => true,
+        show: () => {
+          throw new Error('denied');
+        },
+      },
+      logger,
+    );
     expect(() => notifier.notify('t', 'b')).not.toThrow();
     expect(logger.lines[0]).toMatchObject({ level: 'warn', fields: { error: 'denied' } });
   });

@@ -59,18 +59,26 @@ describe('web contents hardening', () => {
 
   it('refuses to attach a webview', () => {
     const { contents } = hardened();
-    const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const event = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    };
     contents.emit('will-attach-webview', event);
     expect(event.defaultPrevented).toBe(true);
   });
 });
 
 describe('session hardening', () => {
-  it.each(['notifications', 'media', 'geolocation', 'openExternal', 'clipboard-read'])('denies the %s permission request', async (permission) => {
-    const session = new FakeSession();
-    hardenSession(session, createRecordingLogger());
-    await expect(session.requestPermission(permission)).resolves.toBe(false);
-  });
+  it.each(['notifications', 'media', 'geolocation', 'openExternal', 'clipboard-read'])(
+    'denies the %s permission request',
+    async (permission) => {
+      const session = new FakeSession();
+      hardenSession(session, createRecordingLogger());
+      await expect(session.requestPermission(permission)).resolves.toBe(false);
+    },
+  );
 
   it('answers every permission check with no', () => {
     const session = new FakeSession();

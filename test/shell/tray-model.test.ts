@@ -45,9 +45,21 @@ function item(items: readonly TrayMenuItem[], id: string): Extract<TrayMenuItem,
 
 describe('tray icon level', () => {
   const cases: { name: string; snapshot: FleetSnapshot; level: string }[] = [
-    { name: 'ok below the high threshold', snapshot: fleet({ sevenDay: { utilizationPct: 42, resetsAtMs: T0 + HOUR }, fiveHour: { utilizationPct: 10, resetsAtMs: null } }), level: 'ok' },
-    { name: 'high when the 7d figure reaches 75 %', snapshot: fleet({ sevenDay: { utilizationPct: 75, resetsAtMs: T0 + HOUR } }), level: 'high' },
-    { name: 'critical when the 5h figure reaches 90 %', snapshot: fleet({ fiveHour: { utilizationPct: 93, resetsAtMs: T0 + HOUR } }), level: 'critical' },
+    {
+      name: 'ok below the high threshold',
+      snapshot: fleet({ sevenDay: { utilizationPct: 42, resetsAtMs: T0 + HOUR }, fiveHour: { utilizationPct: 10, resetsAtMs: null } }),
+      level: 'ok',
+    },
+    {
+      name: 'high when the 7d figure reaches 75 %',
+      snapshot: fleet({ sevenDay: { utilizationPct: 75, resetsAtMs: T0 + HOUR } }),
+      level: 'high',
+    },
+    {
+      name: 'critical when the 5h figure reaches 90 %',
+      snapshot: fleet({ fiveHour: { utilizationPct: 93, resetsAtMs: T0 + HOUR } }),
+      level: 'critical',
+    },
     { name: 'exhausted when no account is usable', snapshot: allExhausted(), level: 'exhausted' },
   ];
   for (const platform of ['darwin', 'win32', 'linux'] as const) {
@@ -72,7 +84,11 @@ describe('tray icon level', () => {
 
 describe('tray tooltip and title', () => {
   it('names the active account with its 5h and 7d figures', () => {
-    const model = toTrayModel(fleet({ fiveHour: { utilizationPct: 10.9, resetsAtMs: null }, sevenDay: { utilizationPct: 42.2, resetsAtMs: null } }), 'win32', T0);
+    const model = toTrayModel(
+      fleet({ fiveHour: { utilizationPct: 10.9, resetsAtMs: null }, sevenDay: { utilizationPct: 42.2, resetsAtMs: null } }),
+      'win32',
+      T0,
+    );
     expect(model.tooltip).toBe('ccmax-monitor\none@example.com: 5h 10% · 7d 42%');
   });
 
@@ -124,7 +140,16 @@ describe('tray menu', () => {
 
   it('ends with the actions of PRODUCT §1 in order', () => {
     const model = toTrayModel(fleet(), 'linux', T0);
-    expect(labels(model.menu).slice(-8)).toEqual(['---', 'Switch to…', 'Pause rotation', '---', 'Open dashboard', 'Refresh now', '---', 'Quit']);
+    expect(labels(model.menu).slice(-8)).toEqual([
+      '---',
+      'Switch to…',
+      'Pause rotation',
+      '---',
+      'Open dashboard',
+      'Refresh now',
+      '---',
+      'Quit',
+    ]);
     expect(item(model.menu, 'open-dashboard').command).toEqual({ kind: 'open-dashboard' });
     expect(item(model.menu, 'refresh-now').command).toEqual({ kind: 'refresh-now' });
     expect(item(model.menu, 'quit').command).toEqual({ kind: 'quit' });
@@ -134,7 +159,12 @@ describe('tray menu', () => {
     const submenu = item(toTrayModel(fleet(), 'linux', T0).menu, 'switch-to').submenu ?? [];
     const [one, two, three] = submenu.map((i) => (i.kind === 'item' ? i : null));
     expect(one).toMatchObject({ label: 'one@example.com', checked: true, enabled: false });
-    expect(two).toMatchObject({ label: 'two@example.com', checked: false, enabled: true, command: { kind: 'switch-to', accountId: 'two' } });
+    expect(two).toMatchObject({
+      label: 'two@example.com',
+      checked: false,
+      enabled: true,
+      command: { kind: 'switch-to', accountId: 'two' },
+    });
     expect(three).toMatchObject({ label: 'three@example.com (needs login)', enabled: false });
   });
 

@@ -68,7 +68,11 @@ describe('tray controller', () => {
     });
     tray.click('refresh-now');
     await flushMicrotasks();
-    expect(logger.lines).toContainEqual({ level: 'error', message: 'tray command failed', fields: { command: 'refresh-now', error: 'engine down' } });
+    expect(logger.lines).toContainEqual({
+      level: 'error',
+      message: 'tray command failed',
+      fields: { command: 'refresh-now', error: 'engine down' },
+    });
   });
 
   it('never sets a title outside macOS', () => {

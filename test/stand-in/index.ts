@@ -34,7 +34,12 @@ export interface HarnessOptions {
 export async function startStandInHarness(options: HarnessOptions = {}): Promise<StandInHarness> {
   const clock = options.clock ?? new FakeClock();
   const fleet = createDemoFleet({ count: options.count ?? 5, nowMs: clock.now(), seed: options.seed ?? 7 });
-  const simulator = createFleetSimulator({ now: () => clock.now(), seed: options.seed ?? 7, accounts: fleet.accounts, activeAccountId: fleet.activeAccountId });
+  const simulator = createFleetSimulator({
+    now: () => clock.now(),
+    seed: options.seed ?? 7,
+    accounts: fleet.accounts,
+    activeAccountId: fleet.activeAccountId,
+  });
   const standIn = await startStandInApi({ simulator, ...(options.usageForm ? { usageForm: options.usageForm } : {}) });
   return {
     clock,

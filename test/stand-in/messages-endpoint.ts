@@ -82,7 +82,12 @@ export function createMessagesEndpoint(options: MessagesEndpointOptions): Messag
       'request-id': `req_standin_${calls.length}`,
     };
     const content = useTool
-      ? { type: 'tool_use', id: `toolu_standin_${++toolCount}`, name: 'Bash', input: { command: options.bashCommand ?? 'sleep 1; echo hi', description: 'scripted' } }
+      ? {
+          type: 'tool_use',
+          id: `toolu_standin_${++toolCount}`,
+          name: 'Bash',
+          input: { command: options.bashCommand ?? 'sleep 1; echo hi', description: 'scripted' },
+        }
       : { type: 'text', text: options.finalText ?? 'done' };
     const message = {
       id: `msg_standin_${calls.length}`,

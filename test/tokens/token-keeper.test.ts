@@ -19,7 +19,9 @@ function setup(opts: { expiresInMs?: number; account?: Partial<KeeperAccount>; i
   const vault = new MemoryVault({
     a: vaultRecord({ accessToken: 'at-a', refreshToken: 'rt-a', expiresAtMs: t0 + (opts.expiresInMs ?? 3 * H) }),
   });
-  const accounts: KeeperAccount[] = [{ id: 'a', enabled: true, active: false, sevenDayPct: 40, sevenDayResetsAtMs: t0 + 3 * D, ...opts.account }];
+  const accounts: KeeperAccount[] = [
+    { id: 'a', enabled: true, active: false, sevenDayPct: 40, sevenDayResetsAtMs: t0 + 3 * D, ...opts.account },
+  ];
   const refreshed: { id: string; record: VaultRecord }[] = [];
   const failed: { id: string; error: RefreshError }[] = [];
   const keeper = createTokenKeeper({
@@ -137,7 +139,10 @@ describe('token keeper', () => {
     t.client.scriptRefresh('rt-a', err({ kind: 'invalid-grant', message: 'invalid_grant' }));
     t.keeper.start();
     await t.clock.advance(H);
-    await t.vault.write('a', vaultRecord({ accessToken: 'at-login', refreshToken: 'rt-login', expiresAtMs: t.clock.now() + 2 * H }, { refreshPath: 'login' }));
+    await t.vault.write(
+      'a',
+      vaultRecord({ accessToken: 'at-login', refreshToken: 'rt-login', expiresAtMs: t.clock.now() + 2 * H }, { refreshPath: 'login' }),
+    );
     t.keeper.credentialsChanged('a');
     await t.clock.advance(H);
     expect(t.client.refreshCallCount('rt-login')).toBe(1);

@@ -181,7 +181,15 @@ describe('usage poller', () => {
 
   it('backs off network errors from one minute, doubling, capped at the parked interval', async () => {
     const t = setup({ random: () => 0.5 });
-    t.client.scriptUsage('tok-a', err({ kind: 'network', message: 'ECONNRESET' }), err({ kind: 'timeout', afterMs: 30_000 }), err({ kind: 'bad-response', status: 503, message: 'x' }), err({ kind: 'network', message: 'x' }), err({ kind: 'network', message: 'x' }), ok(usageReading(5)));
+    t.client.scriptUsage(
+      'tok-a',
+      err({ kind: 'network', message: 'ECONNRESET' }),
+      err({ kind: 'timeout', afterMs: 30_000 }),
+      err({ kind: 'bad-response', status: 503, message: 'x' }),
+      err({ kind: 'network', message: 'x' }),
+      err({ kind: 'network', message: 'x' }),
+      ok(usageReading(5)),
+    );
     t.poller.start();
     await t.clock.advance(2 * H);
     expect(gaps(t.callTimes('a')).slice(0, 6)).toEqual([M, 2 * M, 4 * M, 8 * M, PARKED, PARKED]);

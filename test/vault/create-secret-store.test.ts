@@ -66,7 +66,12 @@ describe('createSecretStore', () => {
 
   it('uses the keychain for the keychain kind without probing it', async () => {
     const keychain = workingKeychain();
-    const created = await createSecretStore({ kind: 'keychain', dataDir: dir, service: 'svc', keyring: { createEntry: keychain.createEntry } });
+    const created = await createSecretStore({
+      kind: 'keychain',
+      dataDir: dir,
+      service: 'svc',
+      keyring: { createEntry: keychain.createEntry },
+    });
     expect(created.store.kind).toBe('keychain');
     expect(created.store.location).toBe('svc');
     expect(keychain.entriesCreated()).toBe(0);

@@ -6,12 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { VaultRecord } from '../../src-main/engine/vault/credentials.js';
-import {
-  createKeyringSecretStore,
-  fixHint,
-  probeKeyring,
-  type KeyringEntry,
-} from '../../src-main/engine/vault/keyring-secret-store.js';
+import { createKeyringSecretStore, fixHint, probeKeyring, type KeyringEntry } from '../../src-main/engine/vault/keyring-secret-store.js';
 import { createVault } from '../../src-main/engine/vault/vault.js';
 
 const service = `ccmax-monitor-test-${randomBytes(4).toString('hex')}`;
@@ -146,7 +141,11 @@ describe('keychain store failures', () => {
   });
 
   it('probes as unavailable when a written value does not read back', async () => {
-    const forgetful: KeyringEntry = { setPassword: async () => undefined, getPassword: async () => null, deletePassword: async () => false };
+    const forgetful: KeyringEntry = {
+      setPassword: async () => undefined,
+      getPassword: async () => null,
+      deletePassword: async () => false,
+    };
     const result = await probeKeyring({ createEntry: () => forgetful });
     expect(!result.ok && result.error.message).toMatch(/did not read back/);
   });

@@ -54,7 +54,12 @@ export function startClaudeCodeSim(options: ClaudeCodeSimOptions): ClaudeCodeSim
           options.problem('Claude Code’s refresh token had already been spent (invalid_grant): someone refreshed a login Claude Code owns');
           return ok(undefined);
         }
-        credentials = { ...credentials, accessToken: refreshed.value.accessToken, refreshToken: refreshed.value.refreshToken, expiresAtMs: clock.now() + refreshed.value.expiresInSec * 1000 };
+        credentials = {
+          ...credentials,
+          accessToken: refreshed.value.accessToken,
+          refreshToken: refreshed.value.refreshToken,
+          expiresAtMs: clock.now() + refreshed.value.expiresInSec * 1000,
+        };
         const merged = mergeCredentialsText(text, credentials, file);
         if (!merged.ok) return merged;
         await writeFile(file, merged.value, { mode: 0o600 });

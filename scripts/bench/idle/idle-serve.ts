@@ -71,7 +71,21 @@ export async function startIdleServe(options: {
     options.log(`  added ${fleet.accounts.length} accounts with \`ccmax-monitor accounts add\``);
     await writeClaudeLogin(claudeDir, simulator, fleet.activeAccountId);
 
-    const args = [...(options.serveNodeArgs ?? []), options.cliPath, 'serve', '--data-dir', dataDir, '--vault', 'file', '--host', '127.0.0.1', '--port', '0', '--log-level', 'warn'];
+    const args = [
+      ...(options.serveNodeArgs ?? []),
+      options.cliPath,
+      'serve',
+      '--data-dir',
+      dataDir,
+      '--vault',
+      'file',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--log-level',
+      'warn',
+    ];
     child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => stderrLines.push(...chunk.split('\n').filter(Boolean)));
     const url = await waitForUrl(child, 20_000, () => stderrLines.slice(-5).join('\n    '));
@@ -92,7 +106,9 @@ export async function startIdleServe(options: {
       },
       async measure(seconds) {
         const fromMs = Date.now();
-        const due = (await readState(url)).accounts.filter((a) => a.nextPollAtMs !== null && a.nextPollAtMs < fromMs + seconds * 1000).length;
+        const due = (await readState(url)).accounts.filter(
+          (a) => a.nextPollAtMs !== null && a.nextPollAtMs < fromMs + seconds * 1000,
+        ).length;
         const window = await sampleWindow(pid, seconds);
         const calls = usageCallTimes(served.standIn, USAGE_PATH, fromMs, Date.now());
         return { ...window, usageCalls: [...calls.values()].reduce((n, times) => n + times.length, 0), pollsDueInWindow: due };
@@ -115,7 +131,14 @@ async function readState(url: string): Promise<FleetSnapshot> {
 function isolatedEnv(root: string, claudeDir: string, apiBaseUrl: string, tokenUrl: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('CCMAX_') && key !== 'CLAUDE_CONFIG_DIR') env[key] = value;
-  return { ...env, HOME: root, CLAUDE_CONFIG_DIR: claudeDir, CCMAX_API_BASE_URL: apiBaseUrl, CCMAX_OAUTH_TOKEN_URL: tokenUrl, CCMAX_VAULT: 'file' };
+  return {
+    ...env,
+    HOME: root,
+    CLAUDE_CONFIG_DIR: claudeDir,
+    CCMAX_API_BASE_URL: apiBaseUrl,
+    CCMAX_OAUTH_TOKEN_URL: tokenUrl,
+    CCMAX_VAULT: 'file',
+  };
 }
 
 /** Resolves with the URL `serve` prints; rejects (quoting `stderrTail()`) when it exits or stays silent for `timeoutMs`. */
@@ -129,7 +152,8 @@ function waitForUrl(child: ChildProcess, timeoutMs: number, stderrTail: () => st
       if (match?.[1]) done(match[1]);
     };
     // Let the last stderr chunk arrive before quoting it.
-    const onExit = (code: number | null) => setTimeout(() => fail(new Error(`serve exited (code ${code}) before listening:\n    ${stderrTail()}`)), 50);
+    const onExit = (code: number | null) =>
+      setTimeout(() => fail(new Error(`serve exited (code ${code}) before listening:\n    ${stderrTail()}`)), 50);
     const cleanup = () => {
       clearTimeout(timer);
       child.stdout?.off('data', onData);

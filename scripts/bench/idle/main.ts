@@ -32,11 +32,20 @@ async function main(): Promise<number> {
   const serveNodeArgs = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   if (process.platform !== 'linux') throw new Error('the idle bench reads /proc and runs on Linux only');
   const cleanups = createCleanups(log);
-  log(`ccmax-monitor bench · node ${process.version} · ${process.platform} ${process.arch} · ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}`);
-  log(`window ${idleSeconds} s after ${warmupSeconds} s warm-up; simulated day ${simulatedHours} h (BENCH_IDLE_SECONDS, BENCH_WARMUP_SECONDS, BENCH_SIM_HOURS)\n`);
+  log(
+    `ccmax-monitor bench · node ${process.version} · ${process.platform} ${process.arch} · ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}`,
+  );
+  log(
+    `window ${idleSeconds} s after ${warmupSeconds} s warm-up; simulated day ${simulatedHours} h (BENCH_IDLE_SECONDS, BENCH_WARMUP_SECONDS, BENCH_SIM_HOURS)\n`,
+  );
   try {
     log('starting `serve` with 10 accounts…');
-    const serve = await startIdleServe({ cliPath: join(root, 'bin', 'ccmax-monitor.js'), log, registerCleanup: cleanups.register, serveNodeArgs });
+    const serve = await startIdleServe({
+      cliPath: join(root, 'bin', 'ccmax-monitor.js'),
+      log,
+      registerCleanup: cleanups.register,
+      serveNodeArgs,
+    });
     const warmupEndMs = Date.now() + warmupSeconds * 1000;
     log(`  serve pid ${serve.pid} at ${serve.url}; warming up, meanwhile simulating a day in-process…`);
     const rate = await measureUsageRate({ simulatedHours, log, registerCleanup: cleanups.register });
@@ -46,7 +55,9 @@ async function main(): Promise<number> {
       await sleep(1000);
       state = await serve.state();
     }
-    log(`  /api/state: ${state.accounts} accounts, ${state.withReading} with usage figures, active ${state.active ?? 'none'}; measuring ${idleSeconds} s…`);
+    log(
+      `  /api/state: ${state.accounts} accounts, ${state.withReading} with usage figures, active ${state.active ?? 'none'}; measuring ${idleSeconds} s…`,
+    );
     const window = await serve.measure(idleSeconds);
     const serverWarnings = [...serve.stderrLines];
     await serve.close();
@@ -54,7 +65,13 @@ async function main(): Promise<number> {
     const idle = idleReport(window, warmupSeconds, serveNodeArgs);
     const usage = rateReport(rate);
     log('');
-    for (const line of [...idle.lines, ...(serverWarnings.length ? ['  serve logged:', ...serverWarnings.slice(0, 10).map((l) => `    ${l}`)] : []), '', ...usage.lines]) log(line);
+    for (const line of [
+      ...idle.lines,
+      ...(serverWarnings.length ? ['  serve logged:', ...serverWarnings.slice(0, 10).map((l) => `    ${l}`)] : []),
+      '',
+      ...usage.lines,
+    ])
+      log(line);
     const verdicts = [...idle.verdicts, ...usage.verdicts];
     log(`\nGoals: ${verdicts.map((v) => `${v.name} ${v.met ? 'met' : 'NOT MET'}`).join(' · ')}`);
     return verdicts.every((v) => v.met) ? 0 : 1;

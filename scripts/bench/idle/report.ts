@@ -15,11 +15,17 @@ const mark = (met: boolean) => (met ? 'met' : 'NOT MET');
 
 function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => `  ${r.map((cell, i) => (rightAligned.has(i) ? padL(cell, widths[i] ?? 0) : pad(cell, widths[i] ?? 0))).join('  ')}`.trimEnd());
+  return rows.map((r) =>
+    `  ${r.map((cell, i) => (rightAligned.has(i) ? padL(cell, widths[i] ?? 0) : pad(cell, widths[i] ?? 0))).join('  ')}`.trimEnd(),
+  );
 }
 
 /** Part 1's table and verdicts. `serveNodeArgs`: extra node flags the server ran with, if any. */
-export function idleReport(w: IdleWindow, warmupSeconds: number, serveNodeArgs: readonly string[]): { lines: string[]; verdicts: Verdict[] } {
+export function idleReport(
+  w: IdleWindow,
+  warmupSeconds: number,
+  serveNodeArgs: readonly string[],
+): { lines: string[]; verdicts: Verdict[] } {
   const rssMet = w.rssMaxMb <= GOALS.rssMb;
   const cpuMet = w.cpuPct <= GOALS.cpuPct;
   const lines = [
@@ -39,7 +45,13 @@ export function idleReport(w: IdleWindow, warmupSeconds: number, serveNodeArgs: 
       new Set([1]),
     ),
   ];
-  return { lines, verdicts: [{ name: 'idle RSS', met: rssMet }, { name: 'idle CPU', met: cpuMet }] };
+  return {
+    lines,
+    verdicts: [
+      { name: 'idle RSS', met: rssMet },
+      { name: 'idle CPU', met: cpuMet },
+    ],
+  };
 }
 
 /**
@@ -56,8 +68,14 @@ export function rateReport(r: UsageRateResult): { lines: string[]; verdicts: Ver
   const rated = r.accounts.filter((a) => a.parkedHours >= minParkedHours);
   const parkedMax = Math.max(0, ...rated.map((a) => rate(a.parkedCalls, a.parkedHours)));
   const sum = (f: (a: (typeof r.accounts)[number]) => number) => r.accounts.reduce((s, a) => s + f(a), 0);
-  const parkedAvg = rate(sum((a) => a.parkedCalls), sum((a) => a.parkedHours));
-  const activeAvg = rate(sum((a) => a.activeCalls), sum((a) => a.activeHours));
+  const parkedAvg = rate(
+    sum((a) => a.parkedCalls),
+    sum((a) => a.parkedHours),
+  );
+  const activeAvg = rate(
+    sum((a) => a.activeCalls),
+    sum((a) => a.activeHours),
+  );
   const met = rated.length > 0 && parkedMax <= GOALS.parkedCallsPerAccountHour;
   const lines = [
     `2. Usage-endpoint calls per account-hour (real engine in-process: ${r.simulatedHours} simulated hours in ${r.wallSeconds.toFixed(0)} s, 10 accounts,`,
@@ -88,7 +106,9 @@ export function rateReport(r: UsageRateResult): { lines: string[]; verdicts: Ver
       new Set([1]),
     ),
     `  token refreshes by ccmax-monitor over the run: ${r.tokenRefreshCalls}`,
-    ...(r.problems.length > 0 ? [`  logged during the run (${r.problems.length}):`, ...r.problems.slice(0, 10).map((p) => `    - ${p}`)] : []),
+    ...(r.problems.length > 0
+      ? [`  logged during the run (${r.problems.length}):`, ...r.problems.slice(0, 10).map((p) => `    - ${p}`)]
+      : []),
   ];
   return { lines, verdicts: [{ name: 'parked usage calls', met }] };
 }

@@ -101,19 +101,28 @@ export async function measureUsageRate(options: {
     claudeCode = startClaudeCodeSim({ clock, simulator, configDir: claudeDir, problem: (p) => problems.push(p) });
     for (let h = 1; h <= options.simulatedHours && !closed; h++) {
       await clock.runUntil(startMs + h * HOUR_MS);
-      if (h % 6 === 0) options.log(`  simulated ${h} h of ${options.simulatedHours} (${Math.round((performance.now() - wallStartMs) / 1000)} s)`);
+      if (h % 6 === 0)
+        options.log(`  simulated ${h} h of ${options.simulatedHours} (${Math.round((performance.now() - wallStartMs) / 1000)} s)`);
     }
 
     if (closed) throw new Error('interrupted');
     const ids = fleet.accounts.map((a) => a.accountUuid);
     const tallies = toRoleTallies(ids, changes, usageCallTimes(standIn, USAGE_PATH, startMs, endMs), startMs, endMs);
-    const tokenRefreshCalls = standIn.requests.filter((r) => r.method === 'POST' && r.path === '/v1/oauth/token' && r.atMs >= startMs && r.atMs < endMs).length;
+    const tokenRefreshCalls = standIn.requests.filter(
+      (r) => r.method === 'POST' && r.path === '/v1/oauth/token' && r.atMs >= startMs && r.atMs < endMs,
+    ).length;
     return {
       simulatedHours: options.simulatedHours,
       wallSeconds: (performance.now() - wallStartMs) / 1000,
       accounts: fleet.accounts.map((spec) => {
         const t = tallies.get(spec.accountUuid) ?? { activeMs: 0, parkedMs: 0, activeCalls: 0, parkedCalls: 0 };
-        return { email: spec.email, activeHours: t.activeMs / HOUR_MS, parkedHours: t.parkedMs / HOUR_MS, activeCalls: t.activeCalls, parkedCalls: t.parkedCalls };
+        return {
+          email: spec.email,
+          activeHours: t.activeMs / HOUR_MS,
+          parkedHours: t.parkedMs / HOUR_MS,
+          activeCalls: t.activeCalls,
+          parkedCalls: t.parkedCalls,
+        };
       }),
       switches: changes.filter((c, i) => i > 0 && c.accountId !== null).length,
       tokenRefreshCalls,

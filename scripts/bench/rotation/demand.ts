@@ -87,9 +87,16 @@ export function createDemand(options: DemandOptions): Demand {
         const session = { startMs: block.startMs + between(0, 15 * MIN_MS), endMs: block.endMs - between(0, 15 * MIN_MS) };
         if (session.endMs - session.startMs < 10 * MIN_MS) continue;
         const sessionId = `s${++sessionCount}`;
-        const lastMs = runSession(sessionId, session, between, rng, (interval, intensity) => {
-          addOverIntervals(rawLoad, startMs, stepMs, interval, intensity);
-        }, toolCalls);
+        const lastMs = runSession(
+          sessionId,
+          session,
+          between,
+          rng,
+          (interval, intensity) => {
+            addOverIntervals(rawLoad, startMs, stepMs, interval, intensity);
+          },
+          toolCalls,
+        );
         markAlive(aliveSteps, startMs, stepMs, { startMs: session.startMs, endMs: Math.max(session.endMs, lastMs) });
       }
     }

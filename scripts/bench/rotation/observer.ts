@@ -47,7 +47,12 @@ export interface Observer {
 }
 
 /** Creates the observer; first polls are spread over one parked interval. */
-export function createObserver(fleet: readonly BenchAccount[], startMs: number, rng: Rng, cadence: ReadingCadence = DEFAULT_CADENCE): Observer {
+export function createObserver(
+  fleet: readonly BenchAccount[],
+  startMs: number,
+  rng: Rng,
+  cadence: ReadingCadence = DEFAULT_CADENCE,
+): Observer {
   const known: Known[] = fleet.map(() => ({
     sevenDay: null,
     fiveHour: null,
@@ -58,7 +63,10 @@ export function createObserver(fleet: readonly BenchAccount[], startMs: number, 
 
   function record(k: Known, nowMs: number, w: SimWindows): void {
     k.sevenDay = { utilizationPct: wholePct(w.sevenDayPct), resetsAtMs: w.sevenDayResetsAtMs };
-    k.fiveHour = w.fiveHourResetsAtMs === null ? { utilizationPct: 0, resetsAtMs: null } : { utilizationPct: wholePct(w.fiveHourPct), resetsAtMs: w.fiveHourResetsAtMs };
+    k.fiveHour =
+      w.fiveHourResetsAtMs === null
+        ? { utilizationPct: 0, resetsAtMs: null }
+        : { utilizationPct: wholePct(w.fiveHourPct), resetsAtMs: w.fiveHourResetsAtMs };
     k.samples.push({ atMs: nowMs, sevenDayPct: k.sevenDay.utilizationPct, fiveHourPct: k.fiveHour.utilizationPct });
     while ((k.samples[0]?.atMs ?? nowMs) < nowMs - cadence.sampleKeepMs) k.samples.shift();
   }

@@ -35,7 +35,10 @@ export function replayRotation(options: ReplayOptions): ReplayResult {
   const observer = createObserver(fleet, demand.startMs, createRng(options.seed), options.cadence ?? DEFAULT_CADENCE);
   const metrics = createMetrics(fleet, demand, strategy.name);
   const truth: SimWindows[] = fleet.map((a) => a.initialWindows);
-  let activeIndex = Math.max(0, fleet.findIndex((a) => a.id === (options.initialActiveId ?? fleet[0]?.id)));
+  let activeIndex = Math.max(
+    0,
+    fleet.findIndex((a) => a.id === (options.initialActiveId ?? fleet[0]?.id)),
+  );
   let clockMs = demand.startMs;
   let step = 0;
   const openTools: ToolCall[] = [];

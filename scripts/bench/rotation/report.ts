@@ -24,7 +24,9 @@ export function formatParams(run: BenchRun): string[] {
     `fleet weekly capacity ${round(capacity)} load-hours (lh: one load unit for one hour; per load unit 20x fills 5h at ${BENCH_RATES['Max 20x'].fiveHourPctPerHour} %/h and 7d at ${BENCH_RATES['Max 20x'].sevenDayPctPerHour} %/h, 5x four times faster)`,
     `demand ${round(demand.loadHours / weeks)} lh/week on average (mean load ${round(meanAliveLoad(demand))} while sessions are alive) = ${params.demandRatio} × capacity; by week ${demand.weeklyLoadHours
       .map((lh) => `${round(lh / capacity)}×`)
-      .join(' ')} (swing ±${params.weeklySwing}) · ${demand.sessionCount} sessions · ${demand.toolCalls.length} tool calls · load scale ${round(demand.loadScale)} · peak load ${round(peak)}`,
+      .join(
+        ' ',
+      )} (swing ±${params.weeklySwing}) · ${demand.sessionCount} sessions · ${demand.toolCalls.length} tool calls · load scale ${round(demand.loadScale)} · peak load ${round(peak)}`,
     `demand model: ${DEMAND_MODEL}`,
     `readings: statusline of the active account every step while a session is alive (whole %, rounded down); polls every ` +
       `${DEFAULT_CADENCE.parkedPollIntervalMs / MIN_MS} min ±${DEFAULT_CADENCE.pollJitterRatio * 100} % per parked account, ` +
@@ -37,7 +39,15 @@ export function formatParams(run: BenchRun): string[] {
 
 /** The comparison table (Markdown, readable as plain text). */
 export function formatTable(run: BenchRun): string[] {
-  const header = ['strategy', 'expired unused', 'avoidable limit hits (demand-min / episodes)', 'unavoidable hits (demand-min)', 'switches', 'switches during a tool call', 'demand served'];
+  const header = [
+    'strategy',
+    'expired unused',
+    'avoidable limit hits (demand-min / episodes)',
+    'unavoidable hits (demand-min)',
+    'switches',
+    'switches during a tool call',
+    'demand served',
+  ];
   const rows = run.results.map((r) => [
     r.strategy,
     `${r.expiredUnusedPct.toFixed(2)} % (${round(r.expiredLoadHours)} of ${round(r.measuredCapacityLoadHours)} lh, ${r.measuredWindows} windows)`,
@@ -67,7 +77,10 @@ export function formatGoals(run: BenchRun): string {
   const ours = run.results[0];
   if (!ours) return 'no results';
   const checks = [
-    [`expired unused ${ours.expiredUnusedPct.toFixed(2)} % ≤ ${GOALS.maxExpiredUnusedPct} %`, ours.expiredUnusedPct <= GOALS.maxExpiredUnusedPct],
+    [
+      `expired unused ${ours.expiredUnusedPct.toFixed(2)} % ≤ ${GOALS.maxExpiredUnusedPct} %`,
+      ours.expiredUnusedPct <= GOALS.maxExpiredUnusedPct,
+    ],
     [`avoidable limit hits ${ours.avoidableHitSteps} = 0`, ours.avoidableHitSteps <= GOALS.maxAvoidableHits],
     [`switches during a tool call ${ours.switchesDuringToolCall} = 0`, ours.switchesDuringToolCall <= GOALS.maxSwitchesDuringToolCall],
   ] as const;

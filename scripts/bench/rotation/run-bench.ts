@@ -52,8 +52,10 @@ export function defaultStrategies(params: BenchParams): (() => Strategy)[] {
 
 /** Runs every strategy on the same fleet and demand. Throws on parameters that make no sense. */
 export function runRotationBench(params: BenchParams, strategies = defaultStrategies(params)): BenchRun {
-  if (new Date(params.startMs).getUTCDay() !== 1 || params.startMs % (24 * HOUR_MS) !== 0) throw new Error('startMs must be a Monday 00:00 UTC');
-  if (!(params.days > 0) || !(params.stepMs > 0) || !(params.demandRatio >= 0)) throw new Error('days, stepMs and demandRatio must be positive');
+  if (new Date(params.startMs).getUTCDay() !== 1 || params.startMs % (24 * HOUR_MS) !== 0)
+    throw new Error('startMs must be a Monday 00:00 UTC');
+  if (!(params.days > 0) || !(params.stepMs > 0) || !(params.demandRatio >= 0))
+    throw new Error('days, stepMs and demandRatio must be positive');
   const fleet = createBenchFleet({ startMs: params.startMs, tiers: params.tiers, rng: createRng(params.seed) });
   const demand = createDemand({
     startMs: params.startMs,

@@ -105,20 +105,28 @@ async function run(verb: string, args: readonly string[], ops: AccountOps, io: C
         return 0;
       }
       for (const a of all) {
-        io.stdout(`${a.enabled ? ' ' : '✕'} ${a.email}${a.label ? ` (${a.label})` : ''}  ${a.plan ?? ''}  ${a.id}${a.enabled ? '' : '  disabled'}\n`);
+        io.stdout(
+          `${a.enabled ? ' ' : '✕'} ${a.email}${a.label ? ` (${a.label})` : ''}  ${a.plan ?? ''}  ${a.id}${a.enabled ? '' : '  disabled'}\n`,
+        );
       }
       return 0;
     }
     case 'label':
       return withAccount(async (a) => {
         const label = args.slice(1).join(' ');
-        return report(await ops.patch(a.id, { label: label.trim() ? label : null }), (r) => (r.label ? `Labelled ${r.email} '${r.label}'.` : `Removed the label of ${r.email}.`));
+        return report(await ops.patch(a.id, { label: label.trim() ? label : null }), (r) =>
+          r.label ? `Labelled ${r.email} '${r.label}'.` : `Removed the label of ${r.email}.`,
+        );
       });
     case 'disable':
     case 'enable':
-      return withAccount(async (a) => report(await ops.patch(a.id, { enabled: verb === 'enable' }), (r) => `${verb === 'enable' ? 'Enabled' : 'Disabled'} ${r.email}.`));
+      return withAccount(async (a) =>
+        report(await ops.patch(a.id, { enabled: verb === 'enable' }), (r) => `${verb === 'enable' ? 'Enabled' : 'Disabled'} ${r.email}.`),
+      );
     case 'remove':
-      return withAccount(async (a) => report(await ops.remove(a.id), (r) => `Removed ${r.email}. Its login in Claude Code, if any, is untouched.`));
+      return withAccount(async (a) =>
+        report(await ops.remove(a.id), (r) => `Removed ${r.email}. Its login in Claude Code, if any, is untouched.`),
+      );
     default:
       io.stderr(`ccmax-monitor: unknown accounts command '${verb}'.\n${USAGE}`);
       return 2;
@@ -172,9 +180,23 @@ function serverOps(server: ServerClient, io: CliIo): AccountOps {
       // The login is read here, with this shell's CLAUDE_CONFIG_DIR, and handed to the server.
       const paths = resolveClaudePaths(io.env, io.homeDir, io.platform);
       const login = await readClaudeCredentials(paths, { platform: io.platform });
-      if (!login.ok) return { ok: false, error: { kind: 'no-login', message: `No login found in Claude Code (${login.error.message}). Log in with \`claude /login\` first.` } };
+      if (!login.ok)
+        return {
+          ok: false,
+          error: {
+            kind: 'no-login',
+            message: `No login found in Claude Code (${login.error.message}). Log in with \`claude /login\` first.`,
+          },
+        };
       const c = login.value.credentials;
-      const claudeAiOauth = { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes, subscriptionType: c.subscriptionType, rateLimitTier: c.rateLimitTier };
+      const claudeAiOauth = {
+        accessToken: c.accessToken,
+        refreshToken: c.refreshToken,
+        expiresAt: c.expiresAtMs,
+        scopes: c.scopes,
+        subscriptionType: c.subscriptionType,
+        rateLimitTier: c.rateLimitTier,
+      };
       return asResult(await server.send('POST', '/api/accounts', { credentials: { claudeAiOauth } }));
     },
     async addJson(json) {

@@ -42,7 +42,9 @@ function describe(status: HooksStatus): string[] {
         ? 'Hooks: not installed'
         : `Hooks: partly installed; missing ${status.missing.join(', ')}`,
     `Statusline: ${
-      { ours: 'ours', chained: 'ours, chaining your own statusline command', theirs: 'yours only (not ours)', none: 'none' }[status.statusLine]
+      { ours: 'ours', chained: 'ours, chaining your own statusline command', theirs: 'yours only (not ours)', none: 'none' }[
+        status.statusLine
+      ]
     }`,
   ];
   if (status.hooksDisabled) lines.push('Warning: "disableAllHooks" is true in settings.json, so no hook runs (ours included).');
@@ -95,14 +97,21 @@ export const hooksCommand: CommandHandler = async (argv, io) => {
     const flagScript = values['heartbeat-script'] as string | undefined;
     const script = flagScript ? resolve(io.cwd, flagScript) : defaultHeartbeatScript();
     if (!script || !existsSync(script)) {
-      io.stderr(`The heartbeat client ${script ?? 'out/heartbeat.js'} is missing: run \`npm run build\` first (or pass --heartbeat-script).\n`);
+      io.stderr(
+        `The heartbeat client ${script ?? 'out/heartbeat.js'} is missing: run \`npm run build\` first (or pass --heartbeat-script).\n`,
+      );
       return 1;
     }
     const extraArgs = [
       ...(values['data-dir'] || io.env.CCMAX_DATA_DIR ? ['--data-dir', resolve(io.cwd, dataDir)] : []),
       ...(values.url ? ['--url', values.url as string] : []),
     ];
-    const commands = heartbeatCommands({ nodePath: (values.node as string | undefined) ?? process.execPath, scriptPath: script, extraArgs, platform: io.platform });
+    const commands = heartbeatCommands({
+      nodePath: (values.node as string | undefined) ?? process.execPath,
+      scriptPath: script,
+      extraArgs,
+      platform: io.platform,
+    });
     const result = await installHooks({ configDir, commands, nowMs });
     if (!result.ok) {
       io.stderr(`${result.error.message}\n`);

@@ -23,7 +23,9 @@ export const switchCommand: CommandHandler = async (argv, io) => {
   });
   const ref = positionals.join(' ').trim();
   if (!values.auto && !ref) {
-    io.stderr('Usage: ccmax-monitor switch <email|label|uuid>   (pins it)\n       ccmax-monitor switch --auto            (unpins: automatic rotation)\n');
+    io.stderr(
+      'Usage: ccmax-monitor switch <email|label|uuid>   (pins it)\n       ccmax-monitor switch --auto            (unpins: automatic rotation)\n',
+    );
     return 2;
   }
   const client = await server(values['data-dir'], io);

@@ -100,9 +100,23 @@ export const serveCommand: CommandHandler = async (argv, io) => {
       vault: { kind: opened.vault.kind, location: opened.vault.location },
     });
     if (opened.registry) {
-      heartbeat = mountHeartbeat({ server, engine: opened.engine, registry: opened.registry, clock: systemClock, logger, token: token ?? null });
+      heartbeat = mountHeartbeat({
+        server,
+        engine: opened.engine,
+        registry: opened.registry,
+        clock: systemClock,
+        logger,
+        token: token ?? null,
+      });
     }
-    await writeDiscovery(dataDir, { version: 1, url: server.url, pid: process.pid, startedAtMs: Date.now(), demo, productVersion: PRODUCT_VERSION });
+    await writeDiscovery(dataDir, {
+      version: 1,
+      url: server.url,
+      pid: process.pid,
+      startedAtMs: Date.now(),
+      demo,
+      productVersion: PRODUCT_VERSION,
+    });
   } catch (error) {
     await shutdown();
     throw friendlyStartError(error, port);
@@ -129,7 +143,9 @@ function parsePort(value: string | undefined, fallback: number): number {
 function friendlyStartError(error: unknown, port: number | null): Error {
   const e = error as NodeJS.ErrnoException;
   if (e?.code === 'EADDRINUSE') {
-    return new Error(`port ${port ?? ''} is taken: another ccmax-monitor may be running ('ccmax-monitor status' finds it), or choose another with --port.`);
+    return new Error(
+      `port ${port ?? ''} is taken: another ccmax-monitor may be running ('ccmax-monitor status' finds it), or choose another with --port.`,
+    );
   }
   if (e?.code === 'EACCES') return new Error(`not allowed to listen there (${e.message}); choose a port above 1024 with --port.`);
   return error instanceof Error ? error : new Error(String(error));

@@ -12,7 +12,11 @@ export type Delivery =
  * Connects, sends `message` with a fresh id and waits up to `ackWaitMs` for the ack.
  * `sent` means the frame left but no ack came in time; `unreachable` that no connection was made.
  */
-export async function deliver(target: MonitorTarget, message: ClientMessage, options: { ackWaitMs: number; connectTimeoutMs?: number }): Promise<Delivery> {
+export async function deliver(
+  target: MonitorTarget,
+  message: ClientMessage,
+  options: { ackWaitMs: number; connectTimeoutMs?: number },
+): Promise<Delivery> {
   let socket;
   try {
     socket = await connectWebSocket(target.url, { token: target.token, timeoutMs: options.connectTimeoutMs ?? 500 });

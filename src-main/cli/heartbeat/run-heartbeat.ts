@@ -93,7 +93,13 @@ const parseJson = (text: string): unknown => {
 async function defaultSpawnDetached(args: readonly string[], cwd: string): Promise<void> {
   const { spawn } = await import('node:child_process');
   // A small heap cap: the pulser holds one socket for hours and must stay a few MB.
-  const child = spawn(process.execPath, ['--max-old-space-size=16', ...args], { detached: true, stdio: 'ignore', cwd, env: process.env, windowsHide: true });
+  const child = spawn(process.execPath, ['--max-old-space-size=16', ...args], {
+    detached: true,
+    stdio: 'ignore',
+    cwd,
+    env: process.env,
+    windowsHide: true,
+  });
   child.on('error', () => {});
   child.unref();
 }
@@ -131,7 +137,10 @@ export async function runHeartbeat(argv: readonly string[], io: HeartbeatIo): Pr
     if ((message.type === 'session-started' || message.type === 'turn-started') && claudePid !== null) {
       const lockPath = pulserLockPath(dataDir, message.sessionId);
       if (!pulserRunning(lockPath)) {
-        await (io.spawnDetached ?? defaultSpawnDetached)([...io.selfArgs, 'pulse', message.sessionId, String(claudePid), ...passOn], message.cwd ?? io.cwd);
+        await (io.spawnDetached ?? defaultSpawnDetached)(
+          [...io.selfArgs, 'pulse', message.sessionId, String(claudePid), ...passOn],
+          message.cwd ?? io.cwd,
+        );
       }
     }
     if (message.type === 'session-ended') stopPulser(pulserLockPath(dataDir, message.sessionId), message.sessionId);
@@ -165,7 +174,15 @@ export async function runHeartbeat(argv: readonly string[], io: HeartbeatIo): Pr
     if (!sessionId || !Number.isInteger(watchPid) || watchPid <= 1) return 2;
     // CCMAX_PULSE_INTERVAL_MS exists for tests; never faster than 100 ms.
     const intervalMs = Math.max(100, Number.parseInt(io.env.CCMAX_PULSE_INTERVAL_MS ?? '', 10) || 5_000);
-    const pulser = startPulser({ sessionId, watchPid, dataDir, intervalMs, host: hostname(), cwd: io.cwd, findTarget: () => findMonitor(env, dataDir) });
+    const pulser = startPulser({
+      sessionId,
+      watchPid,
+      dataDir,
+      intervalMs,
+      host: hostname(),
+      cwd: io.cwd,
+      findTarget: () => findMonitor(env, dataDir),
+    });
     const stop = (): void => pulser.stop();
     for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, stop);
     const exit = await pulser.done;

@@ -81,8 +81,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
     const stored = existing ? await deps.vault.read(existing.id) : null;
     const storedRecord = stored?.ok ? stored.value : null;
     // Refresh tokens are single-use: never replace a newer stored login with an older copy.
-    const keepStored =
-      storedRecord !== null && !storedRecord.needsLogin && storedRecord.credentials.expiresAtMs > credentials.expiresAtMs;
+    const keepStored = storedRecord !== null && !storedRecord.needsLogin && storedRecord.credentials.expiresAtMs > credentials.expiresAtMs;
     if (!keepStored) {
       const record: VaultRecord = { version: 1, credentials, refreshedAtMs: nowMs, refreshPath: 'login', needsLogin: false };
       const written = await deps.vault.write(p.accountUuid, record);

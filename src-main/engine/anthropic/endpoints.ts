@@ -10,8 +10,7 @@ export const DEFAULT_TOKEN_URL = 'https://platform.claude.com/v1/oauth/token';
 export const OAUTH_CLIENT_ID = '9d1c250a-e61b-44d9-88ed-5944d1962f5e';
 
 /** The scope string Claude Code sends with a refresh, verbatim. */
-export const OAUTH_REFRESH_SCOPE =
-  'user:profile user:inference user:sessions:claude_code user:mcp_servers user:file_upload';
+export const OAUTH_REFRESH_SCOPE = 'user:profile user:inference user:sessions:claude_code user:mcp_servers user:file_upload';
 
 /** The beta flag without which the usage and profile endpoints refuse OAuth bearer tokens. */
 export const OAUTH_BETA = 'oauth-2025-04-20';

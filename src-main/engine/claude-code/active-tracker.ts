@@ -62,10 +62,16 @@ export function createActiveTracker(deps: ActiveTrackerDeps): ActiveTracker {
       deps.logger.error('could not store the login Claude Code refreshed', { accountId, reason: written.error.message });
       return false;
     }
-    deps.events.emit('token-harvested', 'info', `Claude Code refreshed the login of ${emailOf(accountId)}; the new token was saved to the vault.`, accountId, {
-      token: fingerprint(credentials.accessToken),
-      path: 'claude',
-    });
+    deps.events.emit(
+      'token-harvested',
+      'info',
+      `Claude Code refreshed the login of ${emailOf(accountId)}; the new token was saved to the vault.`,
+      accountId,
+      {
+        token: fingerprint(credentials.accessToken),
+        path: 'claude',
+      },
+    );
     deps.onHarvested(accountId, record);
     return true;
   }

@@ -32,12 +32,7 @@ const SAFE_KEYCHAIN_ACCOUNT = /^[a-zA-Z0-9._-]+$/;
  *   name has characters outside `[A-Za-z0-9._-]`, and so do we).
  * `platform` is accepted so callers pass it uniformly; the paths themselves do not depend on it.
  */
-export function resolveClaudePaths(
-  env: NodeJS.ProcessEnv,
-  homedir: string,
-  _platform: NodeJS.Platform,
-  username?: string,
-): ClaudePaths {
+export function resolveClaudePaths(env: NodeJS.ProcessEnv, homedir: string, _platform: NodeJS.Platform, username?: string): ClaudePaths {
   const custom = env.CLAUDE_CONFIG_DIR;
   const customConfigDir = custom !== undefined && custom !== '';
   const configDir = customConfigDir ? custom.normalize('NFC') : join(homedir, '.claude');

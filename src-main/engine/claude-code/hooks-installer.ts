@@ -137,7 +137,12 @@ export function describeHooks(settings: JsonObject): HooksStatus {
   const line = settings.statusLine;
   const command = isObject(line) ? line.command : undefined;
   const statusLine = line === undefined ? 'none' : isOurCommand(command) ? (chainOf(command as string) ? 'chained' : 'ours') : 'theirs';
-  return { installed, missing: HOOK_EVENTS.filter((e) => !installed.includes(e)), statusLine, hooksDisabled: settings.disableAllHooks === true };
+  return {
+    installed,
+    missing: HOOK_EVENTS.filter((e) => !installed.includes(e)),
+    statusLine,
+    hooksDisabled: settings.disableAllHooks === true,
+  };
 }
 
 /** The `hooks` and `statusLine` values with ours installed (pure; the input is not modified). */
@@ -194,7 +199,8 @@ async function change(
 ): Promise<Result<ChangeReport, InstallError>> {
   const settingsPath = settingsPathOf(configDir);
   const read = await readSettingsFile(settingsPath);
-  if (!read.ok) return err({ kind: read.error.kind, message: `Refusing to change ${settingsPath}: ${read.error.message}. Nothing was changed.` });
+  if (!read.ok)
+    return err({ kind: read.error.kind, message: `Refusing to change ${settingsPath}: ${read.error.message}. Nothing was changed.` });
   const { data, text, bom } = read.value;
   const shape = checkShape(data);
   if (shape) return err({ kind: 'invalid', message: `Refusing to change ${settingsPath}: ${shape}. Nothing was changed.` });
@@ -208,7 +214,11 @@ async function change(
 }
 
 /** Installs (or updates) our hooks and statusline in `<configDir>/settings.json`. */
-export function installHooks(options: { configDir: string; commands: HeartbeatCommands; nowMs: number }): Promise<Result<ChangeReport, InstallError>> {
+export function installHooks(options: {
+  configDir: string;
+  commands: HeartbeatCommands;
+  nowMs: number;
+}): Promise<Result<ChangeReport, InstallError>> {
   return change(options.configDir, options.nowMs, (settings) => toInstalled(settings, options.commands));
 }
 

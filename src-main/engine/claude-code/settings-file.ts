@@ -167,14 +167,18 @@ export function parseSettingsText(raw: string): Result<SettingsText, SettingsFil
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return err({ kind: 'invalid', message: `it is not valid JSON (${(error as Error).message}); comments and trailing commas are not allowed` });
+    return err({
+      kind: 'invalid',
+      message: `it is not valid JSON (${(error as Error).message}); comments and trailing commas are not allowed`,
+    });
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return err({ kind: 'invalid', message: 'its top level is not a JSON object' });
   }
   const keys = topLevelMembers(text)?.members.map((m) => m.key) ?? [];
   const duplicate = keys.find((k, i) => keys.indexOf(k) !== i);
-  if (duplicate !== undefined) return err({ kind: 'invalid', message: `the key ${JSON.stringify(duplicate)} appears twice at the top level` });
+  if (duplicate !== undefined)
+    return err({ kind: 'invalid', message: `the key ${JSON.stringify(duplicate)} appears twice at the top level` });
   return ok({ text, bom, data: data as JsonObject });
 }
 

@@ -36,8 +36,7 @@ export function toAccountStatus(input: AccountStatusInput): AccountStatus {
     const error = failure.error;
     switch (error.kind) {
       case 'rate-limited': {
-        const retryAtMs =
-          input.rateLimitedUntilMs ?? (error.retryAfterMs !== null ? failure.atMs + error.retryAfterMs : failure.atMs);
+        const retryAtMs = input.rateLimitedUntilMs ?? (error.retryAfterMs !== null ? failure.atMs + error.retryAfterMs : failure.atMs);
         return { kind: 'rate-limited', retryAtMs };
       }
       case 'network':
@@ -60,9 +59,7 @@ export function toStatusText(status: AccountStatus, nowMs: number): string {
     case 'ok':
       return 'ok';
     case 'rate-limited':
-      return status.retryAtMs > nowMs
-        ? `rate-limited, retry in ${formatDuration(status.retryAtMs - nowMs)}`
-        : 'rate-limited, retrying';
+      return status.retryAtMs > nowMs ? `rate-limited, retry in ${formatDuration(status.retryAtMs - nowMs)}` : 'rate-limited, retrying';
     case 'network-error':
       return 'network error';
     case 'unauthorized':

@@ -45,10 +45,7 @@ const GROUP_RANK: Readonly<Record<OrderGroup, number>> = { usable: 0, exhausted:
  * then exhausted by the time they come back (their 7d reset; unknown last), then unusable.
  * Ties break by email (case-insensitive), then id, so the order is stable across polls. Does not mutate its input.
  */
-export function toRotationOrder<T extends RotationCandidate>(
-  accounts: readonly T[],
-  nowMs: number,
-): RotationPlace<T>[] {
+export function toRotationOrder<T extends RotationCandidate>(accounts: readonly T[], nowMs: number): RotationPlace<T>[] {
   const places = accounts.map((account) => ({
     account,
     group: toOrderGroup(account, nowMs),
@@ -61,10 +58,7 @@ export function toRotationOrder<T extends RotationCandidate>(
       const byReset = compareNullableLast(a.resetsAtMs, b.resetsAtMs);
       if (byReset !== 0) return byReset;
     }
-    return (
-      compareText(a.account.email.toLowerCase(), b.account.email.toLowerCase()) ||
-      compareText(a.account.id, b.account.id)
-    );
+    return compareText(a.account.email.toLowerCase(), b.account.email.toLowerCase()) || compareText(a.account.id, b.account.id);
   });
   return places.map(({ account, group }) => ({ account, group }));
 }

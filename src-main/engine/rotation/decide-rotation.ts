@@ -52,7 +52,16 @@ export function decideRotation(input: RotationInput): RotationDecision {
     const deferredMs = input.nowMs - sinceMs;
     const figures = { ...proposal.figures, deferredMs, blockingSessionId: blockedBy.sessionId, blockedCount: blocking.length };
     if (deferredMs >= input.settings.maxDeferralMs && view.active !== null && isAtFullWindow(view.active)) {
-      return { kind: 'switch', from, to: to.id, trigger, ...velocityField, forced: true, figures: { ...figures, forced: true }, ...memory(landing) };
+      return {
+        kind: 'switch',
+        from,
+        to: to.id,
+        trigger,
+        ...velocityField,
+        forced: true,
+        figures: { ...figures, forced: true },
+        ...memory(landing),
+      };
     }
     return {
       kind: 'defer',

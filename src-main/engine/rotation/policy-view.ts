@@ -56,13 +56,7 @@ export function toPolicyView(
   };
 }
 
-function toAccountView(
-  account: PolicyAccount,
-  group: OrderGroup,
-  rank: number,
-  nowMs: number,
-  settings: RotationSettings,
-): AccountView {
+function toAccountView(account: PolicyAccount, group: OrderGroup, rank: number, nowMs: number, settings: RotationSettings): AccountView {
   const sevenDay = toEffectiveWindow(account.sevenDay, nowMs);
   const fiveHour = toEffectiveWindow(account.fiveHour, nowMs);
   const base = {

@@ -106,7 +106,12 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
     });
     preferredId = decision.preferredId;
     if (decision.releasePin && pinned) {
-      events.emit('rotation-unpinned', 'warn', `${emailOf(pinned)} is no longer usable, so its pin was released and rotation is automatic again.`, pinned);
+      events.emit(
+        'rotation-unpinned',
+        'warn',
+        `${emailOf(pinned)} is no longer usable, so its pin was released and rotation is automatic again.`,
+        pinned,
+      );
       pinned = null;
       persist();
     }
@@ -124,7 +129,13 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
           { trigger: decision.trigger, blockedBy: decision.blockedBy.sessionId, tool, blockedCount: decision.blockedCount },
         );
       }
-      pending = { sinceMs: decision.sinceMs, to: decision.to, trigger: decision.trigger, blockedBySessionId: decision.blockedBy.sessionId, blockedByTool: decision.blockedBy.state.kind === 'tool' ? decision.blockedBy.state.toolName : null };
+      pending = {
+        sinceMs: decision.sinceMs,
+        to: decision.to,
+        trigger: decision.trigger,
+        blockedBySessionId: decision.blockedBy.sessionId,
+        blockedByTool: decision.blockedBy.state.kind === 'tool' ? decision.blockedBy.state.toolName : null,
+      };
       deps.onChanged();
       return;
     }
@@ -151,7 +162,10 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
       // Said once per target and reason; the next tick tries again (a dead login is excluded by the policy).
       const key = `${decision.to}:${result.error.kind}`;
       if (key !== failureKey) {
-        events.emit('switch-failed', 'error', `Could not switch to ${emailOf(decision.to)}: ${result.error.message}`, decision.to, { trigger: decision.trigger, reason: result.error.kind });
+        events.emit('switch-failed', 'error', `Could not switch to ${emailOf(decision.to)}: ${result.error.message}`, decision.to, {
+          trigger: decision.trigger,
+          reason: result.error.kind,
+        });
         failureKey = key;
       }
     }
@@ -162,7 +176,13 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
     if (decision.kind === 'all-exhausted') {
       if (!allExhausted) {
         const back = decision.nextAvailableAt;
-        events.emit('all-exhausted', 'warn', `Every account has used its 7-day quota.${back !== null && decision.nextAccountId ? ` ${emailOf(decision.nextAccountId)} comes back at ${new Date(back).toISOString()}.` : ''}`, decision.nextAccountId ?? undefined, { nextAvailableAtMs: back });
+        events.emit(
+          'all-exhausted',
+          'warn',
+          `Every account has used its 7-day quota.${back !== null && decision.nextAccountId ? ` ${emailOf(decision.nextAccountId)} comes back at ${new Date(back).toISOString()}.` : ''}`,
+          decision.nextAccountId ?? undefined,
+          { nextAvailableAtMs: back },
+        );
       }
       allExhausted = { nextAvailableAtMs: decision.nextAvailableAt, nextAccountId: decision.nextAccountId };
     } else if (allExhausted) {
@@ -230,7 +250,10 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
       if (!meta) return err({ kind: 'not-found', message: `No account has the id '${accountId}'.` });
       const account = deps.accounts().find((a) => a.id === accountId);
       if (!meta.enabled || !account?.tokenUsable) {
-        return err({ kind: 'unusable', message: `${meta.email} cannot be used now (${!meta.enabled ? 'disabled' : 'it needs a new login'}).` });
+        return err({
+          kind: 'unusable',
+          message: `${meta.email} cannot be used now (${!meta.enabled ? 'disabled' : 'it needs a new login'}).`,
+        });
       }
       pinned = accountId;
       persist();
@@ -258,7 +281,13 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
     view: () => ({
       pinnedAccountId: pinned,
       pendingSwitch: pending
-        ? { toId: pending.to, trigger: pending.trigger, sinceMs: pending.sinceMs, blockedBySessionId: pending.blockedBySessionId, blockedByTool: pending.blockedByTool }
+        ? {
+            toId: pending.to,
+            trigger: pending.trigger,
+            sinceMs: pending.sinceMs,
+            blockedBySessionId: pending.blockedBySessionId,
+            blockedByTool: pending.blockedByTool,
+          }
         : null,
       allExhausted,
       lastDecision: paused ? 'paused' : lastDecisionText,

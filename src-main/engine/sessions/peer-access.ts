@@ -38,10 +38,15 @@ export interface PeerPolicy {
 }
 
 /** Decides whether a peer at `address` with request `req` may talk to the heartbeat server. */
-export function decidePeerAccess(req: IncomingMessage, address: string | undefined, policy: PeerPolicy): { authorized: boolean; originAllowed: boolean } {
+export function decidePeerAccess(
+  req: IncomingMessage,
+  address: string | undefined,
+  policy: PeerPolicy,
+): { authorized: boolean; originAllowed: boolean } {
   const origin = req.headers.origin;
   const host = req.headers.host?.toLowerCase();
-  const originAllowed = origin === undefined || (host !== undefined && [`http://${host}`, `https://${host}`].includes(origin.toLowerCase()));
+  const originAllowed =
+    origin === undefined || (host !== undefined && [`http://${host}`, `https://${host}`].includes(origin.toLowerCase()));
   if (isLoopbackAddress(address) && !policy.tokenForLoopback) return { authorized: true, originAllowed };
   const offered = offeredToken(req);
   const authorized = policy.token !== null && offered !== null && sameSecret(offered, policy.token);

@@ -86,7 +86,11 @@ export function applyMessage(record: SessionRecord, message: ClientMessage, nowM
       };
     }
     case 'tool-ended':
-      return { ...active, turnSinceMs: record.turnSinceMs ?? nowMs, openTools: withoutTool(record.openTools, message.toolUseId, message.toolName) };
+      return {
+        ...active,
+        turnSinceMs: record.turnSinceMs ?? nowMs,
+        openTools: withoutTool(record.openTools, message.toolUseId, message.toolName),
+      };
     case 'turn-ended':
       return { ...active, turnSinceMs: null, openTools: [] };
     case 'session-ended':
@@ -132,7 +136,11 @@ export function toSessionView(record: SessionRecord): SessionView {
  * What the sweeper must expire at `nowMs`: open tool calls older than `ceilingMs`, and a turn with
  * no open call and no hook activity for `ceilingMs` (an Esc interrupt fires no `Stop`).
  */
-export function expireStale(record: SessionRecord, nowMs: number, ceilingMs: number): { record: SessionRecord; expired: readonly string[] } {
+export function expireStale(
+  record: SessionRecord,
+  nowMs: number,
+  ceilingMs: number,
+): { record: SessionRecord; expired: readonly string[] } {
   const kept = record.openTools.filter((t) => nowMs - t.sinceMs < ceilingMs);
   const expired = record.openTools.filter((t) => nowMs - t.sinceMs >= ceilingMs).map((t) => `tool: ${t.toolName}`);
   let turnSinceMs = record.turnSinceMs;

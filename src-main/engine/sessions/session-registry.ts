@@ -240,5 +240,12 @@ function toWindow(w: StatuslineWindow | null): StatuslineReading['fiveHour'] {
 }
 
 function toReading(message: Extract<ClientMessage, { type: 'statusline' }>, host: string, atMs: number): StatuslineReading {
-  return { sessionId: message.sessionId, host, atMs, fiveHour: toWindow(message.fiveHour), sevenDay: toWindow(message.sevenDay), model: message.model };
+  return {
+    sessionId: message.sessionId,
+    host,
+    atMs,
+    fiveHour: toWindow(message.fiveHour),
+    sevenDay: toWindow(message.sevenDay),
+    model: message.model,
+  };
 }

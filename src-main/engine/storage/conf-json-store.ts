@@ -140,8 +140,7 @@ function backUp(filePath: string, nowMs: number): string {
     return backUpCorruptFileSync(filePath, nowMs);
   } catch (error) {
     throw new Error(
-      `${filePath} is invalid and could not be moved aside (${(error as Error).message}); ` +
-        'move or delete it by hand, then start again',
+      `${filePath} is invalid and could not be moved aside (${(error as Error).message}); ` + 'move or delete it by hand, then start again',
     );
   }
 }

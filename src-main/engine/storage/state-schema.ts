@@ -33,9 +33,19 @@ export const SettingsSchema = z.object({
   fiveHourThresholdPct: z.number().min(1).max(100).default(SETTINGS_DEFAULTS.fiveHourThresholdPct),
   hysteresisPct: z.number().min(0).max(50).default(SETTINGS_DEFAULTS.hysteresisPct),
   activePollIntervalMs: z.number().int().min(60_000).max(3_600_000).default(SETTINGS_DEFAULTS.activePollIntervalMs),
-  parkedPollIntervalMs: z.number().int().min(180_000).max(6 * 3_600_000).default(SETTINGS_DEFAULTS.parkedPollIntervalMs),
+  parkedPollIntervalMs: z
+    .number()
+    .int()
+    .min(180_000)
+    .max(6 * 3_600_000)
+    .default(SETTINGS_DEFAULTS.parkedPollIntervalMs),
   pollJitterRatio: z.number().min(0).max(0.5).default(SETTINGS_DEFAULTS.pollJitterRatio),
-  tokenRefreshAheadMs: z.number().int().min(60_000).max(6 * 3_600_000).default(SETTINGS_DEFAULTS.tokenRefreshAheadMs),
+  tokenRefreshAheadMs: z
+    .number()
+    .int()
+    .min(60_000)
+    .max(6 * 3_600_000)
+    .default(SETTINGS_DEFAULTS.tokenRefreshAheadMs),
   minDwellMs: z.number().int().min(0).max(3_600_000).default(SETTINGS_DEFAULTS.minDwellMs),
   deferralMode: z.enum(['tool', 'turn', 'never']).default(SETTINGS_DEFAULTS.deferralMode),
   maxDeferralMs: z.number().int().min(0).max(3_600_000).default(SETTINGS_DEFAULTS.maxDeferralMs),
@@ -55,9 +65,9 @@ export type Settings = z.infer<typeof SettingsSchema>;
  */
 export const SettingsPatchSchema = z
   .strictObject(
-    Object.fromEntries(
-      Object.entries(SettingsSchema.shape).map(([key, field]) => [key, field.unwrap().optional()]),
-    ) as { [K in keyof typeof SettingsSchema.shape]: z.ZodOptional<ReturnType<(typeof SettingsSchema.shape)[K]['unwrap']>> },
+    Object.fromEntries(Object.entries(SettingsSchema.shape).map(([key, field]) => [key, field.unwrap().optional()])) as {
+      [K in keyof typeof SettingsSchema.shape]: z.ZodOptional<ReturnType<(typeof SettingsSchema.shape)[K]['unwrap']>>;
+    },
   )
   .describe('Body of PATCH /api/settings: only the fields to change.');
 
@@ -83,10 +93,7 @@ export const RotationStateSchema = z.object({
   /** A manual pin (PRODUCT §2 `manual`): stays until unpinned or the account becomes unusable. */
   pinnedAccountId: z.string().nullable().default(null),
   /** The last switch carried out, so the minimum dwell survives a restart. */
-  lastSwitch: z
-    .object({ atMs: z.number(), trigger: z.string(), fromId: z.string().nullable(), toId: z.string() })
-    .nullable()
-    .default(null),
+  lastSwitch: z.object({ atMs: z.number(), trigger: z.string(), fromId: z.string().nullable(), toId: z.string() }).nullable().default(null),
 });
 export type RotationState = z.infer<typeof RotationStateSchema>;
 

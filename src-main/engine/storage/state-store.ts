@@ -5,14 +5,7 @@
 import type { Logger } from '../ports.js';
 import { openJsonStore, type StoreAdapterFactory } from './conf-json-store.js';
 import { STATE_MIGRATIONS, USAGE_CACHE_MIGRATIONS } from './migrate.js';
-import {
-  emptyState,
-  PersistedStateSchema,
-  STATE_VERSION,
-  USAGE_CACHE_VERSION,
-  UsageCacheSchema,
-  type UsageCache,
-} from './state-schema.js';
+import { emptyState, PersistedStateSchema, STATE_VERSION, USAGE_CACHE_VERSION, UsageCacheSchema, type UsageCache } from './state-schema.js';
 import type { StateStore, StoreOpenReport, UsageCacheStore } from './store-port.js';
 
 export type { StoreAdapterFactory } from './conf-json-store.js';

@@ -99,7 +99,10 @@ export function createSwitcher(deps: SwitcherDeps): Switcher {
         });
         if (!identity.ok) {
           // The tokens decide which account Claude Code uses; a stale identity block only mislabels it.
-          deps.logger.warn('switched the login but could not update the identity block', { target: deps.identityTarget.describe(), reason: identity.error.message });
+          deps.logger.warn('switched the login but could not update the identity block', {
+            target: deps.identityTarget.describe(),
+            reason: identity.error.message,
+          });
         }
       }
       const atMs = deps.clock.now();
@@ -113,9 +116,19 @@ export function createSwitcher(deps: SwitcherDeps): Switcher {
         ...(request.deferredForMs !== undefined ? { deferredForMs: request.deferredForMs } : {}),
       };
       deps.events.emit('account-switched', 'info', text, toId, data);
-      if (request.velocity) deps.events.emit('velocity-preemptive-switch', 'info', text, toId, { window: request.velocity.window, projectedMs: Math.round(request.velocity.projectedMs) });
+      if (request.velocity)
+        deps.events.emit('velocity-preemptive-switch', 'info', text, toId, {
+          window: request.velocity.window,
+          projectedMs: Math.round(request.velocity.projectedMs),
+        });
       if (request.forced) {
-        deps.events.emit('switch-forced', 'warn', `The switch to ${emailOf(toId)} waited longer than allowed while ${emailOf(fromId)} was at its limit, so it was carried out during a running tool call.`, toId, data);
+        deps.events.emit(
+          'switch-forced',
+          'warn',
+          `The switch to ${emailOf(toId)} waited longer than allowed while ${emailOf(fromId)} was at its limit, so it was carried out during a running tool call.`,
+          toId,
+          data,
+        );
       }
       await deps.syncActive();
       return ok({ atMs });

@@ -48,10 +48,7 @@ export function decideRefresh(input: RefreshPlanInput): RefreshPlan {
   const expiresAtMs = record.credentials.expiresAtMs;
   let atMs = expiresAtMs - input.aheadMs;
   let reason: RefreshReason = expiresAtMs <= nowMs ? 'expired' : 'ahead-of-expiry';
-  const sevenDay = toEffectiveWindow(
-    { utilizationPct: input.sevenDayPct, resetsAtMs: input.sevenDayResetsAtMs },
-    nowMs,
-  );
+  const sevenDay = toEffectiveWindow({ utilizationPct: input.sevenDayPct, resetsAtMs: input.sevenDayResetsAtMs }, nowMs);
   if (isWindowExhausted(sevenDay)) {
     if (sevenDay?.resetsAtMs == null) return { kind: 'skip', why: 'exhausted' };
     if (sevenDay.resetsAtMs > atMs) {

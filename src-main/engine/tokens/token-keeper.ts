@@ -46,7 +46,16 @@ export function createTokenKeeper(deps: TokenKeeperDeps): TokenKeeper {
   const slotOf = (id: string): Slot => {
     let slot = slots.get(id);
     if (!slot) {
-      slot = { inFlight: null, failures: 0, retryAtMs: null, failedRefreshFp: null, rejectedRefreshFp: null, unsaved: null, writeFailures: 0, writeRetryAtMs: null };
+      slot = {
+        inFlight: null,
+        failures: 0,
+        retryAtMs: null,
+        failedRefreshFp: null,
+        rejectedRefreshFp: null,
+        unsaved: null,
+        writeFailures: 0,
+        writeRetryAtMs: null,
+      };
       slots.set(id, slot);
     }
     return slot;

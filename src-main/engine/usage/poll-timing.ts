@@ -49,18 +49,12 @@ export interface BackoffState {
  * - network, timeout, bad response (5xx and anything unexpected): 1 min, doubling per consecutive
  *   failure, capped at the parked interval so a recovered network is noticed within one cadence.
  */
-export function decideBackoff(
-  error: ApiError,
-  state: BackoffState,
-  intervalMs: number,
-  parkedIntervalMs: number,
-): PollBackoff {
+export function decideBackoff(error: ApiError, state: BackoffState, intervalMs: number, parkedIntervalMs: number): PollBackoff {
   switch (error.kind) {
     case 'rate-limited':
       return {
         kind: 'rate-limited',
-        delayMs:
-          error.retryAfterMs ?? Math.min(2 * intervalMs * 2 ** state.rateLimitStreak, RATE_LIMIT_FALLBACK_CAP_MS),
+        delayMs: error.retryAfterMs ?? Math.min(2 * intervalMs * 2 ** state.rateLimitStreak, RATE_LIMIT_FALLBACK_CAP_MS),
       };
     case 'unauthorized':
       return { kind: 'unauthorized' };

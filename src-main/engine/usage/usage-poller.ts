@@ -191,9 +191,7 @@ export function createUsagePoller(deps: UsagePollerDeps): UsagePoller {
       const now = clock.now();
       const { pollJitterRatio } = deps.settings();
       // Active account first: its figures matter most, and it then never shares a slot with another.
-      const accounts = [...deps.accounts()].sort(
-        (a, b) => Number(b.active) - Number(a.active) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-      );
+      const accounts = [...deps.accounts()].sort((a, b) => Number(b.active) - Number(a.active) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       // Accounts read within their interval (cached figures) keep their cadence; the rest catch up
       // soon, spread over a short window instead of a whole interval.
       const fresh = accounts.filter((a) => a.lastReadAtMs != null && now - a.lastReadAtMs < intervalOf(a));
@@ -250,7 +248,13 @@ export function createUsagePoller(deps: UsagePollerDeps): UsagePoller {
         return {
           accountId,
           nextPollAtMs: off ? null : dueAt(slot),
-          backoffUntilMs: slot.blockedByAuth ? null : rateLimited ? slot.rateLimitedUntilMs : slot.errorStreak > 0 ? slot.nextPollAtMs : null,
+          backoffUntilMs: slot.blockedByAuth
+            ? null
+            : rateLimited
+              ? slot.rateLimitedUntilMs
+              : slot.errorStreak > 0
+                ? slot.nextPollAtMs
+                : null,
           backoffReason: slot.blockedByAuth ? 'unauthorized' : rateLimited ? 'rate-limited' : slot.errorStreak > 0 ? 'error' : null,
           lastPollAtMs: slot.lastPollAtMs,
           polling: slot.inFlight !== null,

@@ -55,8 +55,7 @@ export interface CreatedSecretStore {
 export async function createSecretStore(options: CreateSecretStoreOptions): Promise<CreatedSecretStore> {
   const logger = options.logger ?? silentLogger;
   const keyringOptions: KeyringSecretStoreOptions = { ...options.keyring, service: options.service };
-  const file = (): SecretStore =>
-    createFileSecretStore({ dataDir: options.dataDir, logger, onReport: options.onFileReport });
+  const file = (): SecretStore => createFileSecretStore({ dataDir: options.dataDir, logger, onReport: options.onFileReport });
 
   if (options.kind === 'file') return { store: file(), warning: null };
   if (options.kind === 'keychain') return { store: createKeyringSecretStore(keyringOptions), warning: null };

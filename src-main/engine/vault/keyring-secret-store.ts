@@ -101,7 +101,10 @@ export async function probeKeyring(options: KeyringSecretStoreOptions = {}): Pro
     await store.set(account, value);
     const readBack = await store.get(account);
     if (readBack !== value) {
-      return err({ kind: 'unavailable', message: `Keychain probe failed: a value written to service "${store.location}" did not read back.` });
+      return err({
+        kind: 'unavailable',
+        message: `Keychain probe failed: a value written to service "${store.location}" did not read back.`,
+      });
     }
     return ok(undefined);
   } catch (error) {

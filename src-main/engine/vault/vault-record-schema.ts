@@ -22,6 +22,9 @@ export const VaultRecordSchema = z.object({
 // Compile-time check that the schema and the hand-written interface agree both ways.
 type Parsed = z.infer<typeof VaultRecordSchema>;
 const _schemaMatchesRecord: (r: Parsed) => VaultRecord = (r) => r;
-const _recordMatchesSchema: (r: VaultRecord) => Parsed = (r) => ({ ...r, credentials: { ...r.credentials, scopes: [...r.credentials.scopes] } });
+const _recordMatchesSchema: (r: VaultRecord) => Parsed = (r) => ({
+  ...r,
+  credentials: { ...r.credentials, scopes: [...r.credentials.scopes] },
+});
 void _schemaMatchesRecord;
 void _recordMatchesSchema;

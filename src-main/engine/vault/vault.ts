@@ -74,7 +74,10 @@ export function createVault(store: SecretStore): Vault {
 
   function unavailable(op: string, accountId: string, error: unknown, secrets: readonly string[]): VaultError {
     const detail = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
-    return { kind: 'unavailable', message: `could not ${op} the login of account ${accountId} in the ${store.kind} (${store.location}): ${detail}` };
+    return {
+      kind: 'unavailable',
+      message: `could not ${op} the login of account ${accountId} in the ${store.kind} (${store.location}): ${detail}`,
+    };
   }
 }
 

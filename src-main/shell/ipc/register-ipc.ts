@@ -5,7 +5,14 @@
  * `forbidden` result. Payloads are validated by the handlers. A handler that throws becomes an
  * `internal` result, never a rejection crossing the bridge.
  */
-import { COMMAND_NAMES, channelOf, type CommandError, type CommandHandlers, type CommandName, type CommandResult } from '../../shared/contract.js';
+import {
+  COMMAND_NAMES,
+  channelOf,
+  type CommandError,
+  type CommandHandlers,
+  type CommandName,
+  type CommandResult,
+} from '../../shared/contract.js';
 import { err } from '../../shared/result.js';
 import type { Logger } from '../../engine/ports.js';
 import type { BrowserWindowPort, IpcInvokeEventPort, IpcMainPort } from '../electron-ports.js';

@@ -108,7 +108,11 @@ export function toNotifications(input: NoticeInput): NoticeDecision {
     const back = next.accounts.find((a) => a.orderGroup === 'usable');
     notices.push(
       demoTitled(
-        { key: `fleet-back:${nowMs}`, title: 'Fleet back', body: back ? `${back.email} is usable again; rotation continues.` : 'An account is usable again.' },
+        {
+          key: `fleet-back:${nowMs}`,
+          title: 'Fleet back',
+          body: back ? `${back.email} is usable again; rotation continues.` : 'An account is usable again.',
+        },
         next.demo,
       ),
     );
@@ -183,7 +187,11 @@ function toExhaustedNotice(next: FleetSnapshot, input: NoticeInput): Notice {
   const active = next.accounts.find((a) => a.id === next.activeAccountId);
   const staying = active ? ` Claude Code stays on ${active.email}.` : '';
   if (!comeback) {
-    return { key: `exhausted:${input.nowMs}`, title: 'No usable account', body: `Every account needs attention: open the dashboard.${staying}` };
+    return {
+      key: `exhausted:${input.nowMs}`,
+      title: 'No usable account',
+      body: `Every account needs attention: open the dashboard.${staying}`,
+    };
   }
   const inMs = comeback.atMs - input.nowMs;
   return {

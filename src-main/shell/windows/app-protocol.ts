@@ -44,7 +44,6 @@ export const DASHBOARD_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-
 /** True when `url` is on our origin (`app://ccmax`). */
 export function isAppUrl(url: string): boolean {
   try {

@@ -5,9 +5,7 @@
 import { WebSocket } from 'ws';
 import type { CommandName, CommandResult } from '../../../src-main/shared/contract.js';
 
-export type ProbeOutcome =
-  | { readonly kind: 'answered'; readonly result: CommandResult<unknown> }
-  | { readonly kind: 'no-socket-calls' };
+export type ProbeOutcome = { readonly kind: 'answered'; readonly result: CommandResult<unknown> } | { readonly kind: 'no-socket-calls' };
 
 /** Sends one call on `/api/ws` and waits for its result (or for the server to refuse calls). */
 export function callOverSocket(baseUrl: string, name: CommandName, args: unknown, timeoutMs = 5_000): Promise<ProbeOutcome> {

@@ -88,7 +88,10 @@ describe('REST fallback commands', () => {
 
   test('turn an API error body into the command error', async () => {
     reply = { status: 404, body: { error: { code: 'not-found', message: 'No account has the id "x".' } } };
-    expect(await commands.removeAccount({ accountId: 'x' })).toEqual({ ok: false, error: { code: 'not-found', message: 'No account has the id "x".' } });
+    expect(await commands.removeAccount({ accountId: 'x' })).toEqual({
+      ok: false,
+      error: { code: 'not-found', message: 'No account has the id "x".' },
+    });
   });
 
   test('refuse credentials that are not JSON without sending or repeating them', async () => {

@@ -73,7 +73,9 @@ afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
 
-async function setup(options: Partial<WsBridgeOptions> = {}): Promise<{ server: TestServer; bridge: DashboardBridge; states: ConnectionState[]; snapshots: FleetSnapshot[] }> {
+async function setup(
+  options: Partial<WsBridgeOptions> = {},
+): Promise<{ server: TestServer; bridge: DashboardBridge; states: ConnectionState[]; snapshots: FleetSnapshot[] }> {
   const server = await startServer();
   cleanups.push(() => server.close());
   const bridge = createWsBridge({
@@ -117,19 +119,24 @@ describe('WebSocket bridge', () => {
       held.push(message);
       if (held.length < 2) return;
       // Answer the second call first.
-      for (const m of [...held].reverse()) socket.send(JSON.stringify({ type: 'result', id: m.id, result: ok({ name: m.name, args: m.args }) }));
+      for (const m of [...held].reverse())
+        socket.send(JSON.stringify({ type: 'result', id: m.id, result: ok({ name: m.name, args: m.args }) }));
     };
     const refresh = bridge.refreshNow({ accountId: 'acct-1' });
     const label = bridge.setLabel({ accountId: 'acct-2', label: 'work' });
     expect(await refresh).toEqual(ok({ name: 'refreshNow', args: { accountId: 'acct-1' } }));
     expect(await label).toEqual(ok({ name: 'setLabel', args: { accountId: 'acct-2', label: 'work' } }));
-    expect(server.received.map((m) => [m.type, m.name])).toEqual([['call', 'refreshNow'], ['call', 'setLabel']]);
+    expect(server.received.map((m) => [m.type, m.name])).toEqual([
+      ['call', 'refreshNow'],
+      ['call', 'setLabel'],
+    ]);
     expect(new Set(server.received.map((m) => m.id)).size).toBe(2);
   });
 
   test('passes a command failure through as the same error value', async () => {
     const { server, bridge } = await setup();
-    server.onCall = (m, socket) => socket.send(JSON.stringify({ type: 'result', id: m.id, result: err({ code: 'not-found', message: 'No account acct-9.' }) }));
+    server.onCall = (m, socket) =>
+      socket.send(JSON.stringify({ type: 'result', id: m.id, result: err({ code: 'not-found', message: 'No account acct-9.' }) }));
     expect(await bridge.removeAccount({ accountId: 'acct-9' })).toEqual(err({ code: 'not-found', message: 'No account acct-9.' }));
   });
 

@@ -56,7 +56,10 @@ export async function startRotationMonitor(options: RotationMonitorOptions): Pro
   const logger = timestampedLogger(logLines);
   const stops: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => {
-    while (stops.length) await stops.pop()?.().catch((e: unknown) => logger.error('monitor stop step failed', { reason: String(e) }));
+    while (stops.length)
+      await stops
+        .pop()?.()
+        .catch((e: unknown) => logger.error('monitor stop step failed', { reason: String(e) }));
     await rm(root, { recursive: true, force: true });
   };
   try {
@@ -76,7 +79,9 @@ export async function startRotationMonitor(options: RotationMonitorOptions): Pro
     const imported = await engine.accounts.importFromClaudeCode();
     if (!imported.ok) throw new Error(`importing Claude Code's login failed: ${imported.error.message}`);
     for (const c of options.moreLogins) {
-      const json = JSON.stringify({ claudeAiOauth: { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes } });
+      const json = JSON.stringify({
+        claudeAiOauth: { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes },
+      });
       const added = await engine.accounts.addFromCredentialsJson(json);
       if (!added.ok) throw new Error(`adding a login failed: ${added.error.message}`);
     }
@@ -98,7 +103,14 @@ export async function startRotationMonitor(options: RotationMonitorOptions): Pro
     stops.push(() => server.close());
     const heartbeat = mountHeartbeat({ server, engine, registry, clock: systemClock, logger, token: null });
     stops.push(() => heartbeat.dispose());
-    await writeDiscovery(dataDir, { version: 1, url: server.url, pid: process.pid, startedAtMs: Date.now(), demo: false, productVersion: PRODUCT_VERSION });
+    await writeDiscovery(dataDir, {
+      version: 1,
+      url: server.url,
+      pid: process.pid,
+      startedAtMs: Date.now(),
+      demo: false,
+      productVersion: PRODUCT_VERSION,
+    });
     stops.push(() => removeDiscovery(dataDir, process.pid));
     return { dataDir, url: server.url, engine, registry, claudePaths: opened.claudePaths, logLines, stop };
   } catch (error) {

@@ -77,7 +77,13 @@ export async function runRotationScenario(options: ScenarioOptions): Promise<Rot
   const nowMs = Date.now();
   const nowS = Math.floor(nowMs / 1000);
   // What /v1/messages answers carry; -p runs no statusline, so they reach no decision.
-  const limits: UnifiedRateLimits = { fiveHourUtilization: 0.3, fiveHourResetS: nowS + 3 * 3600, sevenDayUtilization: 0.4, sevenDayResetS: nowS + 2 * 86_400, status: 'allowed' };
+  const limits: UnifiedRateLimits = {
+    fiveHourUtilization: 0.3,
+    fiveHourResetS: nowS + 3 * 3600,
+    sevenDayUtilization: 0.4,
+    sevenDayResetS: nowS + 2 * 86_400,
+    status: 'allowed',
+  };
   const sandbox = await createClaudeSandbox(limits);
   cleanups.push(() => sandbox.dispose());
   const { simulator } = sandbox;
@@ -85,9 +91,18 @@ export async function runRotationScenario(options: ScenarioOptions): Promise<Rot
   const accountB = simulator.accounts().find((a) => a.accountUuid !== accountA)?.accountUuid;
   if (!accountB) throw new Error('the sandbox fleet needs a second account');
   // A (Claude Code's login) resets soonest, so rotation keeps it; B is fresh and resets later.
-  simulator.setWindows(accountA, { sevenDayPct: 40, sevenDayResetsAtMs: nowMs + 2 * DAY_MS, fiveHourPct: 30, fiveHourResetsAtMs: nowMs + 3 * HOUR_MS });
+  simulator.setWindows(accountA, {
+    sevenDayPct: 40,
+    sevenDayResetsAtMs: nowMs + 2 * DAY_MS,
+    fiveHourPct: 30,
+    fiveHourResetsAtMs: nowMs + 3 * HOUR_MS,
+  });
   simulator.setWindows(accountB, { sevenDayPct: 20, sevenDayResetsAtMs: nowMs + 5 * DAY_MS, fiveHourPct: 0, fiveHourResetsAtMs: null });
-  const messages = createMessagesEndpoint({ bashCommand: `sleep ${options.bashSeconds}; echo done`, finalText: 'done', rateLimits: () => limits });
+  const messages = createMessagesEndpoint({
+    bashCommand: `sleep ${options.bashSeconds}; echo done`,
+    finalText: 'done',
+    rateLimits: () => limits,
+  });
   sandbox.standIn.addRoute('POST', '/v1/messages', messages.handler);
   const fingerprintA = fingerprint(simulator.credentials(accountA).accessToken);
   const fingerprintB = fingerprint(simulator.credentials(accountB).accessToken);
@@ -105,15 +120,18 @@ export async function runRotationScenario(options: ScenarioOptions): Promise<Rot
 
   // Our installer, as a user runs it: `ccmax-monitor hooks install --data-dir … --heartbeat-script …`.
   const installOut: string[] = [];
-  const installed = await hooksCommand(['install', '--data-dir', monitor.dataDir, '--heartbeat-script', join(options.heartbeatDir, 'heartbeat.js')], {
-    stdout: (t) => installOut.push(t),
-    stderr: (t) => installOut.push(t),
-    env: { HOME: sandbox.home, CLAUDE_CONFIG_DIR: sandbox.configDir },
-    cwd: sandbox.project,
-    stdin: Readable.from([]),
-    platform: 'linux',
-    homeDir: sandbox.home,
-  });
+  const installed = await hooksCommand(
+    ['install', '--data-dir', monitor.dataDir, '--heartbeat-script', join(options.heartbeatDir, 'heartbeat.js')],
+    {
+      stdout: (t) => installOut.push(t),
+      stderr: (t) => installOut.push(t),
+      env: { HOME: sandbox.home, CLAUDE_CONFIG_DIR: sandbox.configDir },
+      cwd: sandbox.project,
+      stdin: Readable.from([]),
+      platform: 'linux',
+      homeDir: sandbox.home,
+    },
+  );
   if (installed !== 0) throw fail(`hooks install exited ${installed}: ${installOut.join('')}`);
 
   const transitions: (SessionTransition & { seenAtMs: number })[] = [];
@@ -128,7 +146,11 @@ export async function runRotationScenario(options: ScenarioOptions): Promise<Rot
   cleanups.push(() => watch.stop());
 
   // No CCMAX_URL: the hook client finds the monitor through the discovery file, as installed.
-  const run = runClaudePrint({ cwd: sandbox.project, env: sandbox.env({ CCMAX_DATA_DIR: monitor.dataDir }), prompt: 'run the scripted command' });
+  const run = runClaudePrint({
+    cwd: sandbox.project,
+    env: sandbox.env({ CCMAX_DATA_DIR: monitor.dataDir }),
+    prompt: 'run the scripted command',
+  });
   cleanups.push(() => run.stop());
   let noToolTimer: NodeJS.Timeout | undefined;
   const started = await Promise.race([

@@ -54,7 +54,11 @@ export function createMacosKeychainTarget(options: MacosKeychainTargetOptions): 
     }
     if (result.exitCode === SECURITY_ITEM_NOT_FOUND) return ok(null);
     if (result.exitCode !== 0) {
-      return err({ kind: 'command-failed', message: `reading the ${where} failed (security exited ${result.exitCode})`, exitCode: result.exitCode });
+      return err({
+        kind: 'command-failed',
+        message: `reading the ${where} failed (security exited ${result.exitCode})`,
+        exitCode: result.exitCode,
+      });
     }
     return ok(decodeSecurityOutput(result.stdout));
   }
@@ -82,7 +86,11 @@ export function createMacosKeychainTarget(options: MacosKeychainTargetOptions): 
     }
     // `security -i` may exit 0 even when its command failed: the read-back below is the real check.
     if (result.exitCode !== 0) {
-      return err({ kind: 'command-failed', message: `writing the ${where} failed (security exited ${result.exitCode})`, exitCode: result.exitCode });
+      return err({
+        kind: 'command-failed',
+        message: `writing the ${where} failed (security exited ${result.exitCode})`,
+        exitCode: result.exitCode,
+      });
     }
     const back = await read();
     if (!back.ok) return err({ kind: 'verify-failed', message: `reading the ${where} back failed: ${back.error.message}` });
