@@ -1,25 +1,16 @@
 /**
- * The desktop engine: the same `openEngine` the headless server uses, with desktop ports —
- * electron-store for the state files, the keychain vault (or `CCMAX_VAULT`), the user-data folder —
- * plus the local server (API, browser dashboard, heartbeat: see local-server.ts), the command
- * handlers the IPC channels call and the sleep/wake hooks. Demo mode (`--demo`) runs the simulated
- * fleet in a sandbox, as `ccmax-monitor serve --demo` does.
- *
- * When another ccmax-monitor already serves, this process is an observer: it loads the saved state
- * but starts no timer — no polling, token refreshing or rotation — and refuses changes. Two engines
- * rotating one Claude Code login, or spending one single-use refresh token, would fight. Nothing
- * is persisted: the next start decides again.
+ * The desktop engine: the monitor `ccmax-monitor serve` runs too (`startMonitor`: engine, local
+ * server, discovery file, demo sandbox, observing when another ccmax-monitor serves), opened with
+ * desktop ports — electron-store for the state files, the keychain vault (or `CCMAX_VAULT`), the
+ * user-data folder — plus the sleep/wake hooks.
  */
-import { openEngine } from '../cli/open-engine.js';
-import { startDemoSandbox, type DemoSandbox } from '../cli/demo-mode.js';
-import { createCommandHandlers } from '../engine/command-handlers.js';
 import type { Engine } from '../engine/engine-types.js';
-import { systemClock, type Clock, type Logger } from '../engine/ports.js';
+import type { Clock, Logger } from '../engine/ports.js';
 import type { StoreAdapterFactory } from '../engine/storage/state-store.js';
 import { vaultKindFromEnv } from '../engine/vault/create-secret-store.js';
+import type { LocalServerStatus } from '../host/local-server.js';
+import { startMonitor } from '../host/start-monitor.js';
 import type { CommandHandlers } from '../shared/contract.js';
-import { startLocalServer, type LocalServerStatus } from './local-server.js';
-import { toObserverHandlers } from './observer-handlers.js';
 
 /**
  * Sleep and wake: what `powerMonitor` suspend/resume call. Not `engine.pause()`: that is the user's
@@ -70,68 +61,42 @@ export interface DesktopEngineOptions {
  * server that cannot start is a status, not an error.
  */
 export async function createDesktopEngine(options: DesktopEngineOptions): Promise<DesktopEngine> {
-  const clock = options.clock ?? systemClock;
   const vaultKind = vaultKindFromEnv(undefined, options.env.CCMAX_VAULT);
   if (!vaultKind.ok) throw new Error(vaultKind.error.message);
   const portOverride = parsePort(options.env.CCMAX_PORT);
-  const sandbox: DemoSandbox | null = options.demo ? await startDemoSandbox({ clock, logger: options.logger }) : null;
-  const opened = await openEngine({
-    dataDir: sandbox?.dataDir ?? options.dataDir,
+  const monitor = await startMonitor({
+    dataDir: options.demo ? null : options.dataDir,
     env: options.env,
     platform: options.platform,
     homeDir: options.homeDir,
-    vaultKind: sandbox ? 'file' : vaultKind.value,
+    vaultKind: vaultKind.value,
     logger: options.logger,
     demo: options.demo,
-    clock,
-    createStoreAdapter: options.createStoreAdapter,
-    ...(sandbox ? { endpoints: sandbox.endpoints, claudePaths: sandbox.claudePaths } : {}),
-  });
-  if (sandbox) {
-    // In the demo, usage accrues on whichever account Claude Code "uses".
-    opened.engine.subscribe((s) => sandbox.simulator.setActive(s.activeAccountId));
-  }
-  const engine = opened.engine;
-  const settings = engine.settings();
-  const server = await startLocalServer({
-    engine,
-    registry: opened.registry,
-    dataDir: sandbox?.dataDir ?? options.dataDir,
-    host: settings.listenHost,
-    port: portOverride ?? (sandbox ? 0 : settings.listenPort),
+    ...(portOverride !== undefined ? { port: portOverride } : {}),
     token: options.env.CCMAX_TOKEN || null,
     rendererDir: options.rendererDir,
-    demo: options.demo,
-    vault: { kind: opened.vault.kind, location: opened.vault.location },
-    clock,
-    logger: options.logger,
-  }).catch(async (error: unknown) => {
-    await opened.close().catch(() => undefined);
-    await sandbox?.close().catch(() => undefined);
-    throw error;
+    otherMonitor: 'defer',
+    createStoreAdapter: options.createStoreAdapter,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
-  const observing = server.status.kind === 'deferring' ? server.status.url : null;
-  // Observing: `load()` reads the saved state and Claude Code's login without arming any timer.
-  const run = (): Promise<void> => (observing ? engine.load() : engine.start());
+  const engine = monitor.engine;
   // Sleep and wake run one after the other: a quick wake must not start timers a stop still holds.
   let powerChain: Promise<void> = Promise.resolve();
   const inTurn = (step: () => Promise<void>): Promise<void> => (powerChain = powerChain.then(step, step));
   let closing: Promise<void> | null = null;
   return {
     engine,
-    handlers: observing ? toObserverHandlers(createCommandHandlers(engine), observing) : createCommandHandlers(engine),
+    handlers: monitor.handlers,
     // Stopping on suspend drops every timer (they would fire late and in a burst after sleep);
     // starting on wake re-reads Claude Code's store and reschedules polls from the real time.
-    power: { pause: () => inTurn(() => engine.stop()), resume: () => inTurn(run) },
-    vaultWarning: opened.vault.warning,
-    localServer: server.status,
-    start: () => inTurn(run),
+    power: { pause: () => inTurn(() => engine.stop()), resume: () => inTurn(() => monitor.start()) },
+    vaultWarning: monitor.vault.warning,
+    localServer: monitor.server,
+    start: () => inTurn(() => monitor.start()),
     close: () =>
       (closing ??= (async () => {
         await powerChain.catch(() => undefined);
-        await server.close();
-        await opened.close();
-        await sandbox?.close();
+        await monitor.close();
       })()),
   };
 }

@@ -20,7 +20,7 @@ import {
   shell,
   Tray,
 } from 'electron';
-import { createConsoleLogger, isLogLevel } from '../cli/console-logger.js';
+import { createConsoleLogger, isLogLevel } from '../host/console-logger.js';
 import { resolveDataDir } from '../engine/paths.js';
 import { systemClock } from '../engine/ports.js';
 import { startDesktopApp } from './desktop-app.js';

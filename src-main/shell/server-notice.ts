@@ -1,5 +1,5 @@
 /** What to tell the user, once at start, about the local server: nothing when it serves. */
-import type { LocalServerStatus } from './local-server.js';
+import type { LocalServerStatus } from '../host/local-server.js';
 
 export interface ServerNotice {
   readonly title: string;

@@ -2,7 +2,7 @@
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openEngine, type OpenedEngine } from '../../src-main/cli/open-engine.js';
+import { openEngine, type OpenedEngine } from '../../src-main/host/open-engine.js';
 import { resolveClaudePaths, type ClaudePaths } from '../../src-main/engine/claude-code/claude-store.js';
 import type { Logger } from '../../src-main/engine/ports.js';
 import type { SessionSource } from '../../src-main/engine/create-engine.js';

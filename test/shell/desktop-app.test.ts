@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startDesktopApp } from '../../src-main/shell/desktop-app.js';
 import type { DesktopEngine } from '../../src-main/shell/engine-factory.js';
-import type { LocalServerStatus } from '../../src-main/shell/local-server.js';
+import type { LocalServerStatus } from '../../src-main/host/local-server.js';
 import type { LoginItem } from '../../src-main/shell/login-item.js';
 import { COMMAND_NAMES, SNAPSHOT_CHANNEL, channelOf, type CommandHandlers, type CommandName } from '../../src-main/shared/contract.js';
 import { err, ok } from '../../src-main/shared/result.js';

@@ -23,7 +23,7 @@ function open(env: NodeJS.ProcessEnv = {}) {
   const adapterCalls: StoreAdapterOptions[] = [];
   const promise = createDesktopEngine({
     dataDir: join(dir, 'data'),
-    // Port 0: these tests are about the engine; test/shell/local-server.test.ts covers the server.
+    // Port 0: these tests are about the engine; test/shell/local-server.test.ts covers the server (composed by host/start-monitor.ts).
     env: { CCMAX_VAULT: 'file', CLAUDE_CONFIG_DIR: join(dir, 'claude'), CCMAX_PORT: '0', ...env },
     platform: 'linux',
     homeDir: dir,

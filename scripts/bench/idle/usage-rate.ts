@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openEngine, type OpenedEngine } from '../../../src-main/cli/open-engine.js';
+import { openEngine, type OpenedEngine } from '../../../src-main/host/open-engine.js';
 import { createRng } from '../../../src-main/demo/seeded-random.js';
 import { USAGE_PATH } from '../../../src-main/engine/anthropic/endpoints.js';
 import { resolveClaudePaths } from '../../../src-main/engine/claude-code/claude-store.js';

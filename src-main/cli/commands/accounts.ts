@@ -11,9 +11,9 @@ import { readClaudeCredentials, resolveClaudePaths } from '../../engine/claude-c
 import type { Result } from '../../shared/result.js';
 import type { CliIo, CommandHandler } from '../cli-types.js';
 import { dataDirFrom, describeVault, vaultKindFrom } from '../common-options.js';
-import { createConsoleLogger } from '../console-logger.js';
-import { connectToServer, errorMessage, type ServerClient } from '../discovery.js';
-import { openEngine } from '../open-engine.js';
+import { createConsoleLogger } from '../../host/console-logger.js';
+import { connectToServer, errorMessage, type ServerClient } from '../../host/discovery.js';
+import { openEngine } from '../../host/open-engine.js';
 
 const USAGE = `Usage:
   ccmax-monitor accounts import                  add the login Claude Code holds now

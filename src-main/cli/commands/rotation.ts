@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { findAccountByRef } from '../../engine/accounts/find-account.js';
 import type { CliIo, CommandHandler } from '../cli-types.js';
 import { dataDirFrom } from '../common-options.js';
-import { connectToServer, errorMessage, type ServerClient } from '../discovery.js';
+import { connectToServer, errorMessage, type ServerClient } from '../../host/discovery.js';
 
 async function server(dataDirFlag: string | undefined, io: CliIo): Promise<ServerClient | null> {
   const client = await connectToServer(dataDirFrom(dataDirFlag, io), io.env);

@@ -4,16 +4,11 @@
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { systemClock } from '../../engine/ports.js';
 import { PRODUCT_VERSION } from '../../engine/version.js';
-import { createHttpServer, type HttpServerHandle } from '../../server/http-server.js';
-import { mountHeartbeat } from '../../server/mount-heartbeat.js';
+import { createConsoleLogger, isLogLevel } from '../../host/console-logger.js';
+import { startMonitor, type Monitor } from '../../host/start-monitor.js';
 import type { CliIo, CommandHandler } from '../cli-types.js';
 import { dataDirFrom, describeVault, vaultKindFrom } from '../common-options.js';
-import { createConsoleLogger, isLogLevel } from '../console-logger.js';
-import { startDemoSandbox, type DemoSandbox } from '../demo-mode.js';
-import { connectToServer, readDiscovery, removeDiscovery, writeDiscovery } from '../discovery.js';
-import { openEngine, type OpenedEngine } from '../open-engine.js';
 
 /** The renderer build next to the bundle (`out/renderer`). */
 const RENDERER_DIR = fileURLToPath(new URL('./renderer/', import.meta.url));
@@ -37,114 +32,60 @@ export const serveCommand: CommandHandler = async (argv, io) => {
   const logger = createConsoleLogger({ level });
   const demo = values.demo;
   const token = values.token ?? io.env.CCMAX_TOKEN;
+  const portText = values.port ?? io.env.CCMAX_PORT;
+  const port = portText === undefined || portText === '' ? undefined : parsePort(portText);
 
-  let sandbox: DemoSandbox | null = null;
-  let opened: OpenedEngine | null = null;
-  let server: HttpServerHandle | null = null;
-  let heartbeat: { dispose(): Promise<void> } | null = null;
-  let dataDir = dataDirFrom(values['data-dir'], io);
-  let port: number | null = null;
-  const shutdown = async () => {
-    await heartbeat?.dispose().catch((e: unknown) => logger.error('heartbeat close failed', { reason: String(e) }));
-    await server?.close().catch((e: unknown) => logger.error('server close failed', { reason: String(e) }));
-    await opened?.close().catch((e: unknown) => logger.error('engine stop failed', { reason: String(e) }));
-    await removeDiscovery(dataDir, process.pid).catch(() => {});
-    await sandbox?.close().catch(() => {});
-  };
-  if (!demo) {
-    // Two engines rotating the same Claude Code login would fight over it: one monitor per data dir.
-    const running = await connectToServer(dataDir, { ...io.env, CCMAX_URL: undefined, CCMAX_PORT: undefined });
-    if (running) {
-      const pid = (await readDiscovery(dataDir))?.pid;
-      throw new Error(
-        `another ccmax-monitor is already running for ${dataDir} at ${running.url}${pid ? ` (pid ${pid})` : ''}. ` +
-          `Stop it first (or use it: 'ccmax-monitor status'), or give this one its own --data-dir.`,
-      );
-    }
-  }
+  let monitor: Monitor;
   try {
-    if (demo) {
-      sandbox = await startDemoSandbox({ clock: systemClock, logger });
-      if (!values['data-dir']) dataDir = sandbox.dataDir;
-    }
-    opened = await openEngine({
-      dataDir,
+    monitor = await startMonitor({
+      dataDir: demo && !values['data-dir'] ? null : dataDirFrom(values['data-dir'], io),
       env: io.env,
       platform: io.platform,
       homeDir: io.homeDir,
       vaultKind: demo ? 'file' : vaultKindFrom(values.vault, io),
       logger,
       demo,
-      ...(sandbox ? { endpoints: sandbox.endpoints, claudePaths: sandbox.claudePaths } : {}),
-    });
-    if (opened.vault.warning) logger.warn(opened.vault.warning);
-    const settings = opened.engine.settings();
-    const host = values.host ?? settings.listenHost;
-    port = parsePort(values.port ?? io.env.CCMAX_PORT, demo ? 0 : settings.listenPort);
-    await opened.engine.start();
-    if (sandbox) {
-      const sim = sandbox.simulator;
-      // In the demo, usage accrues on whichever account Claude Code "uses".
-      opened.engine.subscribe((s) => sim.setActive(s.activeAccountId));
-      sim.setActive(opened.engine.snapshot().activeAccountId);
-    }
-    server = await createHttpServer({
-      engine: opened.engine,
-      host,
-      port,
-      ...(token ? { token } : {}),
+      ...(values.host !== undefined ? { host: values.host } : {}),
+      ...(port !== undefined ? { port } : {}),
+      token: token ?? null,
       rendererDir: RENDERER_DIR,
-      demo,
-      version: PRODUCT_VERSION,
-      logger,
-      vault: { kind: opened.vault.kind, location: opened.vault.location },
-    });
-    if (opened.registry) {
-      heartbeat = mountHeartbeat({
-        server,
-        engine: opened.engine,
-        registry: opened.registry,
-        clock: systemClock,
-        logger,
-        token: token ?? null,
-      });
-    }
-    await writeDiscovery(dataDir, {
-      version: 1,
-      url: server.url,
-      pid: process.pid,
-      startedAtMs: Date.now(),
-      demo,
-      productVersion: PRODUCT_VERSION,
+      otherMonitor: 'refuse',
+      probeTimeoutMs: 1500,
     });
   } catch (error) {
-    await shutdown();
-    throw friendlyStartError(error, port);
+    throw friendlyStartError(error, port ?? null);
   }
-  const accounts = opened.engine.accounts.list().length;
+  if (monitor.vault.warning) logger.warn(monitor.vault.warning);
+  try {
+    await monitor.start();
+  } catch (error) {
+    await monitor.close();
+    throw error;
+  }
+  const url = monitor.server.kind === 'serving' ? monitor.server.url : '';
+  const accounts = monitor.engine.accounts.list().length;
   io.stdout(
-    `${demo ? 'DEMO — ' : ''}ccmax-monitor ${PRODUCT_VERSION} listening on ${server.url}\n` +
-      `  ${accounts} account(s) · ${describeVault(opened.vault)} · data ${dataDir}${demo ? ' (sandbox, deleted on exit)' : ''}\n` +
-      `  dashboard ${server.url}/ · API docs ${server.url}/docs · Ctrl-C to stop\n`,
+    `${demo ? 'DEMO — ' : ''}ccmax-monitor ${PRODUCT_VERSION} listening on ${url}\n` +
+      `  ${accounts} account(s) · ${describeVault(monitor.vault)} · data ${monitor.dataDir}${demo ? ' (sandbox, deleted on exit)' : ''}\n` +
+      `  dashboard ${url}/ · API docs ${url}/docs · Ctrl-C to stop\n`,
   );
   await waitForSignal(io);
   logger.info('shutting down');
-  await shutdown();
+  await monitor.close();
   return 0;
 };
 
-function parsePort(value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
+function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`port must be a whole number from 0 to 65535; got '${value}'`);
   return port;
 }
 
 function friendlyStartError(error: unknown, port: number | null): Error {
-  const e = error as NodeJS.ErrnoException;
+  const e = error as (NodeJS.ErrnoException & { port?: number }) | null;
   if (e?.code === 'EADDRINUSE') {
     return new Error(
-      `port ${port ?? ''} is taken: another ccmax-monitor may be running ('ccmax-monitor status' finds it), or choose another with --port.`,
+      `port ${e.port ?? port ?? ''} is taken: another ccmax-monitor may be running ('ccmax-monitor status' finds it), or choose another with --port.`,
     );
   }
   if (e?.code === 'EACCES') return new Error(`not allowed to listen there (${e.message}); choose a port above 1024 with --port.`);

@@ -3,10 +3,10 @@ import { parseArgs } from 'node:util';
 import type { FleetSnapshot } from '../../shared/view-model.js';
 import type { CommandHandler } from '../cli-types.js';
 import { dataDirFrom, vaultKindFrom } from '../common-options.js';
-import { createConsoleLogger } from '../console-logger.js';
-import { connectToServer } from '../discovery.js';
+import { createConsoleLogger } from '../../host/console-logger.js';
+import { connectToServer } from '../../host/discovery.js';
 import { formatFleetTable } from '../format-table.js';
-import { openEngine } from '../open-engine.js';
+import { openEngine } from '../../host/open-engine.js';
 
 export const statusCommand: CommandHandler = async (argv, io) => {
   const { values } = parseArgs({

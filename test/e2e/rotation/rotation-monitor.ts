@@ -7,8 +7,8 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { removeDiscovery, writeDiscovery } from '../../../src-main/cli/discovery.js';
-import { openEngine, type OpenedEngine } from '../../../src-main/cli/open-engine.js';
+import { removeDiscovery, writeDiscovery } from '../../../src-main/host/discovery.js';
+import { openEngine, type OpenedEngine } from '../../../src-main/host/open-engine.js';
 import type { Engine } from '../../../src-main/engine/engine-types.js';
 import { systemClock, type Logger } from '../../../src-main/engine/ports.js';
 import type { SessionRegistry } from '../../../src-main/engine/sessions/session-registry.js';

@@ -1,6 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isMonitorAt } from '../../src-main/cli/monitor-probe.js';
+import { isMonitorAt } from '../../src-main/host/monitor-probe.js';
 
 const servers: Server[] = [];
 afterEach(async () => {

@@ -1,11 +1,11 @@
 /**
- * The tray app's local server: the same HTTP API, browser dashboard and `/heartbeat` WebSocket as
- * `ccmax-monitor serve`, plus the discovery file hook clients use to find it. When another
- * ccmax-monitor already serves (found through the discovery file, or answering on our port), the
- * tray app runs no server of its own and says so: its status is `deferring`.
+ * The monitor's local server: the HTTP API, browser dashboard and `/heartbeat` WebSocket, plus the
+ * discovery file hook clients and the CLI use to find it. Another ccmax-monitor already serving
+ * (found through the discovery file, or answering on our port) is either a reason to refuse (the
+ * headless `serve`) or to defer to it and run no server of our own (the tray app): see `OtherMonitorPolicy`.
  */
 import { isIP } from 'node:net';
-import { readDiscovery, removeDiscovery, writeDiscovery } from '../cli/discovery.js';
+import { readDiscovery, removeDiscovery, writeDiscovery } from './discovery.js';
 import type { Engine } from '../engine/engine-types.js';
 import type { Clock, FetchFn, Logger } from '../engine/ports.js';
 import type { SessionRegistry } from '../engine/sessions/session-registry.js';
@@ -13,9 +13,9 @@ import { PRODUCT_VERSION } from '../engine/version.js';
 import { createHttpServer, type HttpServerHandle } from '../server/http-server.js';
 import { mountHeartbeat } from '../server/mount-heartbeat.js';
 import type { VaultView } from '../shared/view-model.js';
-import { isMonitorAt } from '../cli/monitor-probe.js';
+import { isMonitorAt } from './monitor-probe.js';
 
-/** What the local server is doing; `toServerNotice` turns the unhappy ones into words. */
+/** What the local server is doing; the tray app's `toServerNotice` turns the unhappy ones into words. */
 export type LocalServerStatus =
   /** Ours: API, dashboard and heartbeat at `url`, advertised in the discovery file. */
   | { readonly kind: 'serving'; readonly url: string }
@@ -25,6 +25,12 @@ export type LocalServerStatus =
   | { readonly kind: 'port-taken'; readonly address: string }
   /** The server refused to start (e.g. a non-loopback address without a token); `message` says why. */
   | { readonly kind: 'refused'; readonly message: string };
+
+/**
+ * `defer`: a monitor already serving, a taken port or a refused start are statuses (the tray app
+ * keeps running and says so). `refuse`: they are errors thrown to the caller (`serve` exits 1).
+ */
+export type OtherMonitorPolicy = 'defer' | 'refuse';
 
 export interface LocalServer {
   readonly status: LocalServerStatus;
@@ -36,7 +42,7 @@ export interface LocalServerOptions {
   readonly engine: Engine;
   /** Feeds live sessions; null leaves `/heartbeat` unmounted. */
   readonly registry: SessionRegistry | null;
-  /** Where the discovery file is read and written. */
+  /** Where the discovery file is written. */
   readonly dataDir: string;
   readonly host: string;
   /** 0 picks a free port (demo mode). */
@@ -48,29 +54,43 @@ export interface LocalServerOptions {
   readonly vault: VaultView;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly otherMonitor: OtherMonitorPolicy;
+  /** Asks whether a ccmax-monitor answers at a URL (see `monitorProbe`). */
+  readonly probe: (url: string) => Promise<boolean>;
   /** Written into the discovery file; default `process.pid`. */
   readonly pid?: number;
-  /** How long to wait for another monitor's `/api/health`; default 1 s. */
-  readonly probeTimeoutMs?: number;
-  readonly fetch?: FetchFn;
 }
 
-/** Starts the local server, or finds another monitor to defer to. Expected failures are statuses; never throws for them. */
-export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
-  const { logger } = options;
-  const probe = (url: string) =>
+/** `isMonitorAt` with the caller's token, timeout and fetch. */
+export function monitorProbe(options: {
+  readonly token: string | null;
+  readonly timeoutMs?: number;
+  readonly fetch?: FetchFn;
+}): (url: string) => Promise<boolean> {
+  return (url) =>
     isMonitorAt(url, {
       token: options.token,
-      ...(options.probeTimeoutMs !== undefined ? { timeoutMs: options.probeTimeoutMs } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
-  const idle = (status: LocalServerStatus): LocalServer => ({ status, close: async () => {} });
+}
 
-  const advertised = await readDiscovery(options.dataDir);
-  if (advertised && (await probe(advertised.url))) {
-    logger.warn('another ccmax-monitor is serving; this app defers to it', { url: advertised.url, pid: advertised.pid });
-    return idle({ kind: 'deferring', url: advertised.url });
-  }
+/** The ccmax-monitor the data dir's discovery file names, when it answers; null otherwise. */
+export async function findAdvertisedMonitor(
+  dataDir: string,
+  probe: (url: string) => Promise<boolean>,
+): Promise<{ readonly url: string; readonly pid: number } | null> {
+  const advertised = await readDiscovery(dataDir);
+  return advertised && (await probe(advertised.url)) ? { url: advertised.url, pid: advertised.pid } : null;
+}
+
+/**
+ * Starts the local server. Under `defer`, expected failures are statuses and it never throws for
+ * them; under `refuse`, they reject (the address in use, a misconfiguration).
+ */
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  const { logger } = options;
+  const idle = (status: LocalServerStatus): LocalServer => ({ status, close: async () => {} });
 
   let server: HttpServerHandle;
   try {
@@ -86,6 +106,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       vault: options.vault,
     });
   } catch (error) {
+    if (options.otherMonitor === 'refuse') throw error;
     const code = (error as NodeJS.ErrnoException | null)?.code;
     const message = error instanceof Error ? error.message : String(error);
     if (code !== 'EADDRINUSE') {
@@ -94,7 +115,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     }
     // A monitor with another data dir (`serve --data-dir`) writes no discovery file we can see.
     const own = `http://${hostPort(options.host, options.port)}`;
-    if (await probe(own)) {
+    if (await options.probe(own)) {
       logger.warn('another ccmax-monitor is serving on our port; this app defers to it', { url: own });
       return idle({ kind: 'deferring', url: own });
     }
