@@ -217,6 +217,7 @@ export function createEngine(deps: EngineDeps): Engine {
     syncActive: async () => {
       await tracker.check();
     },
+    secureOutgoing: (current) => tracker.secure(current),
   });
 
   const rotation = createRotationLoop({

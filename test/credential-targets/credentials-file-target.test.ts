@@ -142,3 +142,69 @@ describe('credentials-file target with Claude Code writing at the same time', ()
     expect(after.claudeAiOauth).toEqual(asStored(login(`mine${count - 1}`)));
   });
 });
+
+describe('credentials-file target: secure the stored login before replacing it', () => {
+  it('hands the stored login over inside the locks, then replaces it', async () => {
+    await fs.writeFile(claude.credentialsFile, JSON.stringify({ claudeAiOauth: asStored(login('old')) }), { mode: 0o600 });
+    const seen: (string | null)[] = [];
+    const locksHeld: boolean[] = [];
+    const result = await target.write(login('new'), {
+      secureCurrent: async (current) => {
+        seen.push(current?.refreshToken ?? null);
+        locksHeld.push(
+          await fs.stat(path.join(claude.configDir, '.oauth_refresh.lock')).then(
+            () => true,
+            () => false,
+          ),
+        );
+        return { ok: true, value: undefined };
+      },
+    });
+    expect(result.ok).toBe(true);
+    expect(seen).toEqual([login('old').refreshToken]);
+    expect(locksHeld).toEqual([true]);
+    expect(await fileJson()).toEqual({ claudeAiOauth: asStored(login('new')) });
+  });
+
+  it('secures again when the file changes after it was secured (a writer that ignored the locks)', async () => {
+    await fs.writeFile(claude.credentialsFile, JSON.stringify({ claudeAiOauth: asStored(login('old')) }), { mode: 0o600 });
+    const seen: (string | null)[] = [];
+    const result = await target.write(login('new'), {
+      secureCurrent: async (current) => {
+        seen.push(current?.refreshToken ?? null);
+        if (seen.length === 1) {
+          // Claude Code's refresh lands between our harvest and our write.
+          await fs.writeFile(claude.credentialsFile, JSON.stringify({ claudeAiOauth: asStored(login('refreshed')) }), { mode: 0o600 });
+        }
+        return { ok: true, value: undefined };
+      },
+    });
+    expect(result.ok).toBe(true);
+    expect(seen).toEqual([login('old').refreshToken, login('refreshed').refreshToken]);
+    expect(await fileJson()).toEqual({ claudeAiOauth: asStored(login('new')) });
+  });
+
+  it('leaves the file untouched when the stored login cannot be secured', async () => {
+    const before = JSON.stringify({ claudeAiOauth: asStored(login('old')) });
+    await fs.writeFile(claude.credentialsFile, before, { mode: 0o600 });
+    const result = await target.write(login('new'), {
+      secureCurrent: async () => ({ ok: false, error: { message: 'vault is read-only' } }),
+    });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'not-secured' } });
+    expect(await fs.readFile(claude.credentialsFile, 'utf8')).toBe(before);
+  });
+
+  it('gives up with conflict, writing nothing, when the login keeps changing under it', async () => {
+    await fs.writeFile(claude.credentialsFile, JSON.stringify({ claudeAiOauth: asStored(login('r0')) }), { mode: 0o600 });
+    let n = 0;
+    const result = await target.write(login('new'), {
+      secureCurrent: async () => {
+        n++;
+        await fs.writeFile(claude.credentialsFile, JSON.stringify({ claudeAiOauth: asStored(login(`r${n}`)) }), { mode: 0o600 });
+        return { ok: true, value: undefined };
+      },
+    });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'conflict' } });
+    expect((await fileJson()).claudeAiOauth).toEqual(asStored(login(`r${n}`)));
+  });
+});

@@ -148,3 +148,28 @@ describe('macOS keychain target', () => {
     expect(() => createMacosKeychainTarget({ paths: { keychainService: 'x" -s "y', keychainAccount: ACCOUNT }, run: fake.run })).toThrow();
   });
 });
+
+describe('macOS keychain target: secure the stored login before replacing it', () => {
+  it('secures again when the item changed after it was secured, and replaces only then', async () => {
+    fake.value = JSON.stringify({ claudeAiOauth: asStored(login('old')) });
+    const seen: (string | null)[] = [];
+    const result = await target({ configDir: claude.configDir }).write(login('new'), {
+      secureCurrent: async (current) => {
+        seen.push(current?.refreshToken ?? null);
+        if (seen.length === 1) fake.value = JSON.stringify({ claudeAiOauth: asStored(login('refreshed')) });
+        return { ok: true, value: undefined };
+      },
+    });
+    expect(result.ok).toBe(true);
+    expect(seen).toEqual([login('old').refreshToken, login('refreshed').refreshToken]);
+    expect(JSON.parse(fake.value ?? 'null')).toEqual({ claudeAiOauth: asStored(login('new')) });
+  });
+
+  it('leaves the item untouched when the stored login cannot be secured', async () => {
+    const before = JSON.stringify({ claudeAiOauth: asStored(login('old')) });
+    fake.value = before;
+    const result = await target().write(login('new'), { secureCurrent: async () => ({ ok: false, error: { message: 'no vault' } }) });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'not-secured' } });
+    expect(fake.value).toBe(before);
+  });
+});

@@ -2,6 +2,7 @@
  * Knows which account Claude Code is using and takes back ("harvests") the login Claude Code
  * refreshed on its own, so the vault always holds each account's newest refresh token.
  */
+import { err, ok, type Result } from '../../shared/result.js';
 import type { AnthropicClient } from '../anthropic/api-types.js';
 import type { EngineEvents } from '../engine-events.js';
 import type { Clock, Logger } from '../ports.js';
@@ -28,6 +29,12 @@ export interface ActiveTracker {
   current(): ActiveAccount | null;
   /** Reads Claude Code's store, updates the active account, harvests; true when anything changed. */
   check(): Promise<boolean>;
+  /**
+   * Before `claude` (the login Claude Code holds, read inside its locks) is overwritten: harvests it
+   * when it is one of ours and newer than the vault's copy. An error means it could not be made safe
+   * (its owner cannot be told right now, or the vault write failed) and must not be overwritten.
+   */
+  secure(claude: OAuthCredentials | null): Promise<Result<void, { readonly message: string }>>;
 }
 
 /** Creates the tracker. `check()` never throws: failures are logged and the last answer is kept. */
@@ -113,8 +120,47 @@ export function createActiveTracker(deps: ActiveTrackerDeps): ActiveTracker {
     return changed;
   }
 
+  /** Whose login `claude` is, by its tokens or else by asking the profile endpoint; null when not ours. */
+  async function ownerOf(claude: OAuthCredentials): Promise<Result<string | null, { readonly message: string }>> {
+    const accounts = deps.accounts();
+    const vault = accounts.flatMap((a) => (a.record ? [{ id: a.id, credentials: a.record.credentials }] : []));
+    const byToken = detectActiveAccount({ claude, oauthAccountUuid: null, vault });
+    if (byToken) return ok(byToken.accountId);
+    // Both tokens are new to us: Claude Code refreshed (they rotate together), or it is another login.
+    const key = fingerprint(claude.accessToken);
+    let owner = verified.get(key);
+    if (owner === undefined) {
+      const profile = await deps.client.getProfile(claude.accessToken);
+      if (profile.ok) {
+        owner = profile.value.accountUuid;
+        verified.set(key, owner);
+      } else if (profile.error.kind === 'unauthorized') {
+        deps.logger.warn('Claude Code holds a login whose access token is rejected; it cannot be identified', {
+          token: fingerprint(claude.accessToken),
+        });
+        owner = null;
+      } else {
+        return err({ message: `cannot tell whose login Claude Code holds now (${profile.error.kind}); try again shortly` });
+      }
+    }
+    return ok(owner !== null && accounts.some((a) => a.id === owner) ? owner : null);
+  }
+
+  async function secure(claude: OAuthCredentials | null): Promise<Result<void, { readonly message: string }>> {
+    if (claude === null) return ok(undefined);
+    const owner = await ownerOf(claude);
+    if (!owner.ok) return owner;
+    if (owner.value === null) return ok(undefined);
+    const record = deps.accounts().find((a) => a.id === owner.value)?.record ?? null;
+    if (!shouldHarvest(record, claude)) return ok(undefined);
+    return (await harvest(owner.value, claude))
+      ? ok(undefined)
+      : err({ message: `the login Claude Code refreshed for ${emailOf(owner.value)} could not be saved to the vault` });
+  }
+
   return {
     current: () => active,
+    secure,
     check() {
       // One check at a time; a caller during a check shares its answer.
       running ??= checkOnce()

@@ -1,11 +1,12 @@
 /**
  * The only writer of "active": carries out a switch decided by the rotation policy (or the user).
- * Harvest the outgoing login from Claude Code's store, freshen the incoming token if it expires
- * soon, write it where Claude Code reads it (atomically, under Claude Code's locks, verified by
- * the target), update the identity block, and log the switch with the figures that caused it.
+ * Freshen the incoming token if it expires soon, then, under Claude Code's locks, harvest the
+ * outgoing login from Claude Code's store and write the incoming one where Claude Code reads it
+ * (only if the store still holds what was harvested; atomically, verified by the target), update
+ * the identity block, and log the switch with the figures that caused it.
  */
 import { err, ok, type Result } from '../../shared/result.js';
-import type { IdentityTarget, CredentialTarget } from '../claude-code/credential-targets/credential-target.js';
+import type { IdentityTarget, CredentialTarget, SecureCurrentLogin } from '../claude-code/credential-targets/credential-target.js';
 import type { EngineEvents } from '../engine-events.js';
 import type { Logger, Clock } from '../ports.js';
 import type { DecisionFigures, RotationTrigger, VelocityProjection } from '../rotation/rotation-types.js';
@@ -44,6 +45,8 @@ export interface SwitcherDeps {
   readonly metaOf: (accountId: string) => AccountMeta | undefined;
   /** Re-reads Claude Code's store: harvests a login it refreshed, and recognises the new active account. */
   readonly syncActive: () => Promise<void>;
+  /** Inside Claude Code's locks, right before the write: harvests the login about to be replaced. */
+  readonly secureOutgoing: SecureCurrentLogin;
   /** Freshen the incoming token when it expires within this; default 30 min. */
   readonly freshenWithinMs?: number;
 }
@@ -80,11 +83,12 @@ export function createSwitcher(deps: SwitcherDeps): Switcher {
   return {
     async switchTo(request) {
       const { fromId, toId } = request;
-      // Harvest first: if Claude Code refreshed the outgoing login, the vault must have it before we overwrite.
       await deps.syncActive();
       const incoming = await incomingRecord(toId);
       if (!incoming.ok) return incoming;
-      const written = await deps.credentialsTarget.write(incoming.value.credentials);
+      // The outgoing login is harvested inside Claude Code's locks, and the store is replaced only while
+      // it still holds what was harvested: a refresh Claude Code made meanwhile is never lost.
+      const written = await deps.credentialsTarget.write(incoming.value.credentials, { secureCurrent: deps.secureOutgoing });
       if (!written.ok) {
         return err({ kind: 'write-failed', message: `Could not write ${deps.credentialsTarget.describe()}: ${written.error.message}` });
       }

@@ -19,6 +19,8 @@ export type TargetError =
   | { readonly kind: 'conflict'; readonly message: string }
   /** The write went through but reading it back did not give what was written. */
   | { readonly kind: 'verify-failed'; readonly message: string }
+  /** The login stored there could not be saved first (harvested), so it was not overwritten. */
+  | { readonly kind: 'not-secured'; readonly message: string }
   /** An external command (`/usr/bin/security`) failed. */
   | { readonly kind: 'command-failed'; readonly message: string; readonly exitCode: number | null };
 
@@ -35,8 +37,35 @@ export interface StoreTarget<T> {
   describe(): string;
 }
 
+/**
+ * Called inside Claude Code's locks with the login the store holds right before it is replaced;
+ * must make sure that login is safe (harvested into the vault when it is one of ours). An error
+ * aborts the write and leaves the store untouched.
+ */
+export type SecureCurrentLogin = (current: OAuthCredentials | null) => Promise<Result<void, { readonly message: string }>>;
+
+export interface CredentialWriteOptions {
+  /**
+   * Harvest-before-overwrite: run with the stored login inside the locks; the store is replaced only
+   * if it still holds exactly that login afterwards — otherwise the new login is secured and the
+   * check repeats (a bounded number of times, then `conflict`).
+   */
+  readonly secureCurrent?: SecureCurrentLogin;
+}
+
 /** Where Claude Code reads its OAuth tokens (`claudeAiOauth`). */
-export type CredentialTarget = StoreTarget<OAuthCredentials>;
+export interface CredentialTarget extends StoreTarget<OAuthCredentials> {
+  write(value: OAuthCredentials, options?: CredentialWriteOptions): Promise<Result<void, TargetError>>;
+}
+
+/** Attempts at securing the current login before a write gives up with `conflict`. */
+export const SECURE_ATTEMPTS = 5;
+
+/** True when both are absent or the same login (tokens and expiry). */
+export function sameLoginOrNone(a: OAuthCredentials | null, b: OAuthCredentials | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.accessToken === b.accessToken && a.refreshToken === b.refreshToken && a.expiresAtMs === b.expiresAtMs;
+}
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 

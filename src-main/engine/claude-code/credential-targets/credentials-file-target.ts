@@ -3,6 +3,8 @@
  * reads `claudeAiOauth` before every request. A write replaces only that key, keeps every other
  * top-level key (MCP OAuth entries, …), goes through temp + fsync + rename with mode 0600, holds
  * Claude Code's refresh locks for the whole read-modify-write, and reads the file back to verify.
+ * With `secureCurrent`, the login stored now is handed over (harvested) inside those locks first,
+ * and the file is replaced only while it still holds that login.
  */
 import { mkdir } from 'node:fs/promises';
 import { err, ok, type Result } from '../../../shared/result.js';
@@ -10,7 +12,14 @@ import type { Logger } from '../../ports.js';
 import type { OAuthCredentials } from '../../vault/credentials.js';
 import type { ClaudePaths } from '../claude-paths.js';
 import { claudeCredentialLocks, withLocks } from './claude-locks.js';
-import type { CredentialTarget, TargetError, TargetLockOptions } from './credential-target.js';
+import {
+  SECURE_ATTEMPTS,
+  sameLoginOrNone,
+  type CredentialTarget,
+  type SecureCurrentLogin,
+  type TargetError,
+  type TargetLockOptions,
+} from './credential-target.js';
 import { mergeCredentialsText, readCredentialsText, sameCredentials } from './credentials-json.js';
 import { readTextIfExists, replaceFile } from './replace-file.js';
 import { serialize } from './serial-queue.js';
@@ -35,7 +44,7 @@ export function createCredentialsFileTarget(options: CredentialsFileTargetOption
     return text.ok ? readCredentialsText(text.value, where) : text;
   }
 
-  async function writeLocked(credentials: OAuthCredentials): Promise<Result<void, TargetError>> {
+  async function writeLocked(credentials: OAuthCredentials, secure?: SecureCurrentLogin): Promise<Result<void, TargetError>> {
     try {
       await mkdir(configDir, { recursive: true, mode: DIR_MODE });
     } catch (error) {
@@ -43,12 +52,38 @@ export function createCredentialsFileTarget(options: CredentialsFileTargetOption
     }
     const locks = await claudeCredentialLocks(configDir);
     return withLocks(locks, { ...options.lock, ...(options.logger ? { logger: options.logger } : {}) }, async (guard) => {
-      const replaced = await replaceFile(credentialsFile, (current) => mergeCredentialsText(current, credentials, where), {
-        mode: FILE_MODE,
-        guard,
-      });
-      if (!replaced.ok) return replaced;
-      return verify(credentials);
+      for (let attempt = 1; attempt <= (secure ? SECURE_ATTEMPTS : 1); attempt++) {
+        // Harvest inside the locks: Claude Code cannot refresh between this read and our rename.
+        let basis: OAuthCredentials | null = null;
+        if (secure) {
+          const current = await read();
+          if (!current.ok) return current;
+          basis = current.value;
+          const secured = await secure(basis);
+          if (!secured.ok) return err({ kind: 'not-secured', message: `${where} was left untouched: ${secured.error.message}` });
+        }
+        let moved = false;
+        const replaced = await replaceFile(
+          credentialsFile,
+          (text) => {
+            if (secure) {
+              // Compare-before-write: only the login that was just secured may be replaced.
+              const now = readCredentialsText(text, where);
+              if (!now.ok) return now;
+              if (!sameLoginOrNone(now.value, basis)) {
+                moved = true;
+                return err({ kind: 'conflict', message: `${where} changed while it was being switched` });
+              }
+            }
+            return mergeCredentialsText(text, credentials, where);
+          },
+          { mode: FILE_MODE, guard },
+        );
+        if (moved) continue;
+        if (!replaced.ok) return replaced;
+        return verify(credentials);
+      }
+      return err({ kind: 'conflict', message: `${where} kept changing while it was being switched; nothing was overwritten` });
     });
   }
 
@@ -63,7 +98,7 @@ export function createCredentialsFileTarget(options: CredentialsFileTargetOption
 
   return {
     read,
-    write: (credentials) => serialize(`file:${credentialsFile}`, () => writeLocked(credentials)),
+    write: (credentials, writeOptions) => serialize(`file:${credentialsFile}`, () => writeLocked(credentials, writeOptions?.secureCurrent)),
     describe: () => `Claude Code credentials file ${credentialsFile}`,
   };
 }

@@ -15,7 +15,13 @@ import type { OAuthCredentials } from '../../vault/credentials.js';
 import type { ClaudePaths } from '../claude-paths.js';
 import { claudeCredentialLocks, withLocks } from './claude-locks.js';
 import { createCommandRunner, type CommandRunner } from './command-runner.js';
-import type { CredentialTarget, TargetError, TargetLockOptions } from './credential-target.js';
+import {
+  SECURE_ATTEMPTS,
+  type CredentialTarget,
+  type SecureCurrentLogin,
+  type TargetError,
+  type TargetLockOptions,
+} from './credential-target.js';
 import { mergeCredentialsText, readCredentialsText, sameCredentials } from './credentials-json.js';
 import { serialize } from './serial-queue.js';
 
@@ -68,8 +74,23 @@ export function createMacosKeychainTarget(options: MacosKeychainTargetOptions): 
     return text.ok ? readCredentialsText(text.value, where) : text;
   }
 
-  async function writeItem(credentials: OAuthCredentials): Promise<Result<void, TargetError>> {
-    const current = await readText();
+  /** The item's text once its login is secured and it did not change meanwhile (re-read, compared). */
+  async function securedText(secure: SecureCurrentLogin | undefined): Promise<Result<string | null, TargetError>> {
+    for (let attempt = 1; attempt <= SECURE_ATTEMPTS; attempt++) {
+      const current = await readText();
+      if (!current.ok || !secure) return current;
+      const login = readCredentialsText(current.value, where);
+      if (!login.ok) return login;
+      const secured = await secure(login.value);
+      if (!secured.ok) return err({ kind: 'not-secured', message: `the ${where} was left untouched: ${secured.error.message}` });
+      const again = await readText();
+      if (!again.ok || again.value === current.value) return again;
+    }
+    return err({ kind: 'conflict', message: `the ${where} kept changing while it was being switched; nothing was overwritten` });
+  }
+
+  async function writeItem(credentials: OAuthCredentials, secure?: SecureCurrentLogin): Promise<Result<void, TargetError>> {
+    const current = await securedText(secure);
     if (!current.ok) return current;
     const merged = mergeCredentialsText(current.value, credentials, where);
     if (!merged.ok) return merged;
@@ -100,8 +121,8 @@ export function createMacosKeychainTarget(options: MacosKeychainTargetOptions): 
     return ok(undefined);
   }
 
-  async function write(credentials: OAuthCredentials): Promise<Result<void, TargetError>> {
-    if (configDir === undefined) return writeItem(credentials);
+  async function write(credentials: OAuthCredentials, secure?: SecureCurrentLogin): Promise<Result<void, TargetError>> {
+    if (configDir === undefined) return writeItem(credentials, secure);
     try {
       await mkdir(configDir, { recursive: true, mode: 0o700 });
     } catch (error) {
@@ -109,12 +130,13 @@ export function createMacosKeychainTarget(options: MacosKeychainTargetOptions): 
     }
     const locks = await claudeCredentialLocks(configDir);
     const logger = options.logger;
-    return withLocks(locks, { ...options.lock, ...(logger ? { logger } : {}) }, () => writeItem(credentials));
+    return withLocks(locks, { ...options.lock, ...(logger ? { logger } : {}) }, () => writeItem(credentials, secure));
   }
 
   return {
     read,
-    write: (credentials) => serialize(`keychain:${service}:${account}`, () => write(credentials)),
+    write: (credentials, writeOptions) =>
+      serialize(`keychain:${service}:${account}`, () => write(credentials, writeOptions?.secureCurrent)),
     describe: () => `macOS keychain item "${service}" (account ${account})`,
   };
 }
