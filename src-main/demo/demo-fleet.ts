@@ -3,7 +3,7 @@
  * 5-hour step-aside, one near exhaustion (in use), one exhausted until later in the week, one whose
  * token is about to expire — with 7-day resets staggered across the week.
  */
-import type { SimAccountSpec } from './fleet-simulator.js';
+import type { SimAccountSpec } from './sim-account-spec.js';
 import { createRng, simulatedUuid } from './seeded-random.js';
 import type { UsageRates } from './usage-model.js';
 import { SEVEN_DAY_MS } from './usage-model.js';

@@ -11,28 +11,12 @@ import { OAUTH_REFRESH_SCOPE } from '../engine/anthropic/endpoints.js';
 import { createRng } from './seeded-random.js';
 import { createTokenLedger, type AccessCheck } from './token-ledger.js';
 import { advanceWindows, type SimWindows, type UsageRates } from './usage-model.js';
+import type { SimAccountSpec } from './sim-account-spec.js';
 
 export { createDemoFleet, type DemoFleet, type DemoFleetOptions } from './demo-fleet.js';
 export type { SimWindows, UsageRates } from './usage-model.js';
+export type { SimAccountSpec } from './sim-account-spec.js';
 export type { AccessCheck } from './token-ledger.js';
-
-/** One simulated account as the simulation starts. */
-export interface SimAccountSpec {
-  /** The profile's `account.uuid`: the identity. */
-  readonly accountUuid: string;
-  readonly email: string;
-  readonly displayName: string;
-  readonly fullName: string;
-  readonly organizationUuid: string;
-  readonly organizationName: string;
-  /** `default_claude_max_20x`, `default_claude_max_5x`, … */
-  readonly rateLimitTier: string;
-  readonly subscriptionType: string;
-  readonly windows: SimWindows;
-  readonly rates: UsageRates;
-  /** When the first access token expires; default now + the access-token lifetime. */
-  readonly accessTokenExpiresAtMs?: number;
-}
 
 /** An account's state now: its spec with the windows advanced to `now()`. Secret-free. */
 export interface SimAccountState extends Omit<SimAccountSpec, 'accessTokenExpiresAtMs'> {

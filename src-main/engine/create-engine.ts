@@ -22,7 +22,7 @@ import type { PollFailure } from './fleet/account-status.js';
 import { toFleetSnapshot } from './fleet/build-snapshot.js';
 import { pollFailureText } from './fleet/poll-failure-text.js';
 import { createSnapshotPublisher } from './fleet/snapshot-publisher.js';
-import { toEffectiveWindow } from './fleet/effective-window.js';
+import { toEffectiveWindow } from './usage/effective-window.js';
 import { defaultCredentialTarget, defaultIdentityTarget } from './claude-code/credential-targets/default-targets.js';
 import type { CredentialTarget, IdentityTarget } from './claude-code/credential-targets/credential-target.js';
 import { createRotationLoop } from './rotation/rotation-loop.js';

@@ -5,17 +5,10 @@
 import type { AccountRef } from '../shared/contract.js';
 import type { Result } from '../shared/result.js';
 import type { FleetSnapshot } from '../shared/view-model.js';
-import type { EngineEvent, EventKind } from './events/event-types.js';
-import type { Settings } from './storage/state-schema.js';
+import type { EngineEvent, EventQuery } from './events/event-types.js';
 
-export interface EventQuery {
-  /** Only events at or after this time (epoch ms). */
-  readonly sinceMs?: number;
-  readonly kinds?: readonly EventKind[];
-  readonly accountId?: string;
-  /** Newest first; default 200, at most 1000. */
-  readonly limit?: number;
-}
+export type { EventQuery } from './events/event-types.js';
+import type { Settings } from './storage/state-schema.js';
 
 /** Why an account operation failed, in words a user can act on (never containing a secret). */
 export type AccountOpError =

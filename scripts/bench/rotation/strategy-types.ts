@@ -1,7 +1,7 @@
 /** The contract every strategy in the rotation benchmark meets: the real policy and the baselines. */
 import type { PolicyAccount } from '../../../src-main/engine/rotation/rotation-types.js';
 import type { BlockingSession } from '../../../src-main/engine/sessions/session-states.js';
-import { toEffectiveWindow } from '../../../src-main/engine/fleet/effective-window.js';
+import { toEffectiveWindow } from '../../../src-main/engine/usage/effective-window.js';
 
 /** What a strategy sees when asked: only readings (never the true windows) and live tool calls. */
 export interface StrategyView {

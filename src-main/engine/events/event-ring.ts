@@ -2,9 +2,8 @@
  * The in-memory side of the event log: a bounded list of recent events, queries over it, and live
  * listeners. Shared by the file-backed log and the memory-only log.
  */
-import type { EventQuery } from '../engine-types.js';
 import type { Logger } from '../ports.js';
-import type { EngineEvent } from './event-types.js';
+import type { EngineEvent, EventQuery } from './event-types.js';
 
 export const DEFAULT_QUERY_LIMIT = 200;
 export const MAX_QUERY_LIMIT = 1000;

@@ -14,7 +14,7 @@ import type {
   VaultView,
 } from '../../shared/view-model.js';
 import { toAccountStatus, toStatusText, type PollFailure } from './account-status.js';
-import { toEffectiveWindow } from './effective-window.js';
+import { toEffectiveWindow } from '../usage/effective-window.js';
 import { toRotationOrder, type RotationCandidate } from './rotation-order.js';
 import { toTokenHealth } from '../tokens/token-health.js';
 

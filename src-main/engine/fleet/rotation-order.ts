@@ -1,7 +1,7 @@
 /** The order accounts will be used in (PRODUCT §2 "Order"), as a pure function. */
 import type { ApiError, UsageWindow } from '../anthropic/api-types.js';
 import type { OrderGroup } from '../../shared/view-model.js';
-import { isWindowExhausted, toEffectiveWindow } from './effective-window.js';
+import { isWindowExhausted, toEffectiveWindow } from '../usage/effective-window.js';
 
 /** What the order needs to know about one account. */
 export interface RotationCandidate {

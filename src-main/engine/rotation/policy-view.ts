@@ -3,7 +3,7 @@
  * figures (a passed reset counts as reset) and any projected breach. Pure.
  */
 import type { UsageWindow } from '../anthropic/api-types.js';
-import { toEffectiveWindow } from '../fleet/effective-window.js';
+import { toEffectiveWindow } from '../usage/effective-window.js';
 import { toRotationOrder } from '../fleet/rotation-order.js';
 import type { OrderGroup } from '../../shared/view-model.js';
 import type { PolicyAccount, RotationSettings, UsageSample, VelocityProjection } from './rotation-types.js';

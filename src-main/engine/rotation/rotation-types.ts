@@ -7,13 +7,16 @@ import type { UsageWindow } from '../anthropic/api-types.js';
 import type { RotationCandidate } from '../fleet/rotation-order.js';
 import type { BlockingSession, DeferralMode } from '../sessions/session-states.js';
 import { SETTINGS_DEFAULTS, type Settings } from '../storage/state-schema.js';
+import type { DecisionFigures, RotationTrigger, VelocityProjection } from '../switching/switch-types.js';
 
-/** Every trigger a switch can record, exactly the names of PRODUCT §2. */
-export const ROTATION_TRIGGERS = ['token', 'exhaustion', 'breach', 'velocity', 'manual', 'recovered', 'perishable'] as const;
-export type RotationTrigger = (typeof ROTATION_TRIGGERS)[number];
-
-/** The window a velocity projection is about. */
-export type VelocityWindow = '7d' | '5h';
+// What a switch records lives with the switcher (rotation uses switching, never the reverse).
+export {
+  ROTATION_TRIGGERS,
+  type DecisionFigures,
+  type RotationTrigger,
+  type VelocityProjection,
+  type VelocityWindow,
+} from '../switching/switch-types.js';
 
 /** One usage reading of one account, kept for velocity. Append every reading (poll or statusline). */
 export interface UsageSample {
@@ -117,18 +120,6 @@ export interface RotationInput {
   readonly sessions: { readonly blocking: readonly BlockingSession[] };
   readonly pendingDeferral: PendingDeferral | null;
   readonly settings: RotationSettings;
-}
-
-/** The numbers behind a decision, for the event log (`EngineEvent.data`); secret-free. */
-export type DecisionFigures = Readonly<Record<string, string | number | boolean | null>>;
-
-/** A projected breach from the recent samples. */
-export interface VelocityProjection {
-  readonly window: VelocityWindow;
-  /** Time from `nowMs` until the window is projected to reach its limit (100 % for 7d, the threshold for 5h). */
-  readonly projectedMs: number;
-  readonly slopePctPerHour: number;
-  readonly sampleCount: number;
 }
 
 export type StayReason =

@@ -1,6 +1,6 @@
 /** Switch reasons in a user's words, for the event log, notifications and the dashboard. */
 import { formatDuration } from '../../shared/format.js';
-import type { DecisionFigures, RotationTrigger, VelocityProjection } from '../rotation/rotation-types.js';
+import type { DecisionFigures, RotationTrigger, VelocityProjection } from './switch-types.js';
 
 export interface SwitchDescription {
   readonly fromId: string | null;

@@ -9,7 +9,7 @@ import { err, ok, type Result } from '../../shared/result.js';
 import type { IdentityTarget, CredentialTarget, SecureCurrentLogin } from '../claude-code/credential-targets/credential-target.js';
 import type { EngineEvents } from '../engine-events.js';
 import type { Logger, Clock } from '../ports.js';
-import type { DecisionFigures, RotationTrigger, VelocityProjection } from '../rotation/rotation-types.js';
+import type { DecisionFigures, RotationTrigger, VelocityProjection } from './switch-types.js';
 import type { AccountMeta } from '../storage/state-schema.js';
 import type { TokenKeeper } from '../tokens/keeper-types.js';
 import { fingerprint, type VaultRecord } from '../vault/credentials.js';

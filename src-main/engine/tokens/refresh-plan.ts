@@ -1,6 +1,6 @@
 /** When the token keeper should refresh one account, as a pure decision. */
 import type { VaultRecord } from '../vault/credentials.js';
-import { isWindowExhausted, toEffectiveWindow } from '../fleet/effective-window.js';
+import { isWindowExhausted, toEffectiveWindow } from '../usage/effective-window.js';
 
 /** Why a refresh runs; logged and passed to listeners. */
 export type RefreshReason = 'ahead-of-expiry' | 'expired' | 'after-7d-reset' | 'before-activation' | 'manual';
