@@ -36,6 +36,7 @@ import type { Clock, Logger, RandomFn } from './ports.js';
 import { SettingsSchema, type Settings, type UsageCacheEntry } from './storage/state-schema.js';
 import type { StateStore, UsageCacheStore } from './storage/store-port.js';
 import { createTokenKeeper } from './tokens/token-keeper.js';
+import { judgeReading } from './usage/reading-freshness.js';
 import { createUsagePoller } from './usage/usage-poller.js';
 import type { VaultRecord } from './vault/credentials.js';
 import type { Vault } from './vault/vault-types.js';
@@ -127,6 +128,7 @@ export function createEngine(deps: EngineDeps): Engine {
         sevenDay: reading.sevenDay,
         extra: { ...reading.extra },
         readAtMs: atMs,
+        figuresAtMs: atMs,
         source: 'poll',
       });
     },
@@ -272,6 +274,7 @@ export function createEngine(deps: EngineDeps): Engine {
   /** Records a good reading (poll or statusline) and lets rotation re-decide on it. */
   function applyReading(id: string, entry: UsageCacheEntry): void {
     failures.delete(id);
+    if (ignoreStaleReading(id, entry)) return changed();
     usage.set(id, entry);
     saveUsage();
     rotation.recordSample(id, {
@@ -281,6 +284,14 @@ export function createEngine(deps: EngineDeps): Engine {
     });
     changed();
     void rotation.request(entry.source);
+  }
+
+  /** A reading older than the one held (fresh figures win) is dropped: it must not undo a decision. */
+  function ignoreStaleReading(id: string, entry: UsageCacheEntry): boolean {
+    const freshness = judgeReading(usage.get(id), entry);
+    if (freshness.kind === 'fresh') return false;
+    logger.debug('ignored a stale usage reading', { accountId: id, source: entry.source, ...freshness });
+    return true;
   }
 
   const recordStatusline = createStatuslineIntake({

@@ -3,7 +3,7 @@
  * CLAUDE_CONFIG_DIR, a login taken from the fleet simulator, onboarding and folder trust already
  * done, and the stand-in API (with the scripted /v1/messages) as ANTHROPIC_BASE_URL.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,12 +11,32 @@ import { createDemoFleet, createFleetSimulator, type FleetSimulator } from '../.
 import { startStandInApi, type StandInApi } from '../../src-main/demo/stand-in-api.js';
 import { createMessagesEndpoint, type MessagesEndpoint, type UnifiedRateLimits } from '../stand-in/messages-endpoint.js';
 
-export const CLAUDE_CLI = join(import.meta.dirname, '..', '..', 'node_modules', '@anthropic-ai', 'claude-code', 'cli-wrapper.cjs');
-export const CLAUDE_VERSION = '2.1.331';
+/**
+ * The CLI package under test: `CCMAX_CLAUDE_PACKAGE_DIR` (set by `npm run test:claude -- <version>`
+ * to a copy installed under .tmp/), else the devDependency pinned in package.json.
+ */
+const PACKAGE_DIR =
+  process.env.CCMAX_CLAUDE_PACKAGE_DIR ?? join(import.meta.dirname, '..', '..', 'node_modules', '@anthropic-ai', 'claude-code');
+export const CLAUDE_CLI = join(PACKAGE_DIR, 'cli-wrapper.cjs');
+export const CLAUDE_VERSION = packageVersion() ?? '2.1.331';
 
-/** True when the real CLI (and its native binary) is installed. */
+function packageVersion(): string | null {
+  try {
+    const version = (JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')) as { version?: unknown }).version;
+    return typeof version === 'string' ? version : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True when the real CLI (and its native binary) is installed. With `CCMAX_CLAUDE_REQUIRED=1`
+ * (`npm run test:claude`) a missing CLI fails the run instead of skipping it.
+ */
 export function claudeCliPresent(): boolean {
-  return existsSync(CLAUDE_CLI) && existsSync(join(CLAUDE_CLI, '..', 'bin', 'claude.exe'));
+  const present = existsSync(CLAUDE_CLI) && existsSync(join(PACKAGE_DIR, 'bin', 'claude.exe'));
+  if (!present && process.env.CCMAX_CLAUDE_REQUIRED === '1') throw new Error(`the Claude Code CLI is not installed at ${PACKAGE_DIR}`);
+  return present;
 }
 
 export interface ClaudeSandbox {

@@ -117,6 +117,8 @@ export const UsageCacheEntrySchema = z.object({
   sevenDay: WindowSchema.nullable(),
   extra: z.record(z.string(), WindowSchema).default({}),
   readAtMs: z.number(),
+  /** When the figures were produced, where known (a poll: its answer; a statusline payload does not say). */
+  figuresAtMs: z.number().optional(),
   source: z.enum(['poll', 'statusline', 'demo']),
 });
 export type UsageCacheEntry = z.infer<typeof UsageCacheEntrySchema>;

@@ -55,7 +55,7 @@ export interface ScenarioOptions {
   readonly cleanups: (() => Promise<void> | void)[];
 }
 
-async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+export async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -63,7 +63,7 @@ async function waitUntil(condition: () => boolean, timeoutMs: number, what: stri
   }
 }
 
-function listSafe(dir: string): string[] {
+export function listSafe(dir: string): string[] {
   try {
     return readdirSync(dir);
   } catch {
@@ -71,8 +71,8 @@ function listSafe(dir: string): string[] {
   }
 }
 
-/** Runs the scenario once; throws (with the monitor log) when the run itself cannot be made. */
-export async function runRotationScenario(options: ScenarioOptions): Promise<RotationRecording> {
+/** Everything a run needs before the CLI starts: sandbox, fleet, monitor, hooks, watchers. */
+export async function prepareRotationRun(options: ScenarioOptions) {
   const { cleanups } = options;
   const nowMs = Date.now();
   const nowS = Math.floor(nowMs / 1000);
@@ -145,6 +145,48 @@ export async function runRotationScenario(options: ScenarioOptions): Promise<Rot
   const watch = watchCredentials(monitor.claudePaths.credentialsFile);
   cleanups.push(() => watch.stop());
 
+  return {
+    sandbox,
+    simulator,
+    accountA,
+    accountB,
+    limits,
+    messages,
+    fingerprintA,
+    fingerprintB,
+    monitor,
+    fail,
+    transitions,
+    toolStarted,
+    watch,
+  };
+}
+
+export type PreparedRun = Awaited<ReturnType<typeof prepareRotationRun>>;
+
+/** Waits for the scripted Bash call to start, failing early when the CLI is gone or nothing happens. */
+export async function awaitToolStart(prep: PreparedRun, exited: Promise<string>): Promise<SessionTransition> {
+  let noToolTimer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    prep.toolStarted,
+    exited.then((why) => Promise.reject(prep.fail(`the CLI exited before its Bash call started: ${why}`))),
+    new Promise<never>((_, reject) => (noToolTimer = setTimeout(() => reject(prep.fail('no Bash tool call within 45 s')), 45_000))),
+  ]).finally(() => clearTimeout(noToolTimer));
+}
+
+/** A crosses its 5h threshold while the call runs; the engine reads it through a usage poll. */
+export async function breachA(prep: PreparedRun): Promise<number> {
+  prep.simulator.setWindows(prep.accountA, { fiveHourPct: 85 });
+  await prep.monitor.engine.refreshNow(prep.accountA);
+  await prep.monitor.engine.settleRotation();
+  return Date.now();
+}
+
+/** Runs the print-mode scenario once; throws (with the monitor log) when the run itself cannot be made. */
+export async function runRotationScenario(options: ScenarioOptions): Promise<RotationRecording> {
+  const prep = await prepareRotationRun(options);
+  const { cleanups } = options;
+  const { sandbox, monitor, transitions, watch } = prep;
   // No CCMAX_URL: the hook client finds the monitor through the discovery file, as installed.
   const run = runClaudePrint({
     cwd: sandbox.project,
@@ -152,24 +194,28 @@ export async function runRotationScenario(options: ScenarioOptions): Promise<Rot
     prompt: 'run the scripted command',
   });
   cleanups.push(() => run.stop());
-  let noToolTimer: NodeJS.Timeout | undefined;
-  const started = await Promise.race([
-    toolStarted,
-    run.done.then((r) => Promise.reject(fail(`the CLI exited (${r.code}) before its Bash call started: ${r.stderr.slice(-500)}`))),
-    new Promise<never>((_, reject) => (noToolTimer = setTimeout(() => reject(fail('no Bash tool call within 45 s')), 45_000))),
-  ]).finally(() => clearTimeout(noToolTimer));
-
-  // A crosses its 5h threshold while the call runs; the engine reads it through a usage poll.
-  simulator.setWindows(accountA, { fiveHourPct: 85 });
-  await monitor.engine.refreshNow(accountA);
-  await monitor.engine.settleRotation();
-  const breachDecidedAtMs = Date.now();
+  const started = await awaitToolStart(
+    prep,
+    run.done.then((r) => `exit ${r.code}: ${r.stderr.slice(-500)}`),
+  );
+  const breachDecidedAtMs = await breachA(prep);
 
   const cli = await run.done;
   await waitUntil(() => transitions.some((t) => t.sessionId === started.sessionId && t.to === null), 15_000, 'the session to end');
   // SessionEnd stops the session's pulser; wait for it so nothing outlives the temp dirs.
   await waitUntil(() => listSafe(join(monitor.dataDir, 'pulsers')).length === 0, 15_000, 'the pulser to stop');
   await watch.stop();
+  return recordRun(prep, started, breachDecidedAtMs, cli);
+}
+
+/** The recording of a finished run (the CLI is gone, the watch stopped). */
+export async function recordRun(
+  prep: PreparedRun,
+  started: SessionTransition,
+  breachDecidedAtMs: number,
+  cli: RotationRecording['cli'],
+): Promise<RotationRecording> {
+  const { accountA, accountB, messages, fingerprintA, fingerprintB, monitor, fail, transitions, watch } = prep;
   const ended = transitions.find((t) => t.sessionId === started.sessionId && t.from?.kind === 'tool');
   if (!ended) throw fail(`the registry never saw the Bash call end (CLI exit ${cli.code}): ${cli.stderr.slice(-500)}`);
   const identity = await readFile(monitor.claudePaths.claudeJson, 'utf8').then(
