@@ -3,7 +3,7 @@
 // a temp folder, runs electron-builder for the Linux `dir` target against a stand-in Electron
 // (`electronDist`: a fake executable and the files electron-builder copies), and asserts the app
 // layout: app.asar holds the bundles, the renderer and package.json and no sources or tests; the
-// keychain module's native binary is in app.asar.unpacked.
+// keychain module's and the SQLite driver's (libsql) native binaries are in app.asar.unpacked.
 //
 //   node scripts/check-package.mjs [--keep]           build and inspect (exit 0 ok, 1 problems)
 //   node scripts/check-package.mjs --inspect DIR      only inspect an unpacked app folder
@@ -58,9 +58,12 @@ export function inspectAppLayout(appOutDir) {
     if (manifest.main !== 'out/shell/main.js')
       problems.push(`package.json main is ${JSON.stringify(manifest.main)}, not out/shell/main.js (extraMetadata.main)`);
   }
-  const natives = files.filter((f) => /^\/node_modules\/@napi-rs\/keyring[^/]*\/.*\.node$/.test(f));
-  if (natives.length === 0) problems.push('the keychain module (@napi-rs/keyring) has no native .node file in the app');
-  for (const native of natives) {
+  const keyringNatives = files.filter((f) => /^\/node_modules\/@napi-rs\/keyring[^/]*\/.*\.node$/.test(f));
+  if (keyringNatives.length === 0) problems.push('the keychain module (@napi-rs/keyring) has no native .node file in the app');
+  const sqliteNatives = files.filter((f) => /^\/node_modules\/@libsql\/[^/]+\/.*\.node$/.test(f));
+  if (sqliteNatives.length === 0) problems.push('the history database driver (libsql) has no native .node file (@libsql/<platform>) in the app');
+  if (!files.includes('/node_modules/libsql/index.js')) problems.push('app.asar lacks the history database driver (node_modules/libsql)');
+  for (const native of [...keyringNatives, ...sqliteNatives]) {
     if (!existsSync(join(appOutDir, 'resources', 'app.asar.unpacked', ...native.split('/'))))
       problems.push(`${native} is not in app.asar.unpacked (asarUnpack)`);
   }
