@@ -1,0 +1,141 @@
+/**
+ * The insight figures, computed from recorded resets, limit hits and switches. Pure: the store
+ * hands in the rows of the period, this returns the figures (per account and fleet-wide, for the
+ * period and per week, and the monthly headline).
+ */
+import type {
+  AccountInsights,
+  InsightFigures,
+  InsightsView,
+  LimitHitView,
+  SwitchView,
+  WindowResetView,
+  WeekInsights,
+} from '../../shared/history-view.js';
+
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+/** 1970-01-05, the first Monday after the epoch. */
+const FIRST_MONDAY_MS = 4 * DAY_MS;
+
+export interface InsightAccount {
+  readonly id: string;
+  readonly email: string | null;
+  readonly plan: string | null;
+}
+
+export interface InsightInput {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly nowMs: number;
+  readonly accounts: readonly InsightAccount[];
+  /** Resets in [fromMs, toMs) and in the previous and current calendar month (any window; only weekly ones count). */
+  readonly resets: readonly WindowResetView[];
+  readonly limitHits: readonly LimitHitView[];
+  readonly switches: readonly SwitchView[];
+}
+
+/** A plan's weekly quota in days of a Max 20x account's quota (a Max 20x week = 7 days). */
+export function max20xDaysPerWeek(plan: string | null): number {
+  if (plan === 'Max 5x') return 7 / 4;
+  if (plan === 'Pro') return 7 / 20;
+  return 7;
+}
+
+/** Monday 00:00 UTC of the week holding `ms`. */
+export function weekStartOf(ms: number): number {
+  return Math.floor((ms - FIRST_MONDAY_MS) / WEEK_MS) * WEEK_MS + FIRST_MONDAY_MS;
+}
+
+/** The first instant of the calendar month (UTC) holding `ms`, shifted by `offset` months. */
+export function monthStartOf(ms: number, offset = 0): number {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offset, 1);
+}
+
+const round1 = (v: number) => Math.round(v * 10) / 10;
+
+/** The figures of the rows given, for the accounts given (their plans weight the fleet-wide share). */
+export function toFigures(
+  resets: readonly WindowResetView[],
+  hits: readonly LimitHitView[],
+  switches: readonly SwitchView[],
+  planOf: (accountId: string) => string | null,
+): InsightFigures {
+  let weeklyResets = 0;
+  let uncertainResets = 0;
+  let expiredDays = 0;
+  let capacityDays = 0;
+  for (const r of resets) {
+    if (r.window !== 'seven_day') continue;
+    if (r.uncertain || r.expiredUnusedPct === null) {
+      uncertainResets++;
+      continue;
+    }
+    weeklyResets++;
+    const weekDays = max20xDaysPerWeek(planOf(r.accountId));
+    capacityDays += weekDays;
+    expiredDays += (r.expiredUnusedPct / 100) * weekDays;
+  }
+  const switchesByTrigger: Record<string, number> = {};
+  for (const s of switches) switchesByTrigger[s.trigger] = (switchesByTrigger[s.trigger] ?? 0) + 1;
+  const deferred = switches.filter((s) => s.deferralWaitMs > 0);
+  return {
+    weeklyResets,
+    uncertainResets,
+    expiredUnusedPct: capacityDays > 0 ? round1((100 * expiredDays) / capacityDays) : null,
+    expiredUnusedMax20xDays: round1(expiredDays),
+    limitHits: hits.length,
+    limitHitMinutes: round1(hits.reduce((sum, h) => sum + h.activeMinutes, 0)),
+    switches: switches.length,
+    switchesByTrigger,
+    avgDeferralWaitMs: deferred.length > 0 ? Math.round(deferred.reduce((sum, s) => sum + s.deferralWaitMs, 0) / deferred.length) : null,
+    deferredSwitches: deferred.length,
+  };
+}
+
+/** Everything `GET /api/insights` returns. */
+export function computeInsights(input: InsightInput): InsightsView {
+  const plans = new Map(input.accounts.map((a) => [a.id, a.plan]));
+  const planOf = (id: string) => plans.get(id) ?? null;
+  const inRange = (fromMs: number, toMs: number) => (atMs: number) => atMs >= fromMs && atMs < toMs;
+  const slice = (fromMs: number, toMs: number, accountId?: string) => {
+    const within = inRange(fromMs, toMs);
+    return {
+      resets: input.resets.filter((r) => within(r.resetAtMs) && (accountId === undefined || r.accountId === accountId)),
+      hits: input.limitHits.filter((h) => within(h.startedAtMs) && (accountId === undefined || h.accountId === accountId)),
+      switches: input.switches.filter((s) => within(s.atMs) && (accountId === undefined || s.toId === accountId || s.fromId === accountId)),
+    };
+  };
+  const figuresOf = (fromMs: number, toMs: number, accountId?: string) => {
+    const rows = slice(fromMs, toMs, accountId);
+    // An account's switches are those away from it (each switch is counted once fleet-wide).
+    const switches = accountId === undefined ? rows.switches : rows.switches.filter((s) => s.fromId === accountId);
+    return toFigures(rows.resets, rows.hits, switches, planOf);
+  };
+  const accountsOf = (fromMs: number, toMs: number): AccountInsights[] =>
+    input.accounts.map((a) => ({ accountId: a.id, email: a.email, plan: a.plan, figures: figuresOf(fromMs, toMs, a.id) }));
+
+  const weeks: WeekInsights[] = [];
+  const lastMs = Math.min(input.toMs, input.nowMs);
+  for (let weekMs = weekStartOf(input.fromMs); weekMs < lastMs; weekMs += WEEK_MS) {
+    const fromMs = Math.max(weekMs, input.fromMs);
+    const toMs = Math.min(weekMs + WEEK_MS, input.toMs);
+    if (weeks.length >= 600) break;
+    weeks.push({ weekStartMs: weekMs, fleet: figuresOf(fromMs, toMs), accounts: accountsOf(fromMs, toMs) });
+  }
+  const monthStartMs = monthStartOf(input.nowMs);
+  const previousMonthStartMs = monthStartOf(input.nowMs, -1);
+  return {
+    fromMs: input.fromMs,
+    toMs: input.toMs,
+    fleet: figuresOf(input.fromMs, input.toMs),
+    accounts: accountsOf(input.fromMs, input.toMs),
+    weeks,
+    headline: {
+      monthStartMs,
+      thisMonthExpiredUnusedPct: figuresOf(monthStartMs, input.nowMs + 1).expiredUnusedPct,
+      previousMonthExpiredUnusedPct: figuresOf(previousMonthStartMs, monthStartMs).expiredUnusedPct,
+    },
+  };
+}
