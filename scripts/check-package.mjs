@@ -61,7 +61,8 @@ export function inspectAppLayout(appOutDir) {
   const keyringNatives = files.filter((f) => /^\/node_modules\/@napi-rs\/keyring[^/]*\/.*\.node$/.test(f));
   if (keyringNatives.length === 0) problems.push('the keychain module (@napi-rs/keyring) has no native .node file in the app');
   const sqliteNatives = files.filter((f) => /^\/node_modules\/@libsql\/[^/]+\/.*\.node$/.test(f));
-  if (sqliteNatives.length === 0) problems.push('the history database driver (libsql) has no native .node file (@libsql/<platform>) in the app');
+  if (sqliteNatives.length === 0)
+    problems.push('the history database driver (libsql) has no native .node file (@libsql/<platform>) in the app');
   if (!files.includes('/node_modules/libsql/index.js')) problems.push('app.asar lacks the history database driver (node_modules/libsql)');
   for (const native of [...keyringNatives, ...sqliteNatives]) {
     if (!existsSync(join(appOutDir, 'resources', 'app.asar.unpacked', ...native.split('/'))))
