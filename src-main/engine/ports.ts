@@ -2,7 +2,7 @@
  * The engine's only doors to the outside. Every adapter (Node, Electron, tests) implements these;
  * the engine never reaches for a global clock, `fetch`, keychain or file store on its own.
  */
-import type { EngineEvent } from './events/event-types.js';
+import type { EngineEvent } from '../shared/event-types.js';
 
 /** Opaque timer handle returned by {@link Clock.setTimeout}. */
 export type TimerHandle = { readonly __timer: unique symbol } | number | object;
