@@ -3,7 +3,7 @@
  * pass through; every change is refused with where to make it instead. Two engines changing the
  * same state file, pin or pause would overwrite each other, and only the other one rotates.
  */
-import { COMMAND_NAMES, type CommandHandlers, type CommandName } from '../shared/contract.js';
+import { mapCommands, type CommandError, type CommandHandlers, type CommandName } from '../shared/contract.js';
 import { err } from '../shared/result.js';
 
 /** Commands that only read (or poll usage once, on the user's request). */
@@ -12,11 +12,9 @@ const PASS_THROUGH: ReadonlySet<CommandName> = new Set<CommandName>(['getSnapsho
 /** Wraps `handlers` so that changes answer `{ code: 'deferring' }` naming `otherUrl`. */
 export function toObserverHandlers(handlers: CommandHandlers, otherUrl: string): CommandHandlers {
   const refuse = async () =>
-    err({
+    err<CommandError>({
       code: 'deferring',
       message: `Another ccmax-monitor runs the accounts (${otherUrl}); make changes in its dashboard, or quit it and restart this app.`,
     });
-  return Object.fromEntries(
-    COMMAND_NAMES.map((name) => [name, PASS_THROUGH.has(name) ? handlers[name] : refuse]),
-  ) as unknown as CommandHandlers;
+  return mapCommands((name) => (PASS_THROUGH.has(name) ? handlers[name] : refuse));
 }

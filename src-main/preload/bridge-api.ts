@@ -4,13 +4,14 @@
  * values so tests can build it over a fake `ipcRenderer`; `preload.ts` wires the real one.
  */
 import {
-  COMMAND_NAMES,
   SNAPSHOT_CHANNEL,
   channelOf,
+  mapCommands,
   type Bridge,
-  type CommandHandlers,
+  type CommandArgs,
   type CommandName,
   type CommandResult,
+  type CommandValue,
 } from '../shared/contract.js';
 import { err } from '../shared/result.js';
 import type { FleetSnapshot } from '../shared/view-model.js';
@@ -27,9 +28,10 @@ export interface IpcRendererPort {
  * The return type is inferred on purpose, so the check below compares it with {@link Bridge}.
  */
 export function createBridgeApi(ipc: IpcRendererPort) {
-  const call = async (name: CommandName, args: unknown): Promise<CommandResult<unknown>> => {
+  const call = async <K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResult<CommandValue<K>>> => {
     try {
-      return (await ipc.invoke(channelOf(name), args ?? {})) as CommandResult<unknown>;
+      // The main process answers with the command's own result (its handlers are typed per command).
+      return (await ipc.invoke(channelOf(name), args ?? {})) as CommandResult<CommandValue<K>>;
     } catch (error) {
       return err({
         code: 'ipc-failed',
@@ -37,10 +39,7 @@ export function createBridgeApi(ipc: IpcRendererPort) {
       });
     }
   };
-  // One entry per command name; the cast restores the per-command types the contract defines.
-  const commands = Object.fromEntries(
-    COMMAND_NAMES.map((name) => [name, (args: unknown) => call(name, args)]),
-  ) as unknown as CommandHandlers;
+  const commands = mapCommands((name) => (args) => call(name, args));
   return {
     ...commands,
     onSnapshot(listener: (snapshot: FleetSnapshot) => void): () => void {

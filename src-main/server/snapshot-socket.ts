@@ -57,7 +57,7 @@ export function createSnapshotSocket(options: SnapshotSocketOptions): SnapshotSo
   const keepAliveMs = options.keepAliveMs ?? 30_000;
   const coalesceMs = options.coalesceMs ?? 100;
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
-  const handlers = options.handlers ?? createCommandHandlers(engine);
+  const handlers = options.handlers ?? createCommandHandlers(engine, logger);
   const callLimits: CallLimits = { ...DEFAULT_CALL_LIMITS, ...options.callLimits };
   const wss = new WebSocketServer({
     noServer: true,

@@ -4,7 +4,7 @@
  * connection's limits, and says when to close. `snapshot-socket.ts` wires it to a `ws` socket.
  */
 import type { Logger } from '../engine/ports.js';
-import type { CommandError, CommandHandlers, CommandName, CommandResult } from '../shared/contract.js';
+import type { CommandErrorCode, CommandHandlers, CommandName, CommandResult } from '../shared/contract.js';
 import { COMMAND_NAMES } from '../shared/contract.js';
 import { err } from '../shared/result.js';
 import { createCallLimiter, type CallLimits } from './call-limiter.js';
@@ -30,7 +30,7 @@ export interface SocketSession {
   readonly inFlight: number;
 }
 
-const failed = (code: string, message: string): CommandResult<never> => err<CommandError>({ code, message });
+const failed = (code: CommandErrorCode, message: string): CommandResult<never> => err({ code, message });
 
 /** Creates the session of one connection. */
 export function createSocketSession(options: SocketSessionOptions): SocketSession {

@@ -9,9 +9,36 @@ import type { Result } from './result.js';
 import type { EngineEvent, EventKind } from './event-types.js';
 import type { FleetSnapshot, SettingsView } from './view-model.js';
 
+/** Every code a {@link CommandError} can carry, by where it comes from. */
+export type CommandErrorCode =
+  // The command handlers (engine/command-handlers.ts).
+  | 'invalid-arguments'
+  | 'invalid-settings'
+  | 'not-found'
+  | 'unusable'
+  | 'internal'
+  // Account operations (the engine's AccountOpError kinds).
+  | 'no-login'
+  | 'invalid-credentials'
+  | 'profile-failed'
+  | 'vault-failed'
+  // The dashboard socket (server/socket-session.ts).
+  | 'unknown-command'
+  | 'rate-limited'
+  | 'busy'
+  // The tray app: IPC sender check, preload, deferring to another monitor.
+  | 'forbidden'
+  | 'ipc-failed'
+  | 'deferring'
+  // The renderer's bridge when the answer cannot arrive.
+  | 'disconnected'
+  | 'closed'
+  | 'timeout'
+  | 'failed';
+
 /** A command failure, in words the user can act on. Never contains a secret. */
 export interface CommandError {
-  readonly code: string;
+  readonly code: CommandErrorCode;
   readonly message: string;
 }
 
@@ -43,7 +70,8 @@ export interface CommandContract {
   getSnapshot: { args: Record<string, never>; value: FleetSnapshot };
   getEvents: { args: EventFilter; value: readonly EngineEvent[] };
   refreshNow: { args: { accountId?: string }; value: { accepted: true } };
-  switchTo: { args: { accountId: string }; value: { accepted: true } };
+  /** Pins `accountId` and switches to it when safe; `null` unpins (automatic rotation, `switch --auto`). */
+  switchTo: { args: { accountId: string | null }; value: { accepted: true } };
   pauseRotation: { args: Record<string, never>; value: { paused: boolean } };
   resumeRotation: { args: Record<string, never>; value: { paused: boolean } };
   importFromClaudeCode: { args: Record<string, never>; value: AccountRef };
@@ -87,10 +115,21 @@ export function channelOf(name: CommandName): `ccmax:${CommandName}` {
   return `ccmax:${name}`;
 }
 
+/** The implementation of one command. */
+export type CommandHandler<K extends CommandName> = (args: CommandArgs<K>) => Promise<CommandResult<CommandValue<K>>>;
+
 /** The implementation of every command: what IPC handlers and the WebSocket dispatcher call. */
-export type CommandHandlers = {
-  readonly [K in CommandName]: (args: CommandArgs<K>) => Promise<CommandResult<CommandValue<K>>>;
-};
+export type CommandHandlers = { readonly [K in CommandName]: CommandHandler<K> };
+
+/**
+ * Builds a handler map with one entry per command: `make(name)` returns that command's handler.
+ * The one place the per-command types are restored after iterating the runtime list.
+ */
+export function mapCommands(make: <K extends CommandName>(name: K) => CommandHandler<K>): CommandHandlers {
+  const handlers: Partial<Record<CommandName, unknown>> = {};
+  for (const name of COMMAND_NAMES) handlers[name] = make(name);
+  return handlers as CommandHandlers;
+}
 
 /** What the renderer's bridge offers: every command plus snapshot subscription. */
 export type Bridge = CommandHandlers & {

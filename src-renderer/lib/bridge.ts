@@ -1,11 +1,10 @@
 /**
  * The renderer's only way out: picks the bridge at start. In the Electron window the preload has
  * exposed the contract as `window.ccmax`; in a browser the dashboard talks to the server that
- * served it, over `/api/ws` on the page's own origin (REST only as a fallback for older servers).
+ * served it, over `/api/ws` on the page's own origin.
  */
-import { COMMAND_NAMES, type Bridge, type CommandHandlers } from '../../src-main/shared/contract.js';
+import { mapCommands, type Bridge, type CommandHandlers } from '../../src-main/shared/contract.js';
 import type { DashboardBridge, SocketLike } from './bridge-types.js';
-import { createRestCommands } from './rest-commands.js';
 import { createWsBridge } from './ws-bridge.js';
 
 declare global {
@@ -20,11 +19,9 @@ export type { ConnectionState, DashboardBridge } from './bridge-types.js';
 /** Chooses the bridge for this page: the preload's when present, else the WebSocket one. */
 export function createBridge(win: Window): DashboardBridge {
   if (win.ccmax !== undefined) return fromPreload(win.ccmax);
-  const origin = win.location.origin;
   return createWsBridge({
     url: toSocketUrl(win.location),
     openSocket: (url) => new WebSocket(url) as unknown as SocketLike,
-    fallback: createRestCommands({ baseUrl: origin, fetch: (url, init) => win.fetch(url, init) }),
     onProblem: (message) => console.warn(`ccmax-monitor dashboard: ${message}`),
   });
 }
@@ -37,9 +34,8 @@ export function toSocketUrl(location: Pick<Location, 'protocol' | 'host'>): stri
 /** Wraps the preload's bridge (in-process IPC has no connection to lose); `onSnapshot` starts with the current snapshot. */
 export function fromPreload(api: Bridge): DashboardBridge {
   // Built from the contract's list rather than spread: the preload object is a frozen proxy.
-  const commands = Object.fromEntries(
-    COMMAND_NAMES.map((name) => [name, (args: never) => (api[name] as (a: never) => unknown)(args)]),
-  ) as unknown as CommandHandlers;
+  const handlers: CommandHandlers = api;
+  const commands = mapCommands((name) => (args) => handlers[name](args));
   return {
     ...commands,
     transport: 'electron',

@@ -4,12 +4,11 @@
  * the matching `{type:'result', id, result}`, or on a timeout. The socket reconnects with
  * exponential backoff; calls made while it is down wait for it (up to their timeout).
  */
-import { COMMAND_NAMES } from '../../src-main/shared/contract.js';
+import { mapCommands } from '../../src-main/shared/contract.js';
 import type {
   ClientMessage,
   CommandArgs,
-  CommandError,
-  CommandHandlers,
+  CommandErrorCode,
   CommandName,
   CommandResult,
   CommandValue,
@@ -18,9 +17,6 @@ import type { FleetSnapshot } from '../../src-main/shared/view-model.js';
 import { err } from '../../src-main/shared/result.js';
 import { SOCKET_OPEN, type ConnectionState, type DashboardBridge, type SocketFactory, type SocketLike } from './bridge-types.js';
 import { parseServerMessage } from './server-message.js';
-
-/** The close code a server uses for a message it does not accept (servers without call dispatch). */
-export const CLOSE_BAD_REQUEST = 4400;
 
 export interface WsBridgeOptions {
   /** `ws://host:port/api/ws`. */
@@ -39,11 +35,6 @@ export interface WsBridgeOptions {
   readonly keepAliveMs?: number;
   /** Jitter source in [0, 1); default `Math.random`. */
   readonly random?: () => number;
-  /**
-   * Commands to use when the server refuses calls on the socket (it closes with 4400 while calls
-   * are waiting: a server older than the call dispatch). The waiting calls are re-sent through it.
-   */
-  readonly fallback?: CommandHandlers;
   /** Told about unexpected conditions (bad messages, listener errors). Default: nothing. */
   readonly onProblem?: (message: string) => void;
 }
@@ -56,7 +47,7 @@ interface PendingCall {
   sent: boolean;
 }
 
-const failure = (code: string, message: string): CommandResult<never> => err<CommandError>({ code, message });
+const failure = (code: CommandErrorCode, message: string): CommandResult<never> => err({ code, message });
 
 /** Creates the WebSocket bridge and starts connecting. */
 export function createWsBridge(options: WsBridgeOptions): DashboardBridge {
@@ -74,7 +65,6 @@ export function createWsBridge(options: WsBridgeOptions): DashboardBridge {
   let nextId = 1;
   let attempt = 0;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
-  let callsOverSocket = true;
   let disposed = false;
   let heardSincePing = true;
 
@@ -119,22 +109,11 @@ export function createWsBridge(options: WsBridgeOptions): DashboardBridge {
     }
   };
 
-  const onClose = (code: number): void => {
+  const onClose = (): void => {
     socket = null;
     const inFlight = [...pending].filter(([, call]) => call.sent);
-    const fallback = options.fallback;
-    if (code === CLOSE_BAD_REQUEST && fallback && inFlight.length > 0) {
-      // This server pushes snapshots but does not take calls: send commands over its REST API.
-      callsOverSocket = false;
-      for (const [id, call] of inFlight) {
-        pending.delete(id);
-        clearTimeout(call.timer);
-        void viaHandlers(fallback, call.name, call.args).then(call.settle);
-      }
-    } else {
-      for (const [id] of inFlight) {
-        settle(id, failure('disconnected', 'The connection to ccmax-monitor dropped before it answered; check the result and try again.'));
-      }
+    for (const [id] of inFlight) {
+      settle(id, failure('disconnected', 'The connection to ccmax-monitor dropped before it answered; check the result and try again.'));
     }
     if (disposed) return;
     setState('reconnecting');
@@ -156,13 +135,12 @@ export function createWsBridge(options: WsBridgeOptions): DashboardBridge {
         for (const [id, call] of pending) if (!call.sent) send(id, call);
       });
     ws.onmessage = (event) => guard('handling a message', () => onMessage(event.data));
-    ws.onclose = (event) => guard('handling a close', () => (socket === ws ? onClose(event.code) : undefined));
+    ws.onclose = () => guard('handling a close', () => (socket === ws ? onClose() : undefined));
     ws.onerror = () => undefined; // a close event always follows; that is where recovery happens
   }
 
   const call = <K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResult<CommandValue<K>>> => {
     if (disposed) return Promise.resolve(failure('closed', 'The dashboard is closing.'));
-    if (!callsOverSocket && options.fallback) return viaHandlers(options.fallback, name, args) as Promise<CommandResult<CommandValue<K>>>;
     return new Promise((resolve) => {
       const id = nextId++;
       const timer = setTimeout(
@@ -179,7 +157,7 @@ export function createWsBridge(options: WsBridgeOptions): DashboardBridge {
     });
   };
 
-  const commands = Object.fromEntries(COMMAND_NAMES.map((name) => [name, (args: never) => call(name, args)])) as unknown as CommandHandlers;
+  const commands = mapCommands((name) => (args) => call(name, args));
 
   const keepAliveMs = options.keepAliveMs ?? 20_000;
   const keepAlive =
@@ -225,9 +203,4 @@ export function createWsBridge(options: WsBridgeOptions): DashboardBridge {
       setState('closed');
     },
   };
-}
-
-function viaHandlers(handlers: CommandHandlers, name: CommandName, args: unknown): Promise<CommandResult<unknown>> {
-  const handler = handlers[name] as (args: unknown) => Promise<CommandResult<unknown>>;
-  return handler(args).catch((error: unknown) => failure('failed', error instanceof Error ? error.message : String(error)));
 }

@@ -1,6 +1,7 @@
 /** The contract commands over a real engine (what the dashboard calls through IPC or the WebSocket). */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCommandHandlers } from '../../src-main/engine/command-handlers.js';
+import { ok } from '../../src-main/shared/result.js';
 import { startEngineHarness, type EngineHarness } from './engine-harness.js';
 
 let h: EngineHarness;
@@ -36,5 +37,32 @@ describe('command handlers', () => {
     const handlers = createCommandHandlers(h.opened.engine);
     const r = await handlers.updateSettings({ launchAtLogin: true });
     expect(r.ok && r.value).toMatchObject({ launchAtLogin: true, listenHost: '127.0.0.1', listenPort: 47821 });
+  });
+
+  it('pins an account with switchTo and unpins with a null account id, as `switch --auto` does', async () => {
+    h = await startEngineHarness({ count: 2 });
+    const handlers = createCommandHandlers(h.opened.engine);
+    const id = h.accountId(1);
+    const c = h.simulator.credentials(id);
+    const json = JSON.stringify({
+      claudeAiOauth: { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes },
+    });
+    expect((await handlers.addFromCredentialsJson({ json })).ok).toBe(true);
+    await h.opened.engine.start();
+    await h.opened.engine.refreshNow();
+    expect(await handlers.switchTo({ accountId: id })).toEqual(ok({ accepted: true }));
+    expect(h.opened.engine.snapshot().rotation?.pinnedAccountId).toBe(id);
+    expect(await handlers.switchTo({ accountId: null })).toEqual(ok({ accepted: true }));
+    expect(h.opened.engine.snapshot().rotation?.pinnedAccountId).toBeNull();
+  });
+
+  it('refuses a switch that names no account, and one to an unknown account', async () => {
+    h = await startEngineHarness({ count: 1 });
+    const handlers = createCommandHandlers(h.opened.engine);
+    const missing = await handlers.switchTo({} as never);
+    expect(!missing.ok && missing.error.code).toBe('invalid-arguments');
+    const unknown = await handlers.switchTo({ accountId: 'nobody' });
+    expect(!unknown.ok && unknown.error.code).toBe('not-found');
+    expect(h.opened.engine.snapshot().rotation?.pinnedAccountId).toBeNull();
   });
 });

@@ -101,7 +101,7 @@ describe('row actions', () => {
 
   test('shows a failed command in the notice line in the engine’s words', async () => {
     const bridge = new FakeBridge(makeSnapshot());
-    bridge.results.switchTo = err({ code: 'not-implemented', message: 'Switching arrives with the rotation feature.' });
+    bridge.results.switchTo = err({ code: 'unusable', message: 'Switching arrives with the rotation feature.' });
     const { fleet } = renderDashboard(FleetTable, { bridge });
     renderDashboard(StatusBanners, { bridge });
     await fireEvent.click(within(row('acct-c')).getByRole('button', { name: /Switch to/ }));

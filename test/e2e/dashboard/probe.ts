@@ -42,7 +42,7 @@ export function callOverSocket(baseUrl: string, name: CommandName, args: unknown
 export async function switchUnavailableReason(baseUrl: string): Promise<string | null> {
   const probe = await callOverSocket(baseUrl, 'switchTo', { accountId: 'ccmax-e2e-probe-no-such-account' });
   if (probe.kind === 'answered') {
-    return !probe.result.ok && probe.result.error.code === 'not-implemented' ? `switchTo: ${probe.result.error.message}` : null;
+    return !probe.result.ok && String(probe.result.error.code) === 'not-implemented' ? `switchTo: ${probe.result.error.message}` : null;
   }
   const response = await fetch(`${baseUrl}/api/switch`, {
     method: 'POST',

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { ClientMessage, CommandHandlers } from '../../../src-main/shared/contract.js';
+import type { ClientMessage } from '../../../src-main/shared/contract.js';
 import { err, ok } from '../../../src-main/shared/result.js';
 import type { FleetSnapshot } from '../../../src-main/shared/view-model.js';
 import type { ConnectionState, DashboardBridge, SocketLike } from '../../../src-renderer/lib/bridge-types.js';
@@ -180,23 +180,6 @@ describe('WebSocket bridge', () => {
     cleanups.push(() => closeServer(again));
     again.on('connection', (socket) => socket.send(JSON.stringify({ type: 'snapshot', snapshot: snapshot(3) })));
     await until(() => states.at(-1) === 'open', 'open again');
-  });
-
-  test('moves commands to the fallback when the server refuses calls on the socket (close 4400)', async () => {
-    const fallbackCalls: string[] = [];
-    const fallback = new Proxy({} as CommandHandlers, {
-      get: (_t, name: string) => async () => {
-        fallbackCalls.push(name);
-        return ok({ via: 'rest', name });
-      },
-    });
-    const { server, bridge, snapshots } = await setup({ fallback });
-    server.onCall = (_m, socket) => socket.close(4400, 'the only accepted message is {"type":"ping"}');
-    expect(await bridge.refreshNow({})).toEqual(ok({ via: 'rest', name: 'refreshNow' }));
-    expect(await bridge.getEvents({})).toEqual(ok({ via: 'rest', name: 'getEvents' }));
-    expect(fallbackCalls).toEqual(['refreshNow', 'getEvents']);
-    expect(server.received).toHaveLength(1); // only the first call went over the socket
-    await until(() => snapshots.length >= 2, 'snapshots still arriving after the reconnect');
   });
 
   test('ignores messages outside the protocol and reports them', async () => {

@@ -1,0 +1,38 @@
+/**
+ * The argument schema of every contract command (`contract.ts`), typed from the contract: a schema
+ * whose output no longer fits its command's arguments fails the build here. The command handlers
+ * validate untrusted arguments with them; the REST routes and the OpenAPI document reuse them.
+ */
+import { z } from 'zod';
+import type { CommandArgs, CommandName } from './contract.js';
+import { EVENT_KINDS } from './event-types.js';
+import { SettingsPatchSchema } from './settings-schema.js';
+
+/** An account id as commands take it. */
+export const AccountIdSchema = z.string().min(1).max(200);
+
+/** The largest credentials JSON a command takes (the HTTP body limit's default). */
+export const MAX_CREDENTIALS_JSON_CHARS = 64 * 1024;
+
+const none = z.strictObject({});
+
+/** The arguments of each command (strict: unknown fields are refused). */
+export const COMMAND_ARGS: { readonly [K in CommandName]: z.ZodType<CommandArgs<K>> } = {
+  getSnapshot: none,
+  getEvents: z.strictObject({
+    sinceMs: z.number().int().min(0).optional(),
+    kinds: z.array(z.enum(EVENT_KINDS)).max(EVENT_KINDS.length).optional(),
+    accountId: AccountIdSchema.optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  }),
+  refreshNow: z.strictObject({ accountId: AccountIdSchema.optional() }),
+  switchTo: z.strictObject({ accountId: AccountIdSchema.nullable() }),
+  pauseRotation: none,
+  resumeRotation: none,
+  importFromClaudeCode: none,
+  addFromCredentialsJson: z.strictObject({ json: z.string().min(2).max(MAX_CREDENTIALS_JSON_CHARS) }),
+  setLabel: z.strictObject({ accountId: AccountIdSchema, label: z.string().max(100).nullable() }),
+  setEnabled: z.strictObject({ accountId: AccountIdSchema, enabled: z.boolean() }),
+  removeAccount: z.strictObject({ accountId: AccountIdSchema }),
+  updateSettings: SettingsPatchSchema,
+};
