@@ -60,13 +60,41 @@ export const silentLogger: Logger = {
   error() {},
 };
 
-/** The real clock. */
+/** The longest delay a Node timer holds (2^31-1 ms, 24.8 days); longer ones fire after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A delay longer than {@link MAX_TIMER_MS}, run as a chain of maximal timers. */
+interface LongTimer {
+  inner: NodeJS.Timeout | undefined;
+}
+
+function armUnref(fn: () => void, ms: number): NodeJS.Timeout {
+  const t = setTimeout(fn, ms);
+  t.unref?.();
+  return t;
+}
+
+/**
+ * The real clock. Delays beyond Node's timer range are clamped and chained (a `retry-after` of
+ * 30 days waits 30 days instead of firing every millisecond); NaN or negative delays run at once.
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
+    const delayMs = Number.isNaN(ms) ? 0 : Math.max(0, ms);
+    if (delayMs <= MAX_TIMER_MS) return armUnref(fn, delayMs);
+    const long: LongTimer = { inner: undefined };
+    const arm = (leftMs: number): void => {
+      long.inner = armUnref(() => (leftMs > MAX_TIMER_MS ? arm(leftMs - MAX_TIMER_MS) : fn()), Math.min(leftMs, MAX_TIMER_MS));
+    };
+    arm(delayMs);
+    return long;
   },
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  clearTimeout: (handle) => {
+    clearTimeout(isLongTimer(handle) ? handle.inner : (handle as NodeJS.Timeout));
+  },
 };
+
+function isLongTimer(handle: TimerHandle): handle is LongTimer {
+  return typeof handle === 'object' && handle !== null && 'inner' in handle;
+}
