@@ -36,6 +36,7 @@ import type { Clock, Logger, RandomFn } from './ports.js';
 import { SettingsSchema, type Settings, type UsageCacheEntry } from './storage/state-schema.js';
 import type { StateStore, UsageCacheStore } from './storage/store-port.js';
 import { createTokenKeeper } from './tokens/token-keeper.js';
+import { MIN_REFRESH_INTERVAL_MS } from './tokens/refresh-plan.js';
 import { judgeReading } from './usage/reading-freshness.js';
 import { createUsagePoller } from './usage/usage-poller.js';
 import type { VaultRecord } from './vault/credentials.js';
@@ -185,6 +186,15 @@ export function createEngine(deps: EngineDeps): Engine {
         });
       }
       changed();
+    },
+    onImplausibleLifetime(id, lifetimeMs) {
+      events.emit(
+        'token-lifetime-implausible',
+        'warn',
+        `The token endpoint gave the login of ${metaOf(id)?.email ?? id} a lifetime of ${Math.round(lifetimeMs / 60_000)} min (or none; about 8 h is normal). Its refreshes are spaced at least ${MIN_REFRESH_INTERVAL_MS / 60_000} min apart.`,
+        id,
+        { lifetimeMs },
+      );
     },
   });
 

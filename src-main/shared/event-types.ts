@@ -14,6 +14,7 @@ export const EVENT_KINDS = [
   'poll-failed',
   'token-refreshed',
   'token-refresh-failed',
+  'token-lifetime-implausible',
   'token-harvested',
   'login-needed',
   'active-account-detected',

@@ -21,6 +21,8 @@ export class FakeAnthropicClient implements AnthropicClient {
   readonly usageCalls: { readonly accessToken: string; readonly atMs: number }[] = [];
   readonly profileCalls: string[] = [];
   readonly refreshCalls: { readonly refreshToken: string; readonly nowMs: number }[] = [];
+  /** Lifetime of the tokens a default refresh answers with (the real endpoint: 8 h). */
+  refreshLifetimeMs = 8 * 3_600_000;
   /** Answered when a token has nothing scripted. */
   defaultUsage: Answer<UsageReading, ApiError> = ok(usageReading(10));
   #usage = new Map<string, Answer<UsageReading, ApiError>[]>();
@@ -75,7 +77,7 @@ export class FakeAnthropicClient implements AnthropicClient {
       ...current,
       accessToken: `${current.accessToken}+r${n}`,
       refreshToken: `${current.refreshToken}+r${n}`,
-      expiresAtMs: nowMs + 8 * 3_600_000,
+      expiresAtMs: nowMs + this.refreshLifetimeMs,
     });
   }
 }

@@ -3,6 +3,7 @@ import { err, ok, type Result } from '../../src-main/shared/result.js';
 import type { RefreshError } from '../../src-main/engine/anthropic/api-types.js';
 import { silentLogger } from '../../src-main/engine/ports.js';
 import { createTokenKeeper, type KeeperAccount } from '../../src-main/engine/tokens/token-keeper.js';
+import { MIN_REFRESH_INTERVAL_MS } from '../../src-main/engine/tokens/refresh-plan.js';
 import type { OAuthCredentials, VaultRecord } from '../../src-main/engine/vault/credentials.js';
 import { FakeAnthropicClient } from '../fakes/fake-anthropic-client.js';
 import { FakeClock, flushMicrotasks } from '../fakes/fake-clock.js';
@@ -24,6 +25,7 @@ function setup(opts: { expiresInMs?: number; account?: Partial<KeeperAccount>; i
   ];
   const refreshed: { id: string; record: VaultRecord }[] = [];
   const failed: { id: string; error: RefreshError }[] = [];
+  const implausible: { id: string; lifetimeMs: number }[] = [];
   const keeper = createTokenKeeper({
     clock,
     client,
@@ -33,9 +35,10 @@ function setup(opts: { expiresInMs?: number; account?: Partial<KeeperAccount>; i
     settings: () => ({ tokenRefreshAheadMs: H }),
     onRefreshed: (id, record) => refreshed.push({ id, record }),
     onFailed: (id, error) => failed.push({ id, error }),
+    onImplausibleLifetime: (id, lifetimeMs) => implausible.push({ id, lifetimeMs }),
     logger: silentLogger,
   });
-  return { clock, t0, client, vault, accounts, refreshed, failed, keeper };
+  return { clock, t0, client, vault, accounts, refreshed, failed, implausible, keeper };
 }
 
 const newCreds = (nowMs: number, n: number): OAuthCredentials => ({
@@ -301,5 +304,42 @@ describe('token keeper', () => {
     const result = await t.keeper.refreshNow('a', 'manual');
     const again = await t.keeper.refreshNow('a', 'manual');
     expect(JSON.stringify([result, again, t.failed])).not.toMatch(/at-a|rt-a/);
+  });
+});
+
+describe('token keeper: no refresh storm on short or missing token lifetimes', () => {
+  for (const lifetimeMs of [H, 30 * M, 0, -5 * M]) {
+    it(`refreshes at most every ${MIN_REFRESH_INTERVAL_MS / M} min when the endpoint answers a ${lifetimeMs / M} min lifetime, and says so once`, async () => {
+      const t = setup({ expiresInMs: 30 * M });
+      t.client.refreshLifetimeMs = lifetimeMs;
+      t.keeper.start();
+      for (let i = 0; i < 20; i++) await t.clock.advance(M);
+      expect(t.client.refreshCallCount()).toBe(1);
+      await t.clock.advanceTo(t.t0 + 24 * H);
+      expect(t.client.refreshCallCount()).toBeGreaterThan(1);
+      expect(t.client.refreshCallCount()).toBeLessThanOrEqual(1 + (24 * H) / MIN_REFRESH_INTERVAL_MS);
+      const gaps = t.client.refreshCalls.slice(1).map((c, i) => c.nowMs - t.client.refreshCalls[i]!.nowMs);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(MIN_REFRESH_INTERVAL_MS);
+      expect(t.implausible).toEqual([{ id: 'a', lifetimeMs }]);
+      await t.keeper.stop();
+    });
+  }
+
+  it('plans half-way through a lifetime shorter than twice the refresh-ahead time', async () => {
+    const t = setup({ expiresInMs: 30 * M });
+    t.client.refreshLifetimeMs = 90 * M;
+    t.keeper.start();
+    await t.clock.advance(1);
+    expect(t.keeper.nextRefreshAtMs()).toBe(t.t0 + 45 * M);
+    await t.keeper.stop();
+  });
+
+  it('says nothing about the normal 8 h lifetime', async () => {
+    const t = setup({ expiresInMs: 30 * M });
+    t.keeper.start();
+    await t.clock.advanceTo(t.t0 + 24 * H);
+    expect(t.client.refreshCallCount()).toBe(4);
+    expect(t.implausible).toEqual([]);
+    await t.keeper.stop();
   });
 });

@@ -35,6 +35,8 @@ export interface TokenKeeperDeps {
   /** Called after the new record is safely in the vault. */
   readonly onRefreshed: (accountId: string, record: VaultRecord) => void;
   readonly onFailed: (accountId: string, error: RefreshError) => void;
+  /** The token endpoint answered a lifetime outside the plausible range (or none); once per account. */
+  readonly onImplausibleLifetime?: (accountId: string, lifetimeMs: number) => void;
   readonly logger: Logger;
 }
 

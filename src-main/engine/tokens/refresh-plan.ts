@@ -8,6 +8,19 @@ export type RefreshReason = 'ahead-of-expiry' | 'expired' | 'after-7d-reset' | '
 /** Backoff after consecutive transient refresh failures; the last step repeats (≤ 1 attempt an hour). */
 export const REFRESH_RETRY_DELAYS_MS: readonly number[] = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 60 * 60_000];
 
+/**
+ * A login the keeper refreshed itself is not refreshed again sooner than this, whatever lifetime the
+ * token endpoint answered: a missing or tiny `expires_in` must not turn into a refresh loop.
+ */
+export const MIN_REFRESH_INTERVAL_MS = 30 * 60_000;
+
+/** Lifetimes the token endpoint plausibly answers (the real one: 8 h); outside them an event says so. */
+export const PLAUSIBLE_LIFETIME_MS = { min: 2 * 3_600_000, max: 48 * 3_600_000 } as const;
+
+export function isPlausibleLifetime(lifetimeMs: number): boolean {
+  return lifetimeMs >= PLAUSIBLE_LIFETIME_MS.min && lifetimeMs <= PLAUSIBLE_LIFETIME_MS.max;
+}
+
 /** The delay before retry number `failures` (1-based) after a transient failure. */
 export function toRefreshRetryDelayMs(failures: number): number {
   const index = Math.min(Math.max(failures, 1), REFRESH_RETRY_DELAYS_MS.length) - 1;
@@ -34,7 +47,9 @@ export type RefreshPlan =
   | { readonly kind: 'at'; readonly atMs: number; readonly reason: RefreshReason };
 
 /**
- * Decides when to refresh: `aheadMs` before expiry (at once when already expired), never for a dead
+ * Decides when to refresh: `aheadMs` before expiry (at once when already expired; for a login the
+ * keeper refreshed itself at most half its lifetime ahead and never within {@link MIN_REFRESH_INTERVAL_MS}
+ * of that refresh), never for a dead
  * or missing login, a disabled account or one Claude Code owns. An account at 7d ≥ 100 % waits for
  * its 7-day reset (refreshing a login nobody can use only spends single-use refresh tokens); with
  * no known reset it waits until one is known. A transient-failure backoff pushes the time back.
@@ -46,7 +61,12 @@ export function decideRefresh(input: RefreshPlanInput): RefreshPlan {
   if (!input.enabled) return { kind: 'skip', why: 'disabled' };
   if (input.ownedByClaudeCode) return { kind: 'skip', why: 'owned' };
   const expiresAtMs = record.credentials.expiresAtMs;
-  let atMs = expiresAtMs - input.aheadMs;
+  // After our own refresh the token's lifetime is known: plan at most half-way through it, and never
+  // sooner than the minimum interval (a lifetime floor that stops refresh loops).
+  const ownRefreshAtMs = record.refreshPath === 'auto' ? record.refreshedAtMs : null;
+  const aheadMs = ownRefreshAtMs === null ? input.aheadMs : Math.min(input.aheadMs, Math.max(0, (expiresAtMs - ownRefreshAtMs) / 2));
+  let atMs = expiresAtMs - aheadMs;
+  if (ownRefreshAtMs !== null) atMs = Math.max(atMs, ownRefreshAtMs + MIN_REFRESH_INTERVAL_MS);
   let reason: RefreshReason = expiresAtMs <= nowMs ? 'expired' : 'ahead-of-expiry';
   const sevenDay = toEffectiveWindow({ utilizationPct: input.sevenDayPct, resetsAtMs: input.sevenDayResetsAtMs }, nowMs);
   if (isWindowExhausted(sevenDay)) {

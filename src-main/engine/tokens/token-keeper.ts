@@ -6,7 +6,7 @@ import { err, ok, type Result } from '../../shared/result.js';
 import type { TimerHandle } from '../ports.js';
 import { fingerprint, type VaultRecord } from '../vault/credentials.js';
 import type { KeeperError, TokenKeeper, TokenKeeperDeps } from './keeper-types.js';
-import { decideRefresh, toRefreshRetryDelayMs, type RefreshReason } from './refresh-plan.js';
+import { decideRefresh, isPlausibleLifetime, toRefreshRetryDelayMs, type RefreshReason } from './refresh-plan.js';
 
 export type { KeeperAccount, KeeperError, TokenKeeper, TokenKeeperDeps } from './keeper-types.js';
 export type { RefreshReason } from './refresh-plan.js';
@@ -35,6 +35,8 @@ interface Slot {
 export function createTokenKeeper(deps: TokenKeeperDeps): TokenKeeper {
   const { clock, vault, logger } = deps;
   const slots = new Map<string, Slot>();
+  /** Accounts whose implausible token lifetime was already reported. */
+  const warnedLifetime = new Set<string>();
   const isOwned = deps.isOwnedByClaudeCode ?? ((id: string) => deps.accounts().some((a) => a.id === id && a.active));
   let started = false;
   let stopped = false;
@@ -127,6 +129,11 @@ export function createTokenKeeper(deps: TokenKeeperDeps): TokenKeeper {
       slot.unsaved = { version: 1, credentials: result.value, refreshedAtMs: nowMs, refreshPath: 'auto', needsLogin: false };
       Object.assign(slot, { failures: 0, retryAtMs: null, failedRefreshFp: null });
       logger.info('token refreshed', { accountId: id, reason, fingerprint: fingerprint(result.value.accessToken) });
+      const lifetimeMs = result.value.expiresAtMs - nowMs;
+      if (!isPlausibleLifetime(lifetimeMs) && !warnedLifetime.has(id)) {
+        warnedLifetime.add(id);
+        safely(() => deps.onImplausibleLifetime?.(id, lifetimeMs), 'onImplausibleLifetime', id);
+      }
       return flushUnsaved(id, slot);
     }
     const error = result.error;
