@@ -31,6 +31,7 @@ const GROUP_OF: Readonly<Record<EventKind, EventGroup>> = {
   'switch-deferred': 'deferrals',
   'token-refreshed': 'tokens',
   'token-refresh-failed': 'tokens',
+  'token-lifetime-implausible': 'tokens',
   'token-harvested': 'tokens',
   'login-needed': 'tokens',
   'usage-polled': 'polls',
