@@ -109,7 +109,7 @@ async function runBench() {
       contents: [
         `export { createSessionRegistry } from './src-main/engine/sessions/session-registry.ts';`,
         `export { createHeartbeatCore } from './src-main/engine/sessions/heartbeat-core.ts';`,
-        `export { createHeartbeatListener } from './src-main/engine/sessions/heartbeat-listener.ts';`,
+        `export { createHeartbeatListener } from './src-main/server/heartbeat-socket.ts';`,
         `export { systemClock, silentLogger } from './src-main/engine/ports.ts';`,
       ].join('\n'),
       resolveDir: root,

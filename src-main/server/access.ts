@@ -1,7 +1,7 @@
 /**
  * Who may talk to the server: the DNS-rebinding guard (Host), the cross-origin guard (Origin) and
- * the token check. Pure functions over request headers, shared by HTTP requests and WebSocket
- * upgrades so both paths apply the same rules in the same order.
+ * the token check. The one access decider: every route, the dashboard socket and the heartbeat
+ * socket ask `decideAccess`, so all of them apply the same rules in the same order.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -16,10 +16,26 @@ export interface AccessPolicy {
   readonly token: string | null;
   /** Lower-case `host:port` values accepted in the Host header; null accepts any Host. */
   readonly allowedHosts: ReadonlySet<string> | null;
+  /**
+   * The `host:port` values that name this machine by a loopback address and our port (see
+   * `loopbackHostSet`): a client on this machine that uses one of them may skip the token where the
+   * path allows it (`LocalPeer`). Absent (nobody is exempt) before the port is known.
+   */
+  readonly loopbackHosts?: ReadonlySet<string>;
 }
 
-/** Where a valid token came from (a query token on a page load earns a cookie). */
-export type TokenSource = 'none-required' | 'header' | 'query' | 'cookie';
+/**
+ * For paths whose clients on this machine need no token (the heartbeat: Claude Code's hooks): the
+ * peer's socket address. Such a peer is let in without the token only when it is loopback AND
+ * names the server by a loopback Host with our port — a web page whose name rebinds to 127.0.0.1
+ * still sends its own name, so it never gets this exemption.
+ */
+export interface LocalPeer {
+  readonly address: string | undefined;
+}
+
+/** Where a valid token came from (a query token on a page load earns a cookie); `loopback-peer`: none was needed (`LocalPeer`). */
+export type TokenSource = 'none-required' | 'loopback-peer' | 'header' | 'query' | 'cookie';
 
 export type AccessDecision =
   | { readonly ok: true; readonly tokenSource: TokenSource }
@@ -32,6 +48,14 @@ export function isLoopbackHost(host: string): boolean {
   if (isIP(bare) === 4) return bare.startsWith('127.');
   if (isIP(bare) === 6) return bare === '::1' || bare === '0:0:0:0:0:0:0:1';
   return false;
+}
+
+/** True for a socket address on this machine: 127.0.0.0/8, ::1 and IPv4-mapped loopback (`::ffff:127.0.0.1`). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  const bare = address.toLowerCase().replace(/^::ffff:/, '');
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  return bare === '::1' || bare === '0:0:0:0:0:0:0:1';
 }
 
 /** Formats `host:port` as it appears in a Host header (IPv6 literals in brackets), lower-case. */
@@ -82,8 +106,15 @@ const deny = (status: 401 | 403, code: string, message: string): AccessDecision 
 /**
  * Decides whether a request (or upgrade) may proceed: Host first (rebinding), then Origin
  * (cross-origin browsers), then the token (`Authorization: Bearer`, `?token=`, or the cookie).
+ * `localPeer` is given for paths open to this machine's own clients without the token; there a
+ * peer beyond loopback needs the token even when the server has none (then it cannot get in).
  */
-export function decideAccess(headers: IncomingHttpHeaders, query: URLSearchParams, policy: AccessPolicy): AccessDecision {
+export function decideAccess(
+  headers: IncomingHttpHeaders,
+  query: URLSearchParams,
+  policy: AccessPolicy,
+  localPeer?: LocalPeer,
+): AccessDecision {
   const host = headers.host?.toLowerCase();
   if (policy.allowedHosts && (host === undefined || !policy.allowedHosts.has(host))) {
     return deny(403, 'forbidden', 'This server only answers to 127.0.0.1, localhost or [::1] with its own port; open it by that address.');
@@ -93,6 +124,18 @@ export function decideAccess(headers: IncomingHttpHeaders, query: URLSearchParam
     const lower = origin.toLowerCase();
     if (host === undefined || (lower !== `http://${host}` && lower !== `https://${host}`)) {
       return deny(403, 'forbidden', 'Requests from other web origins are refused; open the dashboard from this server itself.');
+    }
+  }
+  if (localPeer) {
+    if (isLoopbackAddress(localPeer.address) && host !== undefined && policy.loopbackHosts?.has(host) === true) {
+      return { ok: true, tokenSource: 'loopback-peer' };
+    }
+    if (policy.token === null) {
+      return deny(
+        401,
+        'unauthorized',
+        'Only clients on this machine, using 127.0.0.1 or localhost, may connect to a server without a token.',
+      );
     }
   }
   if (policy.token === null) return { ok: true, tokenSource: 'none-required' };

@@ -14,9 +14,9 @@ import { applySecurityHeaders, httpError, readJsonBody, sendError, sendJson } fr
 import { findRoute, splitTarget, type Reply, type Route } from './routes.js';
 import { createSnapshotSocket } from './snapshot-socket.js';
 import { createStaticFiles } from './static-files.js';
-import { createUpgradeRouter, type UpgradeHandler } from './upgrades.js';
+import { createUpgradeRouter, type UpgradeHandler, type UpgradeMountOptions } from './upgrades.js';
 
-export type { UpgradeHandler } from './upgrades.js';
+export type { UpgradeHandler, UpgradeMountOptions } from './upgrades.js';
 
 export interface HttpServerOptions {
   readonly engine: Engine;
@@ -55,7 +55,7 @@ export interface HttpServerHandle {
   /** Stops accepting, closes WebSockets with 1001, ends keep-alive sockets; resolves when done. */
   close(): Promise<void>;
   /** Mounts a WebSocket endpoint at `path`; the handler runs only after the access checks passed. */
-  attachUpgrade(path: string, handler: UpgradeHandler, options?: { readonly selfAuthorizing?: boolean }): void;
+  attachUpgrade(path: string, handler: UpgradeHandler, options?: UpgradeMountOptions): void;
 }
 
 const PAGE_PATHS = /(^\/$|\.html$|^\/docs$)/;
@@ -179,7 +179,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   server.on('error', (error) => logger.error('http server error', { error: error.message }));
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? 0);
-  policy = { token, allowedHosts: loopback ? loopbackHostSet(host, port) : null };
+  policy = {
+    token,
+    allowedHosts: loopback ? loopbackHostSet(host, port) : null,
+    loopbackHosts: loopbackHostSet(loopback ? host : '127.0.0.1', port),
+  };
   logger.info('server listening', { host, port, tokenRequired: token !== null, vault: options.vault.kind });
 
   const close = async (): Promise<void> => {
@@ -202,8 +206,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     host,
     port,
     close: () => (closing ??= close()),
-    attachUpgrade: (path: string, handler: UpgradeHandler, options?: { readonly selfAuthorizing?: boolean }) =>
-      upgrades.attach(path, handler, options),
+    attachUpgrade: (path: string, handler: UpgradeHandler, options?: UpgradeMountOptions) => upgrades.attach(path, handler, options),
   };
 }
 

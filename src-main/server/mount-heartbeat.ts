@@ -6,8 +6,8 @@
 import type { Engine } from '../engine/engine-types.js';
 import type { Clock, Logger } from '../engine/ports.js';
 import { createHeartbeatCore } from '../engine/sessions/heartbeat-core.js';
-import { createHeartbeatListener } from '../engine/sessions/heartbeat-listener.js';
-import { HEARTBEAT_PATH, type ActiveSummary } from '../engine/sessions/protocol-types.js';
+import { createHeartbeatListener } from './heartbeat-socket.js';
+import { HEARTBEAT_PATH, type ActiveSummary } from '../shared/heartbeat-protocol.js';
 import type { SessionRegistry } from '../engine/sessions/session-registry.js';
 import type { HttpServerHandle } from './http-server.js';
 
@@ -17,7 +17,7 @@ export interface MountHeartbeatOptions {
   readonly registry: SessionRegistry;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** The server token; loopback peers need none, every other peer must send it. */
+  /** The server token (the server's access decider checks it; kept for the listener's own options). */
   readonly token: string | null;
 }
 
@@ -32,7 +32,11 @@ export function mountHeartbeat(options: MountHeartbeatOptions): { dispose(): Pro
     describeActive: () => describeActive(engine),
   });
   const listener = createHeartbeatListener({ core, logger: options.logger, clock: options.clock, token: options.token });
-  options.server.attachUpgrade(HEARTBEAT_PATH, (req, socket, head) => listener.handleUpgrade(req, socket, head), { selfAuthorizing: true });
+  // Claude Code's hooks on this machine carry no token; every refusal is said with the protocol's close codes.
+  options.server.attachUpgrade(HEARTBEAT_PATH, (req, socket, head, access) => listener.handleUpgrade(req, socket, head, access), {
+    loopbackPeersWithoutToken: true,
+    refusesInProtocol: true,
+  });
   return { dispose: () => listener.dispose() };
 }
 

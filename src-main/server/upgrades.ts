@@ -1,27 +1,34 @@
 /**
- * Routes WebSocket upgrades by path, after the same access checks as HTTP requests. A refused
- * upgrade is answered with a plain HTTP error before any WebSocket exists.
+ * Routes WebSocket upgrades by path, after the same access checks as HTTP requests (`decideAccess`,
+ * for every path). A refused upgrade is answered with a plain HTTP error before any WebSocket
+ * exists — unless the path's protocol says no in its own words (`refusesInProtocol`: the heartbeat
+ * closes with its Forbidden/Unauthorized codes), in which case the handler gets the refusal.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../engine/ports.js';
-import { decideAccess, type AccessPolicy } from './access.js';
+import { decideAccess, type AccessDecision, type AccessPolicy } from './access.js';
 import { httpError, SECURITY_HEADER_LINES, type HttpError } from './http-io.js';
 import { splitTarget } from './routes.js';
 
-/** Completes (or refuses) an upgrade that already passed the access checks. */
-export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+/**
+ * Completes an upgrade that passed the access checks; `access` is the decision (a refusal reaches
+ * only handlers mounted with `refusesInProtocol`, which must refuse the client in their protocol).
+ */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer, access: AccessDecision) => void;
+
+export interface UpgradeMountOptions {
+  /** A client on this machine that names us by a loopback Host needs no token here (see `LocalPeer`). */
+  readonly loopbackPeersWithoutToken?: boolean;
+  /** Refusals go to the handler, which answers them in its protocol (close codes) instead of an HTTP error. */
+  readonly refusesInProtocol?: boolean;
+}
 
 export interface UpgradeRouter {
   /** The server's `upgrade` listener. */
   handle(req: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /**
-   * Mounts `handler` at `path`; throws when the path is taken or does not start with `/`.
-   * `selfAuthorizing`: the handler enforces its own access rules (the heartbeat listener lets
-   * loopback peers in without the token and requires it from everyone else), so the server's
-   * token and Host checks are skipped for this path.
-   */
-  attach(path: string, handler: UpgradeHandler, options?: { readonly selfAuthorizing?: boolean }): void;
+  /** Mounts `handler` at `path`; throws when the path is taken or does not start with `/`. */
+  attach(path: string, handler: UpgradeHandler, options?: UpgradeMountOptions): void;
 }
 
 export interface UpgradeRouterOptions {
@@ -34,7 +41,7 @@ export interface UpgradeRouterOptions {
 /** Creates an empty router; mount handlers with `attach`. */
 export function createUpgradeRouter(options: UpgradeRouterOptions): UpgradeRouter {
   const { logger } = options;
-  const handlers = new Map<string, { handler: UpgradeHandler; selfAuthorizing: boolean }>();
+  const handlers = new Map<string, { readonly handler: UpgradeHandler; readonly options: UpgradeMountOptions }>();
   return {
     handle(req, socket, head) {
       socket.on('error', (error) => logger.debug('upgrade socket error', { error: error.message }));
@@ -43,11 +50,12 @@ export function createUpgradeRouter(options: UpgradeRouterOptions): UpgradeRoute
         if (options.isClosing()) return rejectUpgrade(socket, httpError(503, 'unavailable', 'The server is shutting down.'));
         const mounted = handlers.get(pathname);
         if (!mounted) return rejectUpgrade(socket, httpError(404, 'not-found', `There is no WebSocket at ${pathname}.`));
-        if (!mounted.selfAuthorizing) {
-          const access = decideAccess(req.headers, new URLSearchParams(search), options.policy());
-          if (!access.ok) return rejectUpgrade(socket, httpError(access.status, access.code, access.message));
+        const localPeer = mounted.options.loopbackPeersWithoutToken ? { address: req.socket.remoteAddress } : undefined;
+        const access = decideAccess(req.headers, new URLSearchParams(search), options.policy(), localPeer);
+        if (!access.ok && !mounted.options.refusesInProtocol) {
+          return rejectUpgrade(socket, httpError(access.status, access.code, access.message));
         }
-        mounted.handler(req, socket, head);
+        mounted.handler(req, socket, head, access);
       } catch (error) {
         logger.error('websocket upgrade failed', { error: error instanceof Error ? error.message : String(error) });
         socket.destroy();
@@ -56,7 +64,7 @@ export function createUpgradeRouter(options: UpgradeRouterOptions): UpgradeRoute
     attach(path, handler, attachOptions) {
       if (!path.startsWith('/')) throw new Error(`attachUpgrade: the path must start with "/" (got "${path}").`);
       if (handlers.has(path)) throw new Error(`attachUpgrade: ${path} already has a WebSocket handler.`);
-      handlers.set(path, { handler, selfAuthorizing: attachOptions?.selfAuthorizing ?? false });
+      handlers.set(path, { handler, options: attachOptions ?? {} });
     },
   };
 }

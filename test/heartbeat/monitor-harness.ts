@@ -1,8 +1,8 @@
 /** A real heartbeat monitor (registry + core + ws listener) on 127.0.0.1 port 0, for client tests. */
 import { silentLogger, systemClock } from '../../src-main/engine/ports.js';
 import { createHeartbeatCore, type HeartbeatCoreOptions } from '../../src-main/engine/sessions/heartbeat-core.js';
-import { createHeartbeatListener } from '../../src-main/engine/sessions/heartbeat-listener.js';
-import type { ClientMessage } from '../../src-main/engine/sessions/protocol-types.js';
+import { createHeartbeatListener } from '../../src-main/server/heartbeat-socket.js';
+import type { ClientMessage } from '../../src-main/shared/heartbeat-protocol.js';
 import { createSessionRegistry } from '../../src-main/engine/sessions/session-registry.js';
 import { RecordingSink } from '../sessions/message-builders.js';
 

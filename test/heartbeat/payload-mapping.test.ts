@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { findMonitor, toHeartbeatUrl } from '../../src-main/cli/heartbeat/find-monitor.js';
 import { toHookMessage } from '../../src-main/cli/heartbeat/hook-message.js';
 import { chainStatus, formatStatus, toStatuslineMessage } from '../../src-main/cli/heartbeat/statusline.js';
-import { parseClientMessage } from '../../src-main/engine/sessions/protocol-schema.js';
+import { parseClientMessage } from '../../src-main/shared/heartbeat-schema.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'claude-code-2.1.197');
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));

@@ -1,5 +1,5 @@
 /** Builders for heartbeat messages in tests. */
-import type { ClientMessage } from '../../src-main/engine/sessions/protocol-types.js';
+import type { ClientMessage } from '../../src-main/shared/heartbeat-protocol.js';
 import type { EngineEvent } from '../../src-main/engine/events/event-types.js';
 import type { EventSink } from '../../src-main/engine/ports.js';
 

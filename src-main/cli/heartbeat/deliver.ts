@@ -1,5 +1,5 @@
 /** Sends one heartbeat message and waits (bounded) for its acknowledgement. Never throws. */
-import type { AckMessage, ClientMessage } from '../../engine/sessions/protocol-types.js';
+import type { AckMessage, ClientMessage } from '../../shared/heartbeat-protocol.js';
 import type { MonitorTarget } from './find-monitor.js';
 import { connectWebSocket } from './mini-ws.js';
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DISCOVERY_FILE } from '../../engine/paths.js';
-import { HEARTBEAT_PATH } from '../../engine/sessions/protocol-types.js';
+import { HEARTBEAT_PATH } from '../../shared/heartbeat-protocol.js';
 
 export interface MonitorTarget {
   /** The heartbeat WebSocket URL. */

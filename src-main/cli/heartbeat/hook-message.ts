@@ -2,7 +2,7 @@
  * Pure mapping from what Claude Code writes on a hook's stdin (CLAUDE-CODE.md "Hooks"; payloads in
  * fixtures/) to a heartbeat message. Unknown events map to null: the hook then does nothing.
  */
-import { PROTOCOL_VERSION, type ClientMessage } from '../../engine/sessions/protocol-types.js';
+import { PROTOCOL_VERSION, type ClientMessage } from '../../shared/heartbeat-protocol.js';
 
 export interface HookContext {
   readonly host: string;

@@ -3,7 +3,7 @@
  * monitor and sends `alive` every 5 s while the Claude Code process lives. When that process is gone
  * it reports the session ended and exits; SessionEnd stops it with SIGTERM. One per session (lock).
  */
-import { PROTOCOL_VERSION, type ClientMessage } from '../../engine/sessions/protocol-types.js';
+import { PROTOCOL_VERSION, type ClientMessage } from '../../shared/heartbeat-protocol.js';
 import { deliver } from './deliver.js';
 import type { MonitorTarget } from './find-monitor.js';
 import { connectWebSocket, type MiniSocket } from './mini-ws.js';

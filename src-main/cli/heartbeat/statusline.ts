@@ -3,12 +3,7 @@
  * the one line we print (the monitor's active account and its 5h/7d, or Claude Code's own figures
  * when the monitor is down), appended to a chained user statusline when there is one.
  */
-import {
-  PROTOCOL_VERSION,
-  type ActiveSummary,
-  type StatuslineMessage,
-  type StatuslineWindow,
-} from '../../engine/sessions/protocol-types.js';
+import { PROTOCOL_VERSION, type ActiveSummary, type StatuslineMessage, type StatuslineWindow } from '../../shared/heartbeat-protocol.js';
 
 function toWindow(raw: unknown): StatuslineWindow | null {
   if (typeof raw !== 'object' || raw === null) return null;

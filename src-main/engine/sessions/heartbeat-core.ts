@@ -5,8 +5,8 @@
  * registry and acknowledges them — tool-ended and turn-ended only after `beforeAck` settles.
  */
 import type { Clock, Logger, TimerHandle } from '../ports.js';
-import { parseClientMessage } from './protocol-schema.js';
-import { CloseCode, PROTOCOL_VERSION, type AckMessage, type ActiveSummary, type ClientMessage } from './protocol-types.js';
+import { parseClientMessage } from '../../shared/heartbeat-schema.js';
+import { CloseCode, PROTOCOL_VERSION, type AckMessage, type ActiveSummary, type ClientMessage } from '../../shared/heartbeat-protocol.js';
 import type { ApplyOutcome } from './session-registry.js';
 
 /** The little a transport must offer the core. */

@@ -4,7 +4,7 @@
  * tracked by `tool_use_id`; the session shows the most recent one.
  */
 import type { SessionState, SessionView } from '../../shared/view-model.js';
-import type { ClientMessage } from './protocol-types.js';
+import type { ClientMessage } from '../../shared/heartbeat-protocol.js';
 
 /** A tool call between its `PreToolUse` and `PostToolUse`. */
 export interface OpenTool {

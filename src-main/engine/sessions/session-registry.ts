@@ -5,7 +5,7 @@
  */
 import type { SessionView } from '../../shared/view-model.js';
 import type { Clock, EventSink, Logger, TimerHandle } from '../ports.js';
-import type { ClientMessage, StatuslineWindow } from './protocol-types.js';
+import type { ClientMessage, StatuslineWindow } from '../../shared/heartbeat-protocol.js';
 import {
   applyMessage,
   expireStale,

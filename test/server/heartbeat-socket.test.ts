@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { silentLogger, systemClock } from '../../src-main/engine/ports.js';
 import { createHeartbeatCore, type HeartbeatCoreOptions } from '../../src-main/engine/sessions/heartbeat-core.js';
-import { createHeartbeatListener, type HeartbeatListenerOptions } from '../../src-main/engine/sessions/heartbeat-listener.js';
-import { CloseCode, type ClientMessage } from '../../src-main/engine/sessions/protocol-types.js';
+import { createHeartbeatListener, type HeartbeatListenerOptions } from '../../src-main/server/heartbeat-socket.js';
+import { CloseCode, type ClientMessage } from '../../src-main/shared/heartbeat-protocol.js';
 import { createSessionRegistry, type SessionRegistry } from '../../src-main/engine/sessions/session-registry.js';
-import { RecordingSink, msg } from './message-builders.js';
+import { RecordingSink, msg } from '../sessions/message-builders.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -1,7 +1,7 @@
 /**
  * The heartbeat protocol between Claude Code's hooks/statusline (the client) and the monitor:
  * versioned JSON text frames over one WebSocket path. Dependency-free so the tiny hook client can
- * import it; the validating parser lives in `protocol-schema.ts`.
+ * import it; the validating parser lives in `heartbeat-schema.ts` (both in `shared/`: the hook client, the engine and the server use them).
  */
 
 /** Protocol version every message carries as `v`; a server refuses other versions. */

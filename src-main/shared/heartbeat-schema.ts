@@ -1,7 +1,7 @@
 /** Validates heartbeat frames: untrusted text in, a typed message or a descriptive error out. */
 import { z } from 'zod';
-import { err, ok, type Result } from '../../shared/result.js';
-import { CLIENT_MESSAGE_TYPES, PROTOCOL_VERSION, type ClientMessage } from './protocol-types.js';
+import { err, ok, type Result } from './result.js';
+import { CLIENT_MESSAGE_TYPES, PROTOCOL_VERSION, type ClientMessage } from './heartbeat-protocol.js';
 
 /** Why a frame was refused; `message` is safe to send back as a close reason. */
 export interface ProtocolError {

@@ -1,18 +1,23 @@
 /**
- * The `ws` transport for the heartbeat core: mounts on an existing HTTP server's upgrade
- * (`handleUpgrade`, for the headless server's `attachUpgrade('/heartbeat', …)`) or listens on its
- * own loopback `http.Server` (tests, bench). Enforces peer access itself so it is safe standalone,
- * caps frame size and connection count, and terminates peers that stop answering pings.
+ * The `ws` transport for the engine's heartbeat core, beside the dashboard socket: mounts on the
+ * HTTP server's upgrade (`handleUpgrade`, for `attachUpgrade('/heartbeat', …)`; see
+ * mount-heartbeat.ts) or listens on its own loopback `http.Server` (tests, bench). Either way the
+ * server's one access decider (`decideAccess`, access.ts) rules on every upgrade; a refusal is
+ * said in the protocol (Forbidden / Unauthorized close codes). Caps frame size and connection
+ * count, and terminates peers that stop answering pings.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { systemClock, type Clock, type Logger, type TimerHandle } from '../ports.js';
-import type { HeartbeatCore } from './heartbeat-core.js';
-import { decidePeerAccess, type PeerPolicy } from './peer-access.js';
-import { CloseCode, HEARTBEAT_PATH } from './protocol-types.js';
+import { systemClock, type Clock, type Logger, type TimerHandle } from '../engine/ports.js';
+import type { HeartbeatCore } from '../engine/sessions/heartbeat-core.js';
+import { CloseCode, HEARTBEAT_PATH } from '../shared/heartbeat-protocol.js';
+import { decideAccess, isLoopbackHost, loopbackHostSet, type AccessDecision } from './access.js';
+import { splitTarget } from './routes.js';
 
-export interface HeartbeatListenerOptions extends PeerPolicy {
+export interface HeartbeatListenerOptions {
+  /** The token peers beyond loopback must send when listening on its own server (`listen`); null lets only loopback peers in. */
+  readonly token: string | null;
   readonly core: HeartbeatCore;
   readonly logger: Logger;
   readonly clock?: Clock;
@@ -22,13 +27,13 @@ export interface HeartbeatListenerOptions extends PeerPolicy {
   readonly pingIntervalMs?: number;
   /** Connections beyond this are closed with `TryAgainLater`. Default 4,096. */
   readonly maxConnections?: number;
-  /** The peer's address; default the socket's remote address (tests inject a remote one). */
+  /** The peer's address on its own server (`listen`); default the socket's remote address (tests inject a remote one). */
   readonly peerAddressOf?: (req: IncomingMessage) => string | undefined;
 }
 
 export interface HeartbeatListener {
-  /** An upgrade handler for `attachUpgrade(HEARTBEAT_PATH, …)`. */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** An upgrade handler for `attachUpgrade(HEARTBEAT_PATH, …, { refusesInProtocol: true })`; `access` is the server's decision. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, access: AccessDecision): void;
   /** Listens on its own HTTP server (default 127.0.0.1, port 0) and returns its ws:// URL. */
   listen(options?: { host?: string; port?: number }): Promise<{ url: string; port: number; server: Server }>;
   connectionCount(): number;
@@ -75,14 +80,16 @@ export function createHeartbeatListener(options: HeartbeatListenerOptions): Hear
   };
   schedulePing();
 
-  const accept = (ws: WebSocket, req: IncomingMessage): void => {
-    const address = options.peerAddressOf ? options.peerAddressOf(req) : req.socket.remoteAddress;
+  const peerAddress = (req: IncomingMessage): string | undefined =>
+    options.peerAddressOf ? options.peerAddressOf(req) : req.socket.remoteAddress;
+
+  const accept = (ws: WebSocket, req: IncomingMessage, access: AccessDecision): void => {
+    const address = peerAddress(req);
     ws.on('error', (error) => logger.debug('heartbeat socket error', { error: error.message }));
     if (wss.clients.size > maxConnections) {
       ws.close(CloseCode.TryAgainLater, 'too many connections');
       return;
     }
-    const access = decidePeerAccess(req, address, options);
     answered.set(ws, true);
     ws.on('pong', () => answered.set(ws, true));
     let handler: ((data: string) => void) | null = null;
@@ -106,18 +113,19 @@ export function createHeartbeatListener(options: HeartbeatListenerOptions): Hear
           handler = h;
         },
       },
-      { authorized: access.authorized, originAllowed: access.originAllowed, peer: address ?? 'unknown' },
+      // 403: Host or Origin refused (another site, or a name rebound to this machine); 401: no valid token.
+      { authorized: access.ok || access.status !== 401, originAllowed: access.ok || access.status !== 403, peer: address ?? 'unknown' },
     );
     ws.on('close', (code, reason) => closed(code, reason.toString('utf8')));
   };
 
-  const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+  const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, access: AccessDecision): void => {
     if (disposed) {
       socket.destroy();
       return;
     }
     try {
-      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req));
+      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, access));
     } catch (error) {
       logger.warn('heartbeat upgrade failed', { error: String(error) });
       socket.destroy();
@@ -130,13 +138,20 @@ export function createHeartbeatListener(options: HeartbeatListenerOptions): Hear
       const server = createServer((_req, res) => {
         res.writeHead(426, { 'content-type': 'text/plain' }).end('Upgrade to WebSocket at /heartbeat\n');
       });
+      let bound = port;
+      const loopback = isLoopbackHost(host);
       server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-        const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+        const [path, search] = splitTarget(req.url);
         if (path !== HEARTBEAT_PATH) {
           socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
           return;
         }
-        handleUpgrade(req, socket, head);
+        const policy = {
+          token: options.token,
+          allowedHosts: loopback ? loopbackHostSet(host, bound) : null,
+          loopbackHosts: loopbackHostSet(loopback ? host : '127.0.0.1', bound),
+        };
+        handleUpgrade(req, socket, head, decideAccess(req.headers, new URLSearchParams(search), policy, { address: peerAddress(req) }));
       });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -144,7 +159,7 @@ export function createHeartbeatListener(options: HeartbeatListenerOptions): Hear
       });
       ownServer = server;
       const address = server.address();
-      const bound = typeof address === 'object' && address ? address.port : port;
+      bound = typeof address === 'object' && address ? address.port : port;
       return { url: `ws://${host.includes(':') ? `[${host}]` : host}:${bound}${HEARTBEAT_PATH}`, port: bound, server };
     },
     connectionCount: () => wss.clients.size,
