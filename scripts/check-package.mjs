@@ -11,7 +11,7 @@
 // Only `dir` is built: AppImage and deb need tools electron-builder downloads from
 // github.com/electron-userland/electron-builder-binaries (appimage, fpm), which CI cannot fetch.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
@@ -64,6 +64,16 @@ export function inspectAppLayout(appOutDir) {
   if (sqliteNatives.length === 0)
     problems.push('the history database driver (libsql) has no native .node file (@libsql/<platform>) in the app');
   if (!files.includes('/node_modules/libsql/index.js')) problems.push('app.asar lacks the history database driver (node_modules/libsql)');
+  const fuses = readFuses(join(appOutDir, 'ccmax-monitor'));
+  if (!fuses) problems.push('the executable has no Electron fuse wire');
+  else {
+    for (const [name, , wanted] of FUSES) {
+      if (fuses[name] !== wanted)
+        problems.push(
+          `Electron fuse ${name} is ${fuses[name] === '1' ? 'on' : 'off'} (electronFuses must turn it ${wanted === '1' ? 'on' : 'off'})`,
+        );
+    }
+  }
   for (const native of [...keyringNatives, ...sqliteNatives]) {
     if (!existsSync(join(appOutDir, 'resources', 'app.asar.unpacked', ...native.split('/'))))
       problems.push(`${native} is not in app.asar.unpacked (asarUnpack)`);
@@ -100,11 +110,40 @@ function stageProductionModules(appDir) {
   cpSync(join(repoRoot, 'package-lock.json'), join(appDir, 'package-lock.json'));
 }
 
+/**
+ * Electron's fuse wire (@electron/fuses, version 1): the sentinel, the wire version, its length, then one
+ * byte per fuse ('0' off, '1' on) in this order. The stand-in carries Electron's defaults, so the check
+ * proves electron-builder's `electronFuses` really flips them.
+ */
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const FUSES = [
+  // [name, Electron's default, what the packaged app must have]
+  ['RunAsNode', '1', '0'],
+  ['EnableCookieEncryption', '0', '1'],
+  ['EnableNodeOptionsEnvironmentVariable', '1', '0'],
+  ['EnableNodeCliInspectArguments', '1', '0'],
+  ['EnableEmbeddedAsarIntegrityValidation', '0', '1'],
+  ['OnlyLoadAppFromAsar', '0', '1'],
+  ['LoadBrowserProcessSpecificV8Snapshot', '0', '0'],
+  ['GrantFileProtocolExtraPrivileges', '1', '0'],
+];
+
+/** The fuses in an Electron executable, by name ('0'/'1'), or null when it has no fuse wire. */
+export function readFuses(executable) {
+  const bytes = readFileSync(executable);
+  const at = bytes.indexOf(FUSE_SENTINEL);
+  if (at === -1) return null;
+  const wire = at + FUSE_SENTINEL.length;
+  const length = bytes[wire + 1];
+  return Object.fromEntries(FUSES.slice(0, length).map(([name], i) => [name, String.fromCharCode(bytes[wire + 2 + i])]));
+}
+
 /** A stand-in Electron distribution: the files electron-builder copies for Linux. */
 function stageFakeElectron(dir) {
   mkdirSync(join(dir, 'resources'), { recursive: true });
   mkdirSync(join(dir, 'locales'), { recursive: true });
-  writeFileSync(join(dir, 'electron'), '#!/bin/sh\necho "stand-in Electron for the packaging check"\n');
+  const wire = `${FUSE_SENTINEL}\x01${String.fromCharCode(FUSES.length)}${FUSES.map(([, byDefault]) => byDefault).join('')}`;
+  writeFileSync(join(dir, 'electron'), `#!/bin/sh\necho "stand-in Electron for the packaging check"\nexit 0\n# ${wire}\n`, 'latin1');
   chmodSync(join(dir, 'electron'), 0o755);
   writeFileSync(join(dir, 'version'), `${require('electron/package.json').version}\n`);
   writeFileSync(join(dir, 'LICENSE'), 'stand-in\n');

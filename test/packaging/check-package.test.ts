@@ -66,8 +66,28 @@ describe('packaging', () => {
         'check-package: app.asar ships source maps: /out/shell/main.js.map',
         'check-package: package.json main is "bin/ccmax-monitor.js", not out/shell/main.js (extraMetadata.main)',
         'check-package: /node_modules/@napi-rs/keyring-linux-x64-gnu/keyring.linux-x64-gnu.node is not in app.asar.unpacked (asarUnpack)',
+        'check-package: the executable has no Electron fuse wire',
       ]),
     );
+  });
+
+  it('reports every Electron fuse left at its default (run-as-node, NODE_OPTIONS, inspector, asar integrity)', async () => {
+    const appOut = join(dir, 'linux-unpacked');
+    await mkdir(join(appOut, 'resources'), { recursive: true });
+    // Electron's own fuse wire, as in an unflipped binary: version 1, 8 fuses, Electron's defaults.
+    await writeFile(join(appOut, 'ccmax-monitor'), Buffer.from('ELF…dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX\x01\x0810110001…', 'latin1'));
+    await createPackage(dir, join(appOut, 'resources', 'app.asar')).catch(() => undefined);
+
+    const problems = (await run(['--inspect', appOut])).stderr.split('\n').filter((l) => l.includes('fuse'));
+    expect(problems).toEqual([
+      'check-package: Electron fuse RunAsNode is on (electronFuses must turn it off)',
+      'check-package: Electron fuse EnableCookieEncryption is off (electronFuses must turn it on)',
+      'check-package: Electron fuse EnableNodeOptionsEnvironmentVariable is on (electronFuses must turn it off)',
+      'check-package: Electron fuse EnableNodeCliInspectArguments is on (electronFuses must turn it off)',
+      'check-package: Electron fuse EnableEmbeddedAsarIntegrityValidation is off (electronFuses must turn it on)',
+      'check-package: Electron fuse OnlyLoadAppFromAsar is off (electronFuses must turn it on)',
+      'check-package: Electron fuse GrantFileProtocolExtraPrivileges is on (electronFuses must turn it off)',
+    ]);
   });
 
   it('reports a missing app.asar', async () => {
