@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src-main/engine/ports.js';
@@ -193,8 +195,17 @@ describe('security headers', () => {
     const { server } = await start();
     const csp = String((await send(server.port, { path: '/' })).headers['content-security-policy']);
     expect(csp).toContain("default-src 'self'");
-    expect(csp).toContain("connect-src 'self' ws: wss:");
+    // 'self' covers the dashboard's own ws:/wss: origin (CSP 3); a bare `ws:` would allow any host.
+    expect(csp).toMatch(/connect-src 'self'(;|$)/);
+    expect(csp).not.toMatch(/\bwss?:/);
     expect(csp).toContain("frame-ancestors 'none'");
+  });
+
+  it('ships a renderer whose own meta CSP connects to nothing but its origin', async () => {
+    const html = await readFile(fileURLToPath(new URL('../../src-renderer/index.html', import.meta.url)), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '';
+    expect(meta).toMatch(/connect-src 'self';/);
+    expect(meta).not.toMatch(/\bwss?:/);
   });
 
   it('forbids any script or resource for JSON responses', async () => {
