@@ -2,7 +2,9 @@
  * The tray app's composition root: single-instance lock, the `app://` protocol, the desktop engine
  * and the Electron adapters. Everything with behaviour lives in the modules it wires.
  */
+import { realpath as realpathCallback } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +56,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: rendererDir, readFile }));
+  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: rendererDir, readFile, realpath: promisify(realpathCallback) }));
   const desktop: DesktopEngine = await createDesktopEngine({
     dataDir: app.getPath('userData'),
     env: process.env,

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,13 +14,15 @@ beforeAll(async () => {
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>ccmax</title>');
   await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   await writeFile(join(root, 'secret.txt'), 'outside the renderer');
+  await symlink(join(root, 'secret.txt'), join(rendererDir, 'assets', 'leak.js'));
+  await symlink(join(rendererDir, 'assets', 'app.js'), join(rendererDir, 'alias.js'));
 });
 
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const handler = () => createAppProtocolHandler({ rootDir: rendererDir, readFile });
+const handler = () => createAppProtocolHandler({ rootDir: rendererDir, readFile, realpath });
 
 describe('app:// protocol', () => {
   it('serves index.html for the root with the CSP header', async () => {
@@ -70,6 +72,18 @@ describe('app:// protocol', () => {
       expect(response.status).toBe(404);
       expect(await response.text()).not.toContain('outside the renderer');
     }
+  });
+
+  it('does not follow a symlink out of the renderer folder', async () => {
+    const response = await handler()(new Request('app://ccmax/assets/leak.js'));
+    expect(response.status).toBe(404);
+    expect(await response.text()).not.toContain('outside the renderer');
+  });
+
+  it('still serves a symlink that stays inside the renderer folder', async () => {
+    const response = await handler()(new Request('app://ccmax/alias.js'));
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('console.log(1)');
   });
 
   it('answers 404 for a missing file and 405 for a POST', async () => {

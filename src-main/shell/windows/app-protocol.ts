@@ -75,6 +75,12 @@ export interface AppProtocolDeps {
   /** The renderer build folder (`out/renderer`). */
   readonly rootDir: string;
   readonly readFile: (path: string) => Promise<Uint8Array>;
+  /**
+   * Resolves symlinks (Node's `fs.realpath`, promisified: Electron's asar support patches that one). A
+   * file whose real path leaves the real renderer folder is not served, so a symlink in the build
+   * cannot expose the rest of the disk.
+   */
+  readonly realpath: (path: string) => Promise<string>;
 }
 
 /** The `protocol.handle` handler: serves files from the renderer build with the CSP header. */
@@ -85,6 +91,9 @@ export function createAppProtocolHandler(deps: AppProtocolDeps): (request: Reque
     if (filePath === null) return plain(404, 'Not found');
     let body: Uint8Array;
     try {
+      const [realFile, realRoot] = await Promise.all([deps.realpath(filePath), deps.realpath(deps.rootDir)]);
+      const inside = relative(realRoot, realFile);
+      if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) return plain(404, 'Not found');
       body = await deps.readFile(filePath);
     } catch {
       return plain(404, 'Not found');
