@@ -40,6 +40,7 @@ import { MIN_REFRESH_INTERVAL_MS } from './tokens/refresh-plan.js';
 import { judgeReading } from './usage/reading-freshness.js';
 import { createUsagePoller } from './usage/usage-poller.js';
 import type { VaultRecord } from './vault/credentials.js';
+import { recoverFallbackLogins, type LoginFallback } from './vault/login-fallback.js';
 import type { Vault } from './vault/vault-types.js';
 
 export interface EngineDeps {
@@ -59,6 +60,8 @@ export interface EngineDeps {
   readonly detectEveryMs?: number;
   /** Where a switch writes the login; default by platform (credentials file, or the macOS keychain item). */
   readonly credentialsTarget?: CredentialTarget;
+  /** Where a refreshed login goes when the vault refuses it; recovered into the vault at load. */
+  readonly loginFallback?: LoginFallback;
   /** Where a switch writes the identity block; default `oauthAccount` in Claude Code's `.claude.json`. */
   readonly identityTarget?: IdentityTarget | null;
   /** Live Claude Code sessions (deferral, the sessions panel, statusline readings); null: none are tracked. */
@@ -86,6 +89,8 @@ export function createEngine(deps: EngineDeps): Engine {
   let started = false;
   let detectTimer: ReturnType<Clock['setTimeout']> | null = null;
   const unsubscribers: (() => void)[] = [];
+  /** Accounts whose refreshed login is held only in memory (vault and fallback refused it). */
+  let atRisk = new Set<string>();
 
   const settings = (): Settings => deps.store.read().settings;
   const metas = () => deps.store.read().accounts;
@@ -164,7 +169,22 @@ export function createEngine(deps: EngineDeps): Engine {
           sevenDayResetsAtMs: sevenDay?.resetsAtMs ?? null,
         };
       }),
+    ...(deps.loginFallback ? { fallback: deps.loginFallback } : {}),
+    onUnsaved(id, file) {
+      if (file === null) atRisk.add(id);
+      const email = metaOf(id)?.email ?? id;
+      events.emit(
+        'vault-error',
+        'error',
+        file === null
+          ? `The refreshed login of ${email} could not be saved — not to the vault, nor to a fallback file. It is kept in memory and retried; if ccmax-monitor stops first, ${email} needs a new login.`
+          : `The refreshed login of ${email} could not be saved to the vault; it was saved to ${file} and the vault write is retried. The next start moves it into the vault.`,
+        id,
+        { fallbackFile: file },
+      );
+    },
     onRefreshed(id, record) {
+      atRisk.delete(id);
       records.set(id, record);
       poller.tokenChanged(id);
       events.emit('token-refreshed', 'info', `Refreshed the login of ${metaOf(id)?.email ?? id} ahead of expiry.`, id, { path: 'auto' });
@@ -387,7 +407,32 @@ export function createEngine(deps: EngineDeps): Engine {
     }, detectEveryMs);
   }
 
+  /** Moves logins a previous run saved to the fallback place into the vault. */
+  async function recoverFallback(fallback: LoginFallback): Promise<void> {
+    const { recovered, waiting } = await recoverFallbackLogins(fallback, vault);
+    for (const id of recovered) {
+      events.emit(
+        'token-refreshed',
+        'info',
+        `Recovered the refreshed login of ${metaOf(id)?.email ?? id} from the fallback file into the vault.`,
+        id,
+        {
+          path: 'recovered',
+        },
+      );
+    }
+    for (const id of waiting) {
+      events.emit(
+        'vault-error',
+        'error',
+        `A refreshed login of ${metaOf(id)?.email ?? id} waits in a fallback file; the vault still refuses it.`,
+        id,
+      );
+    }
+  }
+
   async function load(): Promise<void> {
+    if (deps.loginFallback) await recoverFallback(deps.loginFallback);
     for (const m of metas()) await loadRecord(m.id);
     await tracker.check();
   }
@@ -422,10 +467,12 @@ export function createEngine(deps: EngineDeps): Engine {
       if (detectTimer !== null) clock.clearTimeout(detectTimer);
       for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
       await rotation.stop();
-      await Promise.all([poller.stop(), keeper.stop()]);
+      const [, unsaved] = await Promise.all([poller.stop(), keeper.stop()]);
+      atRisk = new Set(unsaved);
       saveUsage();
       events.emit('engine-stopped', 'info', 'ccmax-monitor stopped.');
     },
+    loginsAtRisk: () => [...atRisk],
     snapshot,
     subscribe: (listener) => publisher.subscribe(listener),
     switchTo(accountId) {

@@ -47,6 +47,11 @@ export interface Engine {
   start(): Promise<void>;
   /** Stops every timer; waits for in-flight work. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Accounts whose refreshed login is held only in memory: the vault and the fallback file both
+   * refused it. Non-empty after `stop()` means those logins are lost (the CLI exits non-zero).
+   */
+  loginsAtRisk(): readonly string[];
   snapshot(): FleetSnapshot;
   /** Called with a new snapshot on every change; returns an unsubscribe function. */
   subscribe(listener: (snapshot: FleetSnapshot) => void): () => void;

@@ -3,7 +3,10 @@
  * environment: event log, schema-checked stores, the chosen vault, the Anthropic client and
  * Claude Code's paths. The desktop shell uses the same function with its own store adapter.
  */
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createAnthropicClient } from '../engine/anthropic/anthropic-client.js';
 import { resolveEndpoints } from '../engine/anthropic/endpoints.js';
 import { resolveClaudePaths, type ClaudePaths } from '../engine/claude-code/claude-store.js';
@@ -15,6 +18,7 @@ import { createStateStore, createUsageCacheStore, type StoreAdapterFactory } fro
 import type { StoreOpenReport } from '../engine/storage/store-port.js';
 import { createSecretStore, type VaultKind } from '../engine/vault/create-secret-store.js';
 import { createVault } from '../engine/vault/vault.js';
+import { createLoginFallback } from '../engine/vault/login-fallback.js';
 import { createSessionRegistry, type SessionRegistry } from '../engine/sessions/session-registry.js';
 import type { SessionSource } from '../engine/create-engine.js';
 import { PRODUCT_VERSION, USER_AGENT } from '../engine/version.js';
@@ -37,6 +41,8 @@ export interface OpenEngineOptions {
   /** The desktop shell hands in electron-store here. */
   readonly createStoreAdapter?: StoreAdapterFactory;
   readonly detectEveryMs?: number;
+  /** Where refreshed logins go when the vault refuses them; default {@link defaultLoginFallbackDirs}. */
+  readonly loginFallbackDirs?: readonly string[];
   /** Live sessions; default a new session registry (fed by the heartbeat server). Tests inject fakes. */
   readonly sessions?: SessionSource | null;
 }
@@ -50,6 +56,21 @@ export interface OpenedEngine {
   readonly registry: SessionRegistry | null;
   /** Stops the engine and flushes the event log. */
   close(): Promise<void>;
+}
+
+/**
+ * Fallback folders for a refreshed login the vault refused: `<dataDir>/pending-logins`, then a
+ * per-user, per-data-dir folder in the OS temp dir (often another file system than a full disk's).
+ */
+export function defaultLoginFallbackDirs(dataDir: string): string[] {
+  const tag = createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 8);
+  let user = 'user';
+  try {
+    user = String(userInfo().uid >= 0 ? userInfo().uid : userInfo().username);
+  } catch {
+    // no user database entry: the data dir's hash alone keeps the folder apart
+  }
+  return [join(dataDir, 'pending-logins'), join(tmpdir(), `ccmax-monitor-${user}-${tag}`)];
 }
 
 /** Opens the engine (not started). Throws only for a misconfiguration, with a message that says how to fix it. */
@@ -114,6 +135,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<OpenedEngi
     claudePaths,
     claudeReadOptions: { platform: options.platform },
     version: PRODUCT_VERSION,
+    loginFallback: createLoginFallback(options.loginFallbackDirs ?? defaultLoginFallbackDirs(dataDir)),
     demo: options.demo ?? false,
     ...(options.detectEveryMs !== undefined ? { detectEveryMs: options.detectEveryMs } : {}),
     sessions: options.sessions === undefined ? registry : options.sessions,

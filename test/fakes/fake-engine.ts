@@ -178,6 +178,9 @@ export class FakeEngine implements Engine {
   }
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
+  loginsAtRisk(): readonly string[] {
+    return [];
+  }
 
   snapshot(): FleetSnapshot {
     this.#maybeThrow('snapshot');

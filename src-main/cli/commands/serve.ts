@@ -72,6 +72,14 @@ export const serveCommand: CommandHandler = async (argv, io) => {
   await waitForSignal(io);
   logger.info('shutting down');
   await monitor.close();
+  const lost = monitor.engine.loginsAtRisk();
+  if (lost.length > 0) {
+    io.stderr(
+      `ccmax-monitor: ERROR: the refreshed login of ${lost.length} account(s) (${lost.join(', ')}) could not be saved to the vault nor to a fallback file; ` +
+        `those accounts need a new login ('claude /login', then 'ccmax-monitor accounts import'). Free disk space or fix the vault first.\n`,
+    );
+    return 1;
+  }
   return 0;
 };
 

@@ -3,6 +3,7 @@ import type { Result } from '../../shared/result.js';
 import type { AnthropicClient, RefreshError } from '../anthropic/api-types.js';
 import type { Clock, Logger } from '../ports.js';
 import type { VaultRecord } from '../vault/credentials.js';
+import type { LoginFallback } from '../vault/login-fallback.js';
 import type { Vault } from '../vault/vault-types.js';
 import type { RefreshReason } from './refresh-plan.js';
 
@@ -38,12 +39,19 @@ export interface TokenKeeperDeps {
   /** The token endpoint answered a lifetime outside the plausible range (or none); once per account. */
   readonly onImplausibleLifetime?: (accountId: string, lifetimeMs: number) => void;
   readonly logger: Logger;
+  /** Where a refreshed login goes when the vault refuses it; without one it is only kept in memory. */
+  readonly fallback?: Pick<LoginFallback, 'save' | 'remove'>;
+  /** A refreshed login the vault refused was saved to `file` — or nowhere (null): it is only in memory. */
+  readonly onUnsaved?: (accountId: string, file: string | null) => void;
 }
 
 export interface TokenKeeper {
   start(): void;
-  /** Disarms the timer, waits for work in flight, and makes one last attempt at unsaved writes. */
-  stop(): Promise<void>;
+  /**
+   * Disarms the timer, waits for work in flight, and makes one last attempt at unsaved writes.
+   * Resolves the accounts whose refreshed login is saved nowhere (neither vault nor fallback).
+   */
+  stop(): Promise<readonly string[]>;
   /**
    * Refreshes one account now (e.g. just before activating it), bypassing the schedule, the 7d
    * deferral and a transient backoff — but never a dead login or a token Claude Code owns.

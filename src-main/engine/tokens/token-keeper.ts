@@ -27,6 +27,8 @@ interface Slot {
   /** Fingerprint of a refresh token the server rejected: never sent again. */
   rejectedRefreshFp: string | null;
   unsaved: VaultRecord | null;
+  /** Where the unsaved record was put when the vault refused it (the fallback file), if anywhere. */
+  fallbackFile: string | null;
   writeFailures: number;
   writeRetryAtMs: number | null;
 }
@@ -55,6 +57,7 @@ export function createTokenKeeper(deps: TokenKeeperDeps): TokenKeeper {
         failedRefreshFp: null,
         rejectedRefreshFp: null,
         unsaved: null,
+        fallbackFile: null,
         writeFailures: 0,
         writeRetryAtMs: null,
       };
@@ -83,13 +86,17 @@ export function createTokenKeeper(deps: TokenKeeperDeps): TokenKeeper {
     return delayMs;
   };
 
-  /** Writes the refreshed record; on failure keeps it in memory and schedules another try. */
+  /**
+   * Writes the refreshed record; on failure keeps it in memory, saves it to the fallback place once,
+   * and schedules another try.
+   */
   const flushUnsaved = async (id: string, slot: Slot): Promise<Result<VaultRecord, KeeperError>> => {
     const record = slot.unsaved;
     if (!record) return err({ kind: 'vault-failed', message: 'nothing to write' });
     const written = await vault.write(id, record);
     if (written.ok) {
-      Object.assign(slot, { unsaved: null, writeFailures: 0, writeRetryAtMs: null });
+      if (slot.fallbackFile !== null) await deps.fallback?.remove(id);
+      Object.assign(slot, { unsaved: null, fallbackFile: null, writeFailures: 0, writeRetryAtMs: null });
       safely(() => deps.onRefreshed(id, record), 'onRefreshed', id);
       return ok(record);
     }
@@ -104,6 +111,12 @@ export function createTokenKeeper(deps: TokenKeeperDeps): TokenKeeper {
       retryInMs: delayMs,
       error: written.error.message,
     });
+    if (slot.fallbackFile === null && deps.fallback) {
+      const saved = await deps.fallback.save(id, record);
+      slot.fallbackFile = saved.ok ? saved.value : null;
+      if (!saved.ok) logger.error('THE REFRESHED LOGIN COULD NOT BE SAVED ANYWHERE', { accountId: id, error: saved.error.message });
+      safely(() => deps.onUnsaved?.(id, saved.ok ? saved.value : null), 'onUnsaved', id);
+    }
     return err({ kind: 'vault-failed', message: `the refreshed login could not be saved: ${written.error.message}` });
   };
 
@@ -263,6 +276,7 @@ export function createTokenKeeper(deps: TokenKeeperDeps): TokenKeeper {
       await ticking;
       await Promise.allSettled([...slots.values()].map((s) => s.inFlight).filter((p) => p !== null));
       for (const [id, slot] of slots) if (slot.unsaved) await flushUnsaved(id, slot);
+      return [...slots].filter(([, slot]) => slot.unsaved !== null && slot.fallbackFile === null).map(([id]) => id);
     },
 
     async refreshNow(accountId, reason) {
