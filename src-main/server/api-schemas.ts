@@ -1,33 +1,23 @@
 /**
- * Request schemas of the HTTP API: strict (unknown fields are refused) and the single source for
- * both validation and the OpenAPI request bodies (via `z.toJSONSchema`).
+ * Request and reply bodies of the HTTP API. Request schemas are strict (unknown fields are refused)
+ * and the single source for both validation and the OpenAPI request bodies (via `z.toJSONSchema`);
+ * where a body is a command's arguments it is that command's schema (`shared/command-schemas.ts`).
  */
 import { z } from 'zod';
+import { COMMAND_ARGS } from '../shared/command-schemas.js';
+import type { AccountRef } from '../shared/contract.js';
 import { err, ok, type Result } from '../shared/result.js';
 import type { EventQuery } from '../engine/engine-types.js';
 import { EVENT_KINDS, type EventKind } from '../engine/events/event-types.js';
-import { httpError, type HttpError } from './http-io.js';
-import type { RouteContext } from './routes.js';
 
-export const RefreshBodySchema = z
-  .strictObject({
-    accountId: z.string().min(1).max(200).optional().describe('Poll only this account; all enabled accounts when absent.'),
-  })
-  .describe('Optional body of POST /api/refresh.');
+/** Optional body of POST /api/refresh: the refreshNow command's arguments. */
+export const RefreshBodySchema = COMMAND_ARGS.refreshNow.describe('Optional body of POST /api/refresh.');
 
-export const SwitchBodySchema = z
-  .strictObject({
-    accountId: z
-      .string()
-      .min(1)
-      .max(200)
-      .nullable()
-      .describe('The account to pin and switch to; null unpins (back to automatic rotation).'),
-  })
-  .describe('Body of POST /api/switch.');
+/** Body of POST /api/switch: the switchTo command's arguments. */
+export const SwitchBodySchema = COMMAND_ARGS.switchTo.describe('Body of POST /api/switch.');
 
 /** The body of requests that take none: absent, empty, or `{}`. */
-export const EmptyBodySchema = z.strictObject({}).describe('No body, or {}.');
+export const EmptyBodySchema = COMMAND_ARGS.pauseRotation.describe('No body, or {}.');
 
 export const AddAccountBodySchema = z
   .strictObject({
@@ -47,7 +37,36 @@ export const AccountPatchBodySchema = z
   })
   .describe('Body of PATCH /api/accounts/{id}.');
 
-export { SettingsPatchSchema } from '../engine/storage/state-schema.js';
+/** Body of PATCH /api/settings: the updateSettings command's arguments. */
+export const SettingsPatchSchema = COMMAND_ARGS.updateSettings;
+
+/** The health body: safe to show anyone who passed the access checks (no ids, no paths). */
+export interface HealthBody {
+  readonly ok: true;
+  readonly product: 'ccmax-monitor';
+  readonly version: string;
+  readonly demo: boolean;
+  readonly uptimeMs: number;
+  readonly accounts: number;
+}
+
+/** `{ ok: true, pinnedAccountId }`: the pin now in force (null: automatic rotation). */
+export interface SwitchReplyBody {
+  readonly ok: true;
+  readonly pinnedAccountId: string | null;
+}
+
+/** `{ ok: true, paused }`: whether automatic rotation is paused now. */
+export interface PauseReplyBody {
+  readonly ok: true;
+  readonly paused: boolean;
+}
+
+/** The public fields of an account, and nothing else (copied field by field so no credential can leak). */
+export function toAccountBody(account: AccountRef): AccountRef {
+  const body: AccountRef = { id: account.id, email: account.email, label: account.label, enabled: account.enabled, plan: account.plan };
+  return account.outcome === undefined ? body : { ...body, outcome: account.outcome };
+}
 
 /** Turns zod issues into one sentence naming each bad field (never echoing values). */
 export function describeIssues(error: z.ZodError): string {
@@ -62,14 +81,6 @@ export function describeIssues(error: z.ZodError): string {
 export function parseWith<T>(schema: z.ZodType<T>, value: unknown): Result<T, string> {
   const parsed = schema.safeParse(value);
   return parsed.success ? ok(parsed.data) : err(describeIssues(parsed.error));
-}
-
-/** Reads the request body and validates it; a 4xx {@link HttpError} when either step fails. */
-export async function readValidBody<T>(ctx: RouteContext, schema: z.ZodType<T>, allowEmpty: boolean): Promise<Result<T, HttpError>> {
-  const body = await ctx.readBody({ allowEmpty });
-  if (!body.ok) return body;
-  const parsed = parseWith(schema, body.value === undefined ? {} : body.value);
-  return parsed.ok ? parsed : err(httpError(400, 'bad-request', parsed.error));
 }
 
 const EVENT_QUERY_PARAMS = new Set(['since', 'kind', 'account', 'limit', 'token']);

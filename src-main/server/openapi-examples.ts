@@ -6,7 +6,7 @@ import type { AccountSummary } from '../engine/engine-types.js';
 import type { EngineEvent } from '../engine/events/event-types.js';
 import { SettingsSchema, type Settings } from '../engine/storage/state-schema.js';
 import type { FleetSnapshot } from '../shared/view-model.js';
-import type { HealthBody } from './api-routes.js';
+import type { HealthBody } from './api-schemas.js';
 
 const AT = Date.UTC(2026, 3, 14, 10, 0, 0);
 const HOUR = 3_600_000;

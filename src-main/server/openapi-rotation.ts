@@ -2,11 +2,10 @@
  * The OpenAPI part for rotation control: `POST /api/switch`, `/api/pause`, `/api/resume`, with
  * their schemas. Reply schemas are keyed by the reply types, so they cannot drift from the routes.
  */
-import { SwitchBodySchema } from './api-schemas.js';
+import { SwitchBodySchema, type PauseReplyBody, type SwitchReplyBody } from './api-schemas.js';
 import { EXAMPLE_ACCOUNT } from './openapi-examples.js';
 import { errorResponse, jsonBody, requestBody, responseRef, withBody, type Operation } from './openapi-helpers.js';
 import { fromZod, objectOf, type JsonSchema } from './openapi-schemas.js';
-import type { PauseReplyBody, SwitchReplyBody } from './rotation-routes.js';
 
 /** What a pin means and when the switch happens, in words (also on `/docs` via the descriptions). */
 export const SWITCH_TEXT = [

@@ -23,8 +23,7 @@ import type {
   UsageWindowView,
   VaultView,
 } from '../shared/view-model.js';
-import type { HealthBody } from './api-routes.js';
-import { AccountPatchBodySchema, AddAccountBodySchema, RefreshBodySchema, SettingsPatchSchema } from './api-schemas.js';
+import { AccountPatchBodySchema, AddAccountBodySchema, RefreshBodySchema, SettingsPatchSchema, type HealthBody } from './api-schemas.js';
 
 export type JsonSchema = { readonly [key: string]: unknown };
 

@@ -3,13 +3,14 @@
  * every command with its arguments and value (`x-commands`), and example messages (`x-messages`),
  * all rendered on `/docs`. Typed against the contract, so a new command fails the build here.
  */
-import { COMMAND_NAMES, type CommandError, type CommandName } from '../shared/contract.js';
+import { COMMAND_ARGS } from '../shared/command-schemas.js';
+import { COMMAND_ERROR_CODES, COMMAND_NAMES, type CommandError, type CommandName } from '../shared/contract.js';
 import type { Err, Ok } from '../shared/result.js';
 import { DEFAULT_CALL_LIMITS } from './call-limiter.js';
 import { CloseCode } from './close-codes.js';
 import { EXAMPLE_ACCOUNT, exampleSnapshot } from './openapi-examples.js';
 import { common, errorResponse, schemaRef, type Operation } from './openapi-helpers.js';
-import { objectOf, type JsonSchema } from './openapi-schemas.js';
+import { fromZod, objectOf, type JsonSchema } from './openapi-schemas.js';
 import { MAX_CLIENT_MESSAGE_BYTES, type DashboardClientMessage, type DashboardServerMessage } from './socket-protocol.js';
 
 const L = DEFAULT_CALL_LIMITS;
@@ -69,7 +70,7 @@ const commandResult: JsonSchema = {
 /** The socket schemas for `components.schemas`. */
 export const SOCKET_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   CommandError: objectOf<CommandError>({
-    code: { type: 'string', description: 'A stable machine-readable code, e.g. `rate-limited`.' },
+    code: { type: 'string', enum: COMMAND_ERROR_CODES, description: 'A stable machine-readable code, e.g. `rate-limited`.' },
     message: { type: 'string', description: 'A sentence a user can act on.' },
   }),
   CommandResult: commandResult,
@@ -151,7 +152,8 @@ export function socketPath(version: string): Record<string, Operation> {
       operationId: 'dashboardSocket',
       summary: 'Live snapshots and commands over WebSocket',
       description: SOCKET_TEXT,
-      'x-commands': COMMAND_NAMES.map((name) => ({ name, ...COMMAND_DOCS[name] })),
+      // Each command's arguments as JSON Schema, from the schema its handler validates with.
+      'x-commands': COMMAND_NAMES.map((name) => ({ name, ...COMMAND_DOCS[name], argsSchema: fromZod(COMMAND_ARGS[name], 'input') })),
       'x-messages': socketExamples(version),
       responses: {
         '101': {

@@ -25,8 +25,12 @@ export const COMMAND_ARGS: { readonly [K in CommandName]: z.ZodType<CommandArgs<
     accountId: AccountIdSchema.optional(),
     limit: z.number().int().min(1).max(1000).optional(),
   }),
-  refreshNow: z.strictObject({ accountId: AccountIdSchema.optional() }),
-  switchTo: z.strictObject({ accountId: AccountIdSchema.nullable() }),
+  refreshNow: z.strictObject({
+    accountId: AccountIdSchema.optional().describe('Poll only this account; all enabled accounts when absent.'),
+  }),
+  switchTo: z.strictObject({
+    accountId: AccountIdSchema.nullable().describe('The account to pin and switch to; null unpins (back to automatic rotation).'),
+  }),
   pauseRotation: none,
   resumeRotation: none,
   importFromClaudeCode: none,

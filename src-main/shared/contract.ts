@@ -10,31 +10,34 @@ import type { EngineEvent, EventKind } from './event-types.js';
 import type { FleetSnapshot, SettingsView } from './view-model.js';
 
 /** Every code a {@link CommandError} can carry, by where it comes from. */
-export type CommandErrorCode =
+export const COMMAND_ERROR_CODES = [
   // The command handlers (engine/command-handlers.ts).
-  | 'invalid-arguments'
-  | 'invalid-settings'
-  | 'not-found'
-  | 'unusable'
-  | 'internal'
+  'invalid-arguments',
+  'invalid-settings',
+  'not-found',
+  'unusable',
+  'internal',
   // Account operations (the engine's AccountOpError kinds).
-  | 'no-login'
-  | 'invalid-credentials'
-  | 'profile-failed'
-  | 'vault-failed'
+  'no-login',
+  'invalid-credentials',
+  'profile-failed',
+  'vault-failed',
   // The dashboard socket (server/socket-session.ts).
-  | 'unknown-command'
-  | 'rate-limited'
-  | 'busy'
+  'unknown-command',
+  'rate-limited',
+  'busy',
   // The tray app: IPC sender check, preload, deferring to another monitor.
-  | 'forbidden'
-  | 'ipc-failed'
-  | 'deferring'
+  'forbidden',
+  'ipc-failed',
+  'deferring',
   // The renderer's bridge when the answer cannot arrive.
-  | 'disconnected'
-  | 'closed'
-  | 'timeout'
-  | 'failed';
+  'disconnected',
+  'closed',
+  'timeout',
+  'failed',
+] as const;
+
+export type CommandErrorCode = (typeof COMMAND_ERROR_CODES)[number];
 
 /** A command failure, in words the user can act on. Never contains a secret. */
 export interface CommandError {

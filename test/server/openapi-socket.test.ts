@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../../src-main/server/openapi.js';
 import { socketExamples } from '../../src-main/server/openapi-socket.js';
-import { COMMAND_NAMES } from '../../src-main/shared/contract.js';
+import { COMMAND_ERROR_CODES, COMMAND_NAMES } from '../../src-main/shared/contract.js';
 import { checkSchema } from './json-schema-check.js';
 import { send, startServer, type Harness } from './server-harness.js';
 import { connect, terminateAll } from './ws-client.js';
@@ -25,6 +25,22 @@ describe('the socket in the OpenAPI document', () => {
     const commands = wsOp['x-commands'] as { name: string; args: string; value: string }[];
     expect(commands.map((c) => c.name)).toEqual([...COMMAND_NAMES]);
     for (const c of commands) expect(c.args.length * c.value.length, c.name).toBeGreaterThan(0);
+  });
+
+  it('gives each command its arguments as JSON Schema, from the schema its handler validates with', () => {
+    const commands = wsOp['x-commands'] as { name: string; argsSchema: Obj }[];
+    const argsOf = (name: string): Obj => commands.find((c) => c.name === name)?.argsSchema ?? {};
+    expect(checkSchema(doc, argsOf('switchTo'), { accountId: 'acct-1' })).toEqual([]);
+    expect(checkSchema(doc, argsOf('switchTo'), { accountId: null })).toEqual([]);
+    expect(checkSchema(doc, argsOf('switchTo'), {})).not.toEqual([]);
+    expect(checkSchema(doc, argsOf('getSnapshot'), { extra: 1 })).not.toEqual([]);
+    expect(checkSchema(doc, argsOf('setEnabled'), { accountId: 'acct-1', enabled: 'yes' })).not.toEqual([]);
+  });
+
+  it('names every error code a command can answer', () => {
+    const error = (doc['components'] as { schemas: Record<string, Obj> }).schemas['CommandError'] as { properties: { code: Obj } };
+    expect(error.properties.code['enum']).toEqual([...COMMAND_ERROR_CODES]);
+    expect(checkSchema(doc, { $ref: '#/components/schemas/CommandError' }, { code: 'made-up', message: 'x' })).not.toEqual([]);
   });
 
   it('has example messages that match the message schemas', () => {
