@@ -39,6 +39,8 @@ export interface HttpServerOptions {
   readonly wsKeepAliveMs?: number;
   /** Per-connection call limits of `/api/ws`; defaults in `DEFAULT_CALL_LIMITS` (call-limiter.ts). */
   readonly wsCallLimits?: Partial<CallLimits>;
+  /** Dashboards connected to `/api/ws` at once; default 32. */
+  readonly wsMaxClients?: number;
   /** How long `close()` waits for clients before destroying them; default 3 s. */
   readonly closeGraceMs?: number;
   /** A client must send its headers within this; default 10 s (slow-loris bound). */
@@ -81,6 +83,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     logger,
     ...(options.wsKeepAliveMs ? { keepAliveMs: options.wsKeepAliveMs } : {}),
     ...(options.wsCallLimits ? { callLimits: options.wsCallLimits } : {}),
+    ...(options.wsMaxClients ? { maxClients: options.wsMaxClients } : {}),
   });
   const sockets = new Set<Socket>();
   let policy: AccessPolicy = { token, allowedHosts: null };

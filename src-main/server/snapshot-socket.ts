@@ -15,8 +15,10 @@ import type { CommandHandlers } from '../shared/contract.js';
 import type { FleetSnapshot } from '../shared/view-model.js';
 import { DEFAULT_CALL_LIMITS, type CallLimits } from './call-limiter.js';
 import { CloseCode } from './close-codes.js';
+import { httpError } from './http-io.js';
 import { MAX_CLIENT_MESSAGE_BYTES, type DashboardServerMessage } from './socket-protocol.js';
 import { createSocketSession, type SocketSession } from './socket-session.js';
+import { rejectUpgrade } from './upgrades.js';
 
 export { MAX_CLIENT_MESSAGE_BYTES } from './socket-protocol.js';
 
@@ -33,6 +35,8 @@ export interface SnapshotSocketOptions {
   readonly handlers?: CommandHandlers;
   /** Per-connection call limits; each field defaults to {@link DEFAULT_CALL_LIMITS}. */
   readonly callLimits?: Partial<CallLimits>;
+  /** Dashboards connected at once; an upgrade beyond it is refused with 503. Default 32. */
+  readonly maxClients?: number;
 }
 
 export interface SnapshotSocket {
@@ -59,6 +63,7 @@ export function createSnapshotSocket(options: SnapshotSocketOptions): SnapshotSo
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
   const handlers = options.handlers ?? createCommandHandlers(engine, logger);
   const callLimits: CallLimits = { ...DEFAULT_CALL_LIMITS, ...options.callLimits };
+  const maxClients = options.maxClients ?? 32;
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_CLIENT_MESSAGE_BYTES,
@@ -180,6 +185,13 @@ export function createSnapshotSocket(options: SnapshotSocketOptions): SnapshotSo
 
   return {
     handleUpgrade(req, socket, head) {
+      if (clients.size >= maxClients) {
+        logger.warn('dashboard socket full; refusing a client', { clients: clients.size });
+        return rejectUpgrade(
+          socket,
+          httpError(503, 'too-many-clients', `${clients.size} dashboards are connected already; close one (a tab or window) and reload.`),
+        );
+      }
       wss.handleUpgrade(req, socket, head, (ws) => guard('accepting a client', () => onConnection(ws)));
     },
     get clientCount() {

@@ -69,6 +69,20 @@ describe('snapshot push', () => {
     expect(client.messages[0]).toEqual({ type: 'snapshot', snapshot: JSON.parse(JSON.stringify(h.engine.snapshotValue)) });
   });
 
+  it('refuses a dashboard beyond the client cap with 503, and takes one again once a slot frees', async () => {
+    h = await startServer({ wsMaxClients: 2 });
+    const first = open(h.server.port);
+    const second = open(h.server.port);
+    await Promise.all([first.opened, second.opened]);
+    expect(await refusedStatus(h.server.port, '/api/ws')).toBe(503);
+    first.ws.close();
+    await first.closed;
+    const third = open(h.server.port);
+    await third.opened;
+    await third.waitFor(1);
+    expect(third.messages[0]?.type).toBe('snapshot');
+  });
+
   it('pushes a new snapshot after an engine change', async () => {
     h = await startServer();
     const client = open(h.server.port);
