@@ -25,6 +25,7 @@ import {
   type LocalServerStatus,
   type OtherMonitorPolicy,
 } from './local-server.js';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { toObserverHandlers } from './observer-handlers.js';
 import { openEngine, type OpenedEngine } from './open-engine.js';
 
@@ -100,13 +101,26 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Monito
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   let deferTo: string | null = null;
+  let dataDirLock: DataDirLock | null = null;
   if (!demo) {
     if (options.dataDir === null) throw new Error('startMonitor: a data dir is required outside demo mode');
-    // Two engines rotating the same Claude Code login would fight over it: one monitor per data dir.
-    const running = await findAdvertisedMonitor(options.dataDir, probe);
-    if (running && options.otherMonitor === 'refuse') throw new MonitorAlreadyRunning(options.dataDir, running.url, running.pid);
-    if (running) logger.warn('another ccmax-monitor is serving; this app defers to it', { url: running.url, pid: running.pid });
-    deferTo = running?.url ?? null;
+    // Two engines rotating the same Claude Code login would fight over it: one monitor per data dir,
+    // decided by a lock taken before anything opens (the discovery file is written only later).
+    const locked = await lockDataDir(options.dataDir, logger);
+    if (locked.kind === 'held') {
+      const running = await waitForAdvertisedMonitor(options.dataDir, probe, options.otherMonitor === 'defer' ? 5_000 : 0);
+      if (!running || options.otherMonitor === 'refuse') {
+        throw new MonitorAlreadyRunning(
+          options.dataDir,
+          running?.url ?? locked.holder.url ?? '(starting, no URL yet)',
+          running?.pid ?? locked.holder.pid,
+        );
+      }
+      logger.warn('another ccmax-monitor is serving; this app defers to it', { url: running.url, pid: running.pid });
+      deferTo = running.url;
+    } else {
+      dataDirLock = locked.lock;
+    }
   }
   const sandbox: DemoSandbox | null = demo ? await startDemoSandbox({ clock, logger }) : null;
   let opened: OpenedEngine | null = null;
@@ -116,6 +130,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Monito
     await server?.close();
     await opened?.close().catch((e: unknown) => logger.error('engine stop failed', { reason: String(e) }));
     await sandbox?.close().catch(() => undefined);
+    await dataDirLock?.release();
   };
   try {
     opened = await openEngine({
@@ -157,6 +172,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Monito
   }
   const engine = opened.engine;
   const observing = server.status.kind === 'deferring' ? server.status.url : null;
+  if (server.status.kind === 'serving') await dataDirLock?.advertise(server.status.url).catch(() => undefined);
   const handlers = createCommandHandlers(engine);
   let closing: Promise<void> | null = null;
   return {
@@ -172,4 +188,18 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Monito
     },
     close: () => (closing ??= closeAll()),
   };
+}
+
+/** The monitor advertised for `dataDir`, waiting up to `waitMs` for one that is still starting. */
+async function waitForAdvertisedMonitor(
+  dataDir: string,
+  probe: Parameters<typeof findAdvertisedMonitor>[1],
+  waitMs: number,
+): ReturnType<typeof findAdvertisedMonitor> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const running = await findAdvertisedMonitor(dataDir, probe);
+    if (running || Date.now() >= deadline) return running;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

@@ -69,6 +69,28 @@ describe('startMonitor', () => {
     expect(JSON.parse(await readFile(join(dir, 'data', DISCOVERY_FILE), 'utf8'))).toMatchObject({ url: urlOf(first) });
   });
 
+  it('lets exactly one of two monitors started at the same moment on one data dir run; the other names it', async () => {
+    const results = await Promise.allSettled([start(), start()]);
+    const ran = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(ran).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]?.reason).toBeInstanceOf(MonitorAlreadyRunning);
+    expect(String(refused[0]?.reason)).toContain(`pid ${process.pid}`);
+    // The one that runs is unharmed by the refused one's attempt.
+    const winner = (ran[0] as PromiseFulfilledResult<Monitor>).value;
+    await winner.start();
+    expect(((await (await fetch(`${urlOf(winner)}/api/health`)).json()) as { product?: string }).product).toBe('ccmax-monitor');
+  });
+
+  it('takes over the data-dir lock a killed monitor left behind', async () => {
+    await mkdir(join(dir, 'data', 'monitor.lock'), { recursive: true });
+    await writeFile(join(dir, 'data', 'monitor.lock.json'), JSON.stringify({ pid: 2 ** 22 + 12345, url: null }));
+    const m = await start();
+    await m.start();
+    expect(m.server.kind).toBe('serving');
+  });
+
   it('defers (tray app) to a monitor that serves the data dir: no server, changes refused, saved state only loaded', async () => {
     const first = await start();
     const second = await start({ otherMonitor: 'defer' });

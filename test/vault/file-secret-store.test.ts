@@ -130,3 +130,18 @@ describe('createFileSecretStore', () => {
     expect(reports).toEqual([]);
   });
 });
+
+describe('file vault shared by two writers (issue 14 item 2)', () => {
+  it('loses no entry when two stores on one data dir load-modify-save at the same time', async () => {
+    const one = createFileSecretStore({ dataDir: dir, logger, now: () => NOW_MS });
+    const two = createFileSecretStore({ dataDir: dir, logger, now: () => NOW_MS });
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < 20; i++) {
+      writes.push(one.set(`one-${i}`, `value-${i}`), two.set(`two-${i}`, `value-${i}`));
+    }
+    await Promise.all(writes);
+    const doc = JSON.parse(await fs.readFile(path.join(dir, 'vault.json'), 'utf8')) as { entries: Record<string, string> };
+    expect(Object.keys(doc.entries)).toHaveLength(40);
+    await expect(fs.stat(path.join(dir, 'vault.json.lock'))).rejects.toThrow();
+  });
+});

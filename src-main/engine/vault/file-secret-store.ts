@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import type { Logger, SecretStore } from '../ports.js';
 import { silentLogger } from '../ports.js';
@@ -97,6 +98,26 @@ export function createFileSecretStore(options: FileSecretStoreOptions): SecretSt
     report({ kind: 'mode-tightened', path: filePath, previousMode: mode });
   }
 
+  /**
+   * Runs a load-modify-save holding `vault.json.lock` (proper-lockfile), so another process writing
+   * the same vault (a second monitor, a CLI command) cannot interleave and drop an entry.
+   */
+  async function interProcess<T>(task: () => Promise<T>): Promise<T> {
+    await fsp.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+    const release = await lockfile.lock(filePath, {
+      realpath: false,
+      lockfilePath: `${filePath}.lock`,
+      stale: 10_000,
+      retries: { retries: 200, factor: 1.3, minTimeout: 5, maxTimeout: 100, randomize: true },
+      onCompromised: (error) => logger.error('the vault lock was lost', { code: (error as NodeJS.ErrnoException).code ?? null }),
+    });
+    try {
+      return await task();
+    } finally {
+      await release().catch((e: unknown) => logger.warn('releasing the vault lock failed', { reason: String(e) }));
+    }
+  }
+
   async function save(entries: Record<string, string>): Promise<void> {
     await fsp.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
     const doc = { version: VAULT_FILE_VERSION, entries };
@@ -108,18 +129,22 @@ export function createFileSecretStore(options: FileSecretStoreOptions): SecretSt
     location: filePath,
     get: (accountId) => serialise(async () => (await load())[accountId] ?? null),
     set: (accountId, value) =>
-      serialise(async () => {
-        const entries = await load();
-        entries[accountId] = value;
-        await save(entries);
-      }),
+      serialise(() =>
+        interProcess(async () => {
+          const entries = await load();
+          entries[accountId] = value;
+          await save(entries);
+        }),
+      ),
     delete: (accountId) =>
-      serialise(async () => {
-        const entries = await load();
-        if (!Object.hasOwn(entries, accountId)) return;
-        delete entries[accountId];
-        await save(entries);
-      }),
+      serialise(() =>
+        interProcess(async () => {
+          const entries = await load();
+          if (!Object.hasOwn(entries, accountId)) return;
+          delete entries[accountId];
+          await save(entries);
+        }),
+      ),
   };
 }
 
