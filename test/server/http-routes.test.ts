@@ -150,6 +150,15 @@ describe('accounts', () => {
     expect(h.engine.calls.importFromClaudeCode).toBe(1);
   });
 
+  it('refuses an import that carries a body, saying the login comes from Claude Code', async () => {
+    const res = await sendJsonBody(h.server.port, 'POST', '/api/accounts/import', { credentials: {} });
+    expect(res.status).toBe(400);
+    expect(res.json()).toEqual({
+      error: { code: 'bad-request', message: 'This request takes no body (or {}); it imports the login Claude Code holds now.' },
+    });
+    expect(h.engine.calls.importFromClaudeCode).toBe(0);
+  });
+
   it('maps a missing Claude Code login to 400', async () => {
     h.engine.nextAccountError = { kind: 'no-login', message: 'Claude Code is not logged in; run claude /login first.' };
     expect((await sendJsonBody(h.server.port, 'POST', '/api/accounts/import', {})).status).toBe(400);

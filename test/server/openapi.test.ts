@@ -4,6 +4,7 @@ import { silentLogger } from '../../src-main/engine/ports.js';
 import { createApiRoutes } from '../../src-main/server/api-routes.js';
 import { buildOpenApiDocument } from '../../src-main/server/openapi.js';
 import { routeKeys } from '../../src-main/server/routes.js';
+import { COMMAND_ARGS } from '../../src-main/shared/command-schemas.js';
 import { FakeEngine, makeSnapshot } from '../fakes/fake-engine.js';
 import { checkSchema } from './json-schema-check.js';
 import { send, sendJsonBody, startServer, type Harness } from './server-harness.js';
@@ -84,6 +85,13 @@ describe('the OpenAPI document', () => {
       }
     }
     expect(checked).toBeGreaterThan(20);
+  });
+
+  it('documents a request body that is a command argument with that command’s schema (switch takes null: unpin)', () => {
+    const body = { $ref: '#/components/schemas/SwitchRequest' };
+    for (const args of [{ accountId: 'acct-1' }, { accountId: null }, {}, { accountId: 'a', extra: 1 }]) {
+      expect(checkSchema(doc, body, args).length === 0, JSON.stringify(args)).toBe(COMMAND_ARGS.switchTo.safeParse(args).success);
+    }
   });
 
   it('describes the FleetSnapshot the engine produces, and nothing else', () => {
