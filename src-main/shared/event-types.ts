@@ -35,6 +35,7 @@ export const EVENT_KINDS = [
   'all-exhausted',
   'fleet-recovered',
   'session-account-mismatch',
+  'events-suppressed',
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];

@@ -42,6 +42,7 @@ const GROUP_OF: Readonly<Record<EventKind, EventGroup>> = {
   'session-ended': 'sessions',
   'session-state-expired': 'sessions',
   'session-account-mismatch': 'sessions',
+  'events-suppressed': 'sessions',
   'settings-changed': 'settings',
   'settings-corrupt': 'settings',
   'account-added': 'accounts',

@@ -37,6 +37,28 @@ const ev = (i: number, overrides: Partial<EngineEvent> = {}): EngineEvent => ({
 const linesOf = async (file: string): Promise<string[]> => (await fs.readFile(path.join(dir, file), 'utf8')).split('\n').filter(Boolean);
 
 describe('createEventLog', () => {
+  it('keeps switch and token history through a flood of session events, and says how many it dropped', async () => {
+    const log = open({ maxFileBytes: 64 * 1024, maxFiles: 2, memoryLimit: 200 });
+    log.append(ev(0, { kind: 'token-refreshed', message: 'refreshed before the flood' }));
+    log.append(ev(1, { kind: 'account-switched', message: 'switched before the flood' }));
+    for (let i = 0; i < 10_000; i++)
+      log.append({
+        atMs: T0 + 2000 + i,
+        kind: 'session-started',
+        level: 'info',
+        message: `session ${i} started`,
+        data: { sessionId: `s-${i}` },
+      });
+    await log.close();
+    const onDisk = [...(await linesOf('events.jsonl')), ...(await linesOf('events.1.jsonl').catch(() => []))].map(
+      (l) => JSON.parse(l) as EngineEvent,
+    );
+    expect(onDisk.filter((e) => e.kind === 'session-started')).toHaveLength(60);
+    expect(onDisk.map((e) => e.message)).toEqual(expect.arrayContaining(['refreshed before the flood', 'switched before the flood']));
+    expect(onDisk.find((e) => e.kind === 'events-suppressed')?.data?.suppressed).toBe(10_000 - 60);
+    expect(log.query({ kinds: ['token-refreshed', 'account-switched'] })).toHaveLength(2);
+  });
+
   it('appends each event as one JSON line to events.jsonl', async () => {
     const log = open();
     log.append(ev(1));

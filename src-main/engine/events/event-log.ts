@@ -4,10 +4,11 @@
  */
 import type { Logger } from '../ports.js';
 import { eventFilePath } from './event-files.js';
+import { createChattyThrottle, type ChattyThrottleOptions } from './chatty-throttle.js';
 import { loadRecentEvents } from './event-log-loader.js';
 import { redactEvent } from './event-redaction.js';
 import { createEventRing } from './event-ring.js';
-import type { EventLog } from './event-types.js';
+import type { EngineEvent, EventLog } from './event-types.js';
 import { createJsonlWriter } from './jsonl-writer.js';
 
 export interface EventLogOptions {
@@ -20,6 +21,8 @@ export interface EventLogOptions {
   readonly maxFiles?: number;
   /** Events kept in memory for queries; default 2000. */
   readonly memoryLimit?: number;
+  /** How many session events a minute are recorded (a flood must not evict real history); see chatty-throttle.ts. */
+  readonly chatty?: ChattyThrottleOptions;
 }
 
 /** The file-backed log, with the path of its current file for messages. */
@@ -41,21 +44,30 @@ export function createEventLog(options: EventLogOptions): FileEventLog {
   const initial = loadRecentEvents({ dir, maxFiles, limit: memoryLimit, logger });
   const ring = createEventRing(memoryLimit, logger, initial);
   const writer = createJsonlWriter({ dir, maxFileBytes, maxFiles, logger });
+  const throttle = createChattyThrottle(options.chatty);
+  const record = (event: EngineEvent): void => {
+    const { event: safe, redacted } = redactEvent(event);
+    if (redacted) logger.warn('an event looked like it carried a token; it was redacted', { kind: event.kind });
+    writer.write(JSON.stringify(safe));
+    ring.push(safe);
+  };
 
   return {
     path: eventFilePath(dir, 0),
     append(event) {
       try {
-        const { event: safe, redacted } = redactEvent(event);
-        if (redacted) logger.warn('an event looked like it carried a token; it was redacted', { kind: event.kind });
-        writer.write(JSON.stringify(safe));
-        ring.push(safe);
+        for (const admitted of throttle.admit(event)) record(admitted);
       } catch (error) {
         logger.error('event log: could not append an event', { kind: event.kind, error: (error as Error).message });
       }
     },
     query: (query) => ring.query(query),
     subscribe: (listener) => ring.subscribe(listener),
-    close: () => writer.flush(),
+    close: () => {
+      const last = ring.query({ limit: 1 })[0];
+      const pending = throttle.flush(last?.atMs ?? 0);
+      if (pending) record(pending);
+      return writer.flush();
+    },
   };
 }
