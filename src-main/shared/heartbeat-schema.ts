@@ -18,7 +18,7 @@ const envelope = {
   cwd: text(4096).optional(),
 };
 const windowSchema = z
-  .object({ usedPct: z.number().finite().min(0).max(1000), resetsAtS: z.number().finite().nonnegative().nullable() })
+  .object({ usedPct: z.number().finite().min(0).max(1000), resetsAtS: z.number().finite().nonnegative().max(4_102_444_800).nullable() })
   .nullable();
 
 const MessageSchema = z.discriminatedUnion('type', [

@@ -109,3 +109,30 @@ describe('parseResetsAtMs', () => {
     expect(parseResetsAtMs(value)).toBeNull();
   });
 });
+
+describe('parseUsage range checks (issue 14 item 8)', () => {
+  const window = (utilization: number, resets_at: unknown = '2026-04-14T12:59:59Z') => ({ utilization, resets_at });
+  it.each([
+    ['utilization 1e308', { five_hour: window(1e308), seven_day: window(10) }],
+    ['utilization -1e308', { five_hour: window(10), seven_day: window(-1e308) }],
+    ['utilization -5', { five_hour: window(-5), seven_day: window(10) }],
+    ['resets_at 1e20', { five_hour: window(10, 1e20), seven_day: window(10) }],
+    ['resets_at in the year 9999', { five_hour: window(10), seven_day: window(10, '9999-01-01T00:00:00Z') }],
+    ['a limits entry at 1e308', { limits: [{ kind: 'session', utilization: 1e308, resets_at: '2026-04-14T12:59:59Z' }] }],
+  ])('rejects %s as a bad response', (_name, body) => {
+    const parsed = parseUsage(body);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error).toMatch(/out of range/);
+  });
+
+  it('drops an extra window with absurd figures and keeps the rest', () => {
+    const parsed = parseUsage({ five_hour: window(10), seven_day: window(20), seven_day_odd: window(1e300) });
+    expect(parsed.ok && parsed.value.extra).toEqual({});
+    expect(parsed.ok && parsed.value.sevenDay?.utilizationPct).toBe(20);
+  });
+
+  it('accepts the edges: 0 %, over 100 % and a reset a year away', () => {
+    const parsed = parseUsage({ five_hour: window(0), seven_day: window(104.5, '2027-04-14T12:59:59Z') });
+    expect(parsed.ok).toBe(true);
+  });
+});

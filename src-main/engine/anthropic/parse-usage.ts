@@ -65,11 +65,24 @@ export function parseUsage(json: unknown): Result<UsageReading, string> {
     if (parsed.success) extra[key] = toWindow(parsed.data.utilization ?? null, parsed.data.resets_at);
   }
   Object.assign(extra, limits?.extra);
-  return ok({
-    fiveHour: limits?.fiveHour ?? fiveHour.value,
-    sevenDay: limits?.sevenDay ?? sevenDay.value,
-    extra,
-  });
+  const main = { fiveHour: limits?.fiveHour ?? fiveHour.value, sevenDay: limits?.sevenDay ?? sevenDay.value };
+  for (const [key, window] of Object.entries(main)) {
+    if (window && !inRange(window)) return err(`usage window ${key} has figures out of range`);
+  }
+  // An unknown extra window with absurd figures is dropped; it decides nothing.
+  for (const [key, window] of Object.entries(extra)) if (!inRange(window)) delete extra[key];
+  return ok({ ...main, extra });
+}
+
+/** Utilization a window may plausibly report (percent; a little over 100 happens). */
+export const UTILIZATION_RANGE_PCT = { min: 0, max: 1000 } as const;
+/** Reset times outside 2000–2100 are nonsense (e.g. `resets_at: 1e20`). */
+export const RESETS_AT_RANGE_MS = { min: Date.UTC(2000, 0, 1), max: Date.UTC(2100, 0, 1) } as const;
+
+function inRange(window: UsageWindow): boolean {
+  const { utilizationPct: pct, resetsAtMs: atMs } = window;
+  if (pct !== null && (pct < UTILIZATION_RANGE_PCT.min || pct > UTILIZATION_RANGE_PCT.max)) return false;
+  return atMs === null || (atMs >= RESETS_AT_RANGE_MS.min && atMs <= RESETS_AT_RANGE_MS.max);
 }
 
 function readNamed(json: Record<string, unknown>, key: string): Result<UsageWindow | null, string> {
