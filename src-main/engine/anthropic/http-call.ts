@@ -29,37 +29,77 @@ export interface HttpReply {
 /** Messages built from server or runtime text are cut to this length. */
 const MAX_MESSAGE_CHARS = 160;
 
+/** Answers larger than this are refused (a usage or token answer is a few KiB). */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+type Exchange = Result<HttpReply, ApiError> | { readonly thrown: unknown; readonly status: number | null };
+
 /**
- * Sends the request with an AbortController deadline. Failures before a status arrives become
- * `network` or `timeout`; a body that breaks off after the status becomes `bad-response`.
+ * Sends the request with a hard deadline: at `timeoutMs` the call resolves `timeout` and the fetch
+ * is aborted and its body cancelled — even if the runtime keeps a trickling body alive, we no longer
+ * wait for it. Failures before a status arrives become `network`; a body that breaks off after the
+ * status, or grows past {@link MAX_RESPONSE_BYTES}, becomes `bad-response`.
  */
 export async function sendHttp(fetchFn: FetchFn, request: HttpRequest): Promise<Result<HttpReply, ApiError>> {
   const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, request.timeoutMs);
-  let status: number | null = null;
+  let body: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), request.timeoutMs);
+  });
+  const exchange = (async (): Promise<Exchange> => {
+    let status: number | null = null;
+    try {
+      const response = await fetchFn(request.url, {
+        method: request.method,
+        headers: { ...request.headers },
+        body: request.body,
+        signal: controller.signal,
+        redirect: 'error',
+      });
+      status = response.status;
+      body = response.body?.getReader() ?? null;
+      const text = body ? await readCapped(body) : '';
+      if (text === null) {
+        controller.abort();
+        return err({ kind: 'bad-response', status, message: `response body larger than ${MAX_RESPONSE_BYTES} bytes` });
+      }
+      return ok({ status, retryAfter: response.headers.get('retry-after'), text });
+    } catch (cause) {
+      return { thrown: cause, status };
+    }
+  })();
   try {
-    const response = await fetchFn(request.url, {
-      method: request.method,
-      headers: { ...request.headers },
-      body: request.body,
-      signal: controller.signal,
-      redirect: 'error',
-    });
-    status = response.status;
-    const text = await response.text();
-    return ok({ status, retryAfter: response.headers.get('retry-after'), text });
-  } catch (cause) {
-    if (timedOut) return err({ kind: 'timeout', afterMs: request.timeoutMs });
-    const message = scrub(describeNetworkError(cause), request.secrets);
-    if (status !== null) return err({ kind: 'bad-response', status, message: `response body broke off: ${message}` });
+    const outcome = await Promise.race([exchange, deadline]);
+    if (outcome === 'timeout') {
+      controller.abort();
+      void (body as ReadableStreamDefaultReader<Uint8Array> | null)?.cancel().catch(() => undefined);
+      return err({ kind: 'timeout', afterMs: request.timeoutMs });
+    }
+    if (!('thrown' in outcome)) return outcome;
+    const message = scrub(describeNetworkError(outcome.thrown), request.secrets);
+    if (outcome.status !== null) return err({ kind: 'bad-response', status: outcome.status, message: `response body broke off: ${message}` });
     return err({ kind: 'network', message });
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The body as text, or null once it grows past {@link MAX_RESPONSE_BYTES} (the rest is not read). */
+async function readCapped(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string | null> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_RESPONSE_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
