@@ -69,6 +69,9 @@ describe('upstream answers', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'retry-after': '5' });
       res.end('{"ok":true}');
     });
-    expect(await sendHttp(globalThis.fetch, request(url))).toEqual({ ok: true, value: { status: 200, retryAfter: '5', text: '{"ok":true}' } });
+    expect(await sendHttp(globalThis.fetch, request(url))).toEqual({
+      ok: true,
+      value: { status: 200, retryAfter: '5', text: '{"ok":true}' },
+    });
   });
 });

@@ -208,3 +208,25 @@ describe('credentials-file target: secure the stored login before replacing it',
     expect((await fileJson()).claudeAiOauth).toEqual(asStored(login(`r${n}`)));
   });
 });
+
+describe('credentials-file target and a dangling symlink (issue 14 item 8)', () => {
+  it('writes through a .credentials.json symlink whose target does not exist yet, keeping the link', async () => {
+    const realDir = path.join(claude.root, 'dotfiles');
+    await fs.mkdir(realDir);
+    const real = path.join(realDir, 'claude-credentials.json');
+    await fs.symlink(real, claude.credentialsFile);
+    expect((await target.write(login('a'))).ok).toBe(true);
+    expect((await fs.lstat(claude.credentialsFile)).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(await fs.readFile(real, 'utf8'))).toEqual({ claudeAiOauth: asStored(login('a')) });
+    expect((await fs.stat(real)).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses, leaving the link alone, when the link points into a folder that does not exist', async () => {
+    const real = path.join(claude.root, 'gone', 'claude-credentials.json');
+    await fs.symlink(real, claude.credentialsFile);
+    const result = await target.write(login('a'));
+    expect(result).toMatchObject({ ok: false, error: { kind: 'io' } });
+    expect(!result.ok && result.error.message).toMatch(/symlink/);
+    expect((await fs.lstat(claude.credentialsFile)).isSymbolicLink()).toBe(true);
+  });
+});

@@ -78,7 +78,8 @@ export async function sendHttp(fetchFn: FetchFn, request: HttpRequest): Promise<
     }
     if (!('thrown' in outcome)) return outcome;
     const message = scrub(describeNetworkError(outcome.thrown), request.secrets);
-    if (outcome.status !== null) return err({ kind: 'bad-response', status: outcome.status, message: `response body broke off: ${message}` });
+    if (outcome.status !== null)
+      return err({ kind: 'bad-response', status: outcome.status, message: `response body broke off: ${message}` });
     return err({ kind: 'network', message });
   } finally {
     clearTimeout(timer);

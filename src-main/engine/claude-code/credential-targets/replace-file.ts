@@ -43,15 +43,17 @@ export function isOurTempFile(fileName: string, targetBaseName: string): boolean
 }
 
 /**
- * Replaces `filePath` with `transform(current)` atomically. Follows a symlink to the real file so a
- * linked dotfile stays linked. Returns the text now in the file and whether it changed.
+ * Replaces `filePath` with `transform(current)` atomically. Follows a symlink (even a dangling one)
+ * to the real file so a linked dotfile stays linked. Returns the text now in the file and whether it changed.
  */
 export async function replaceFile(
   filePath: string,
   transform: TextTransform,
   options: ReplaceFileOptions,
 ): Promise<Result<{ readonly text: string; readonly changed: boolean }, TargetError>> {
-  const target = await realpathOrSelf(filePath);
+  const resolved = await resolveTarget(filePath);
+  if (!resolved.ok) return resolved;
+  const target = resolved.value;
   await removeOrphanTemps(target);
   const attempts = options.maxAttempts ?? DEFAULT_ATTEMPTS;
   for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -136,12 +138,34 @@ async function removeOrphanTemps(target: string): Promise<void> {
   await Promise.all(names.filter((name) => isOurTempFile(name, base)).map((name) => removeQuietly(path.join(dir, name))));
 }
 
-async function realpathOrSelf(filePath: string): Promise<string> {
-  try {
-    return await fsp.realpath(filePath);
-  } catch {
-    return filePath;
+/**
+ * The real file behind `filePath`, following symlinks — also a dangling one, so a linked dotfile whose
+ * target does not exist yet is created there and the link stays a link (never replaced by a regular
+ * file). `io` when the chain loops or ends in a folder that does not exist: nothing is written.
+ */
+async function resolveTarget(filePath: string): Promise<Result<string, TargetError>> {
+  let current = filePath;
+  for (let hops = 0; hops < 16; hops++) {
+    let isLink: boolean;
+    try {
+      isLink = (await fsp.lstat(current)).isSymbolicLink();
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') return err({ kind: 'io', message: `cannot read ${current} (${errorCode(error)})` });
+      if (current === filePath) return ok(filePath);
+      const folderExists = await fsp.stat(path.dirname(current)).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
+      return folderExists
+        ? ok(current)
+        : err({ kind: 'io', message: `${filePath} is a symlink to ${current}, whose folder does not exist; left untouched` });
+    }
+    if (!isLink) return ok(await fsp.realpath(current).catch(() => current));
+    const link = await fsp.readlink(current).catch(() => null);
+    if (link === null) return err({ kind: 'io', message: `cannot read the symlink ${current}` });
+    current = path.resolve(path.dirname(current), link);
   }
+  return err({ kind: 'io', message: `${filePath} is a symlink that loops; left untouched` });
 }
 
 async function currentMode(filePath: string): Promise<number> {
