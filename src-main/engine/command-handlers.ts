@@ -21,8 +21,20 @@ const invalid = (name: string, e: z.ZodError): CommandError => ({
 const accountResult = (r: Result<AccountSummary, AccountOpError>): CommandResult<AccountSummary> =>
   r.ok ? ok(r.value) : err({ code: r.error.kind, message: r.error.message });
 
+export interface CommandHandlerOptions {
+  /** Epoch ms for the refresh debounce; default `Date.now`. */
+  readonly nowMs?: () => number;
+  /** A refreshNow within this long after the last one for the same account (or all) is not repeated; default 15 s. */
+  readonly refreshGapMs?: number;
+}
+
+export const REFRESH_GAP_MS = 15_000;
+
 /** Creates the handlers. Every handler resolves (never rejects): failures are `CommandError` values. */
-export function createCommandHandlers(engine: Engine, logger: Logger = silentLogger): CommandHandlers {
+export function createCommandHandlers(engine: Engine, logger: Logger = silentLogger, options: CommandHandlerOptions = {}): CommandHandlers {
+  const refreshGapMs = options.refreshGapMs ?? REFRESH_GAP_MS;
+  const lastRefreshAtMs = new Map<string, number>();
+  const inFlight = new Set<string>();
   const known = (accountId: string) => engine.accounts.list().some((a) => a.id === accountId);
   const notFound = (accountId: string): CommandError => ({ code: 'not-found', message: `No account has the id '${accountId}'.` });
 
@@ -31,13 +43,27 @@ export function createCommandHandlers(engine: Engine, logger: Logger = silentLog
     getEvents: async (a) => ok(engine.events(a)),
     refreshNow: async (a) => {
       if (a.accountId !== undefined && !known(a.accountId)) return err(notFound(a.accountId));
+      // Debounced: a request joins one in flight and is answered without a new poll within the gap
+      // after the last one, so a burst of clicks or API calls makes one upstream call per account.
+      const key = a.accountId ?? '*';
+      const last = lastRefreshAtMs.get(key);
+      const nowMs = options.nowMs?.() ?? Date.now();
+      if (inFlight.has(key) || (last !== undefined && nowMs - last < refreshGapMs)) return ok({ accepted: true });
+      lastRefreshAtMs.set(key, nowMs);
+      inFlight.add(key);
       // A poll can take seconds (or wait on a rate-limit backoff): answer now, log the outcome.
-      engine.refreshNow(a.accountId).catch((error: unknown) => {
-        logger.error('refresh requested by a command failed', {
-          accountId: a.accountId ?? null,
-          error: error instanceof Error ? error.message : String(error),
+      engine
+        .refreshNow(a.accountId)
+        .finally(() => {
+          inFlight.delete(key);
+          lastRefreshAtMs.set(key, options.nowMs?.() ?? Date.now());
+        })
+        .catch((error: unknown) => {
+          logger.error('refresh requested by a command failed', {
+            accountId: a.accountId ?? null,
+            error: error instanceof Error ? error.message : String(error),
+          });
         });
-      });
       return ok({ accepted: true });
     },
     switchTo: async (a) => {

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCommandHandlers } from '../../src-main/engine/command-handlers.js';
 import { ok } from '../../src-main/shared/result.js';
-import { startEngineHarness, type EngineHarness } from './engine-harness.js';
+import { settleIo, startEngineHarness, type EngineHarness } from './engine-harness.js';
 
 let h: EngineHarness;
 afterEach(async () => {
@@ -64,5 +64,28 @@ describe('command handlers', () => {
     const unknown = await handlers.switchTo({ accountId: 'nobody' });
     expect(!unknown.ok && unknown.error.code).toBe('not-found');
     expect(h.opened.engine.snapshot().rotation?.pinnedAccountId).toBeNull();
+  });
+
+  it('debounces refreshNow: 20 requests make one upstream usage call per account (issue 14 item 8)', async () => {
+    h = await startEngineHarness({ count: 2 });
+    const handlers = createCommandHandlers(h.opened.engine);
+    for (const index of [0, 1]) {
+      const c = h.simulator.credentials(h.accountId(index));
+      const json = JSON.stringify({
+        claudeAiOauth: { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes },
+      });
+      expect((await handlers.addFromCredentialsJson({ json })).ok).toBe(true);
+    }
+    await h.opened.engine.start();
+    await settleIo();
+    const usageCalls = () => h.standIn.requests.filter((r) => r.path === '/api/oauth/usage').length;
+    const before = usageCalls();
+    for (let i = 0; i < 10; i++) expect(await handlers.refreshNow({})).toEqual(ok({ accepted: true }));
+    await settleIo();
+    for (let i = 0; i < 10; i++) {
+      await handlers.refreshNow({});
+      await settleIo();
+    }
+    expect(usageCalls() - before).toBe(2);
   });
 });
