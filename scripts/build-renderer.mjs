@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const REQUIRED_CSP = "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'";
+const REQUIRED_CSP = "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'";
 
 /** Problems with a built index.html, as sentences; empty when it is clean. */
 export function checkBuiltPage(html) {
