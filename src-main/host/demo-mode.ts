@@ -10,7 +10,7 @@ import { createDemoFleet, createFleetSimulator, type FleetSimulator } from '../d
 import { startStandInApi, type StandInApi } from '../demo/stand-in-api.js';
 import { resolveClaudePaths, type ClaudePaths } from '../engine/claude-code/claude-store.js';
 import type { Clock, Logger } from '../engine/ports.js';
-import { createStateStore } from '../engine/storage/state-store.js';
+import { createStateStore, createUsageCacheStore } from '../engine/storage/state-store.js';
 import { createFileSecretStore } from '../engine/vault/file-secret-store.js';
 import { createVault } from '../engine/vault/vault.js';
 import { planFromProfile } from '../engine/anthropic/parse-profile.js';
@@ -79,6 +79,25 @@ export async function startDemoSandbox(options: {
   }
   // Demo polling runs at the fastest cadences the settings allow, so the figures visibly move.
   store.write({ ...state, accounts, settings: { ...state.settings, activePollIntervalMs: 60_000, parkedPollIntervalMs: 180_000 } });
+  // The demo is full at once: every account starts with the figures the simulator holds now (as
+  // the stand-in would answer them), instead of "waiting for first poll" until the poller's
+  // staggered catch-up reaches it. Real polls take over at each account's own cadence.
+  createUsageCacheStore({ dataDir, logger: options.logger }).write({
+    version: 1,
+    entries: Object.fromEntries(
+      simulator.accounts().map((a) => [
+        a.accountUuid,
+        {
+          fiveHour: { utilizationPct: Math.floor(a.windows.fiveHourPct), resetsAtMs: a.windows.fiveHourResetsAtMs },
+          sevenDay: { utilizationPct: Math.floor(a.windows.sevenDayPct), resetsAtMs: a.windows.sevenDayResetsAtMs },
+          extra: {},
+          // The active account's reading is one interval old, so the poller reads it at once.
+          readAtMs: a.active ? nowMs - 60_000 : nowMs,
+          source: 'demo' as const,
+        },
+      ]),
+    ),
+  });
 
   const active = fleet.activeAccountId;
   if (active) {

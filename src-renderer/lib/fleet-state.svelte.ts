@@ -69,6 +69,11 @@ export class FleetState {
     return id === null ? undefined : this.#byId.get(id);
   }
 
+  /** Unpins: back to automatic rotation, reported in the notice line. */
+  unpin(): Promise<CommandResult<{ accepted: true }>> {
+    return this.run(this.bridge.switchTo({ accountId: null }), () => 'Unpinned: rotation is automatic again.');
+  }
+
   /**
    * Runs a command and reports its outcome in the notice line: `done` (when given) on success,
    * the command's own message on failure. Resolves to the result for callers that need the value.

@@ -74,7 +74,7 @@ describe('fleet table', () => {
   test('shows reset countdowns, and a dash when no 5-hour window is open', () => {
     const row = makeRow({ active: true, fiveHour: { utilizationPct: 0, resetsAtMs: null } });
     renderDashboard(FleetTable, { snapshot: makeSnapshot({ accounts: [row] }) });
-    const times = [...rowOf('acct-1').querySelectorAll('td.countdown')].map((td) => td.textContent?.trim());
+    const times = [...rowOf('acct-1').querySelectorAll('td.usage .countdown')].map((el) => el.textContent?.trim());
     expect(times).toEqual(['3d 9h', '—']);
   });
 
@@ -90,14 +90,15 @@ describe('fleet table', () => {
       }),
     );
     renderDashboard(FleetTable, { snapshot: makeSnapshot({ accounts }) });
-    const tokenText = (id: string) => rowOf(id).querySelector('td.token')?.textContent?.replace(/\s+/g, ' ').trim();
-    expect(tokenText('healthy')).toBe('fp0');
-    expect(tokenText('expiring')).toBe('fp1 expiring');
-    expect(tokenText('refreshing')).toBe('fp2 refreshing…');
-    expect(tokenText('expired-exhausted')).toBe('fp3 expired (7d exhausted)');
-    expect(tokenText('needs-login')).toBe('fp4 needs login');
-    expect(rowOf('needs-login').querySelector('td.token')?.getAttribute('title')).toMatch(/log in/i);
-    expect(rowOf('healthy').querySelector('td.refreshed')?.textContent).toMatch(/5m ago\s*\[claude\]/);
+    const tokenText = (id: string) => rowOf(id).querySelector('.token')?.textContent?.replace(/\s+/g, ' ').trim();
+    expect(tokenText('healthy')).toBe('token fp0');
+    expect(tokenText('expiring')).toBe('token fp1 expiring');
+    expect(tokenText('refreshing')).toBe('token fp2 refreshing…');
+    expect(tokenText('expired-exhausted')).toBe('token fp3 expired (7d exhausted)');
+    expect(tokenText('needs-login')).toBe('token fp4 needs login');
+    expect(rowOf('needs-login').querySelector('.token')?.getAttribute('title')).toMatch(/log in/i);
+    expect(rowOf('healthy').querySelector('.refreshed')?.textContent).toMatch(/refreshed 5m ago\s*\[claude\]/);
+    expect(rowOf('healthy').querySelector('.expires')?.textContent).toBe('expires in 1m');
   });
 
   test('marks stale figures with their age and leaves fresh ones unmarked', () => {
@@ -122,13 +123,32 @@ describe('fleet table', () => {
     expect(rowOf('acct-1').querySelector('td.status')?.textContent?.trim()).toBe('rate-limited, retry in 12m');
   });
 
-  test('keeps a very long email whole in its title while the cell truncates it', () => {
+  test('shows a very long email whole, never truncated', () => {
     const email = `${'a-very-long-mailbox-name-'.repeat(8)}@an-equally-long-domain.example.com`;
     renderDashboard(FleetTable, { snapshot: makeSnapshot({ accounts: [makeRow({ email, label: 'work', active: true })] }) });
     const cell = rowOf('acct-1').querySelector<HTMLElement>('.email');
     expect(cell?.getAttribute('title')).toBe(email);
     expect(cell?.textContent).toBe(email);
     expect(screen.getByText('work')).toBeTruthy();
+  });
+
+  test('says a used-up week and a 5-hour step-aside in words, with when each comes back', () => {
+    const accounts = [
+      makeRow({ id: 'act', email: 'act@example.com', active: true }),
+      makeRow({ id: 'hot', email: 'hot@example.com', order: 1, fiveHour: { utilizationPct: 85, resetsAtMs: T0 + 70 * MIN } }),
+      makeRow({
+        id: 'spent',
+        email: 'spent@example.com',
+        order: 2,
+        orderGroup: 'exhausted',
+        sevenDay: { utilizationPct: 100, resetsAtMs: T0 + 2 * 24 * 60 * MIN + 4 * 60 * MIN },
+      }),
+    ];
+    renderDashboard(FleetTable, { snapshot: makeSnapshot({ accounts }) });
+    const status = (id: string) => rowOf(id).querySelector('td.status')?.textContent?.trim();
+    expect(status('act')).toBe('ok');
+    expect(status('hot')).toBe('stepped aside (5h ≥ 80%), back in 1h 10m');
+    expect(status('spent')).toBe('week used up, back in 2d 4h');
   });
 
   test('tells the user how to add an account when the fleet is empty', () => {

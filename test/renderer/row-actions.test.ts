@@ -15,10 +15,8 @@ function row(id: string): HTMLElement {
 }
 
 async function openMore(id: string): Promise<HTMLElement> {
-  const summary = within(row(id)).getByText('More');
-  await fireEvent.click(summary);
-  (summary.parentElement as HTMLDetailsElement).open = true;
-  return row(id);
+  await fireEvent.click(within(row(id)).getByRole('button', { name: /^More actions for/ }));
+  return within(row(id)).findByRole('menu');
 }
 
 describe('row actions', () => {
@@ -35,9 +33,8 @@ describe('row actions', () => {
 
   test('refresh and disable call the bridge for that account only', async () => {
     const { bridge } = renderDashboard(FleetTable);
-    await openMore('acct-a');
-    await fireEvent.click(within(row('acct-a')).getByRole('button', { name: 'Refresh' }));
-    await fireEvent.click(within(row('acct-a')).getByRole('button', { name: 'Disable' }));
+    await fireEvent.click(within(await openMore('acct-a')).getByRole('menuitem', { name: 'Refresh' }));
+    await fireEvent.click(within(await openMore('acct-a')).getByRole('menuitem', { name: 'Disable' }));
     expect(bridge.callsOf('refreshNow')).toEqual([{ accountId: 'acct-a' }]);
     expect(bridge.callsOf('setEnabled')).toEqual([{ accountId: 'acct-a', enabled: false }]);
   });
@@ -46,15 +43,13 @@ describe('row actions', () => {
     const snapshot = makeSnapshot();
     const accounts = snapshot.accounts.map((r) => (r.id === 'acct-a' ? { ...r, enabled: false, orderGroup: 'unusable' as const } : r));
     const { bridge } = renderDashboard(FleetTable, { snapshot: { ...snapshot, accounts } });
-    await openMore('acct-a');
-    await fireEvent.click(within(row('acct-a')).getByRole('button', { name: 'Enable' }));
+    await fireEvent.click(within(await openMore('acct-a')).getByRole('menuitem', { name: 'Enable' }));
     expect(bridge.callsOf('setEnabled')).toEqual([{ accountId: 'acct-a', enabled: true }]);
   });
 
   test('removes an account only after the confirm dialog, which opens on Cancel', async () => {
     const { bridge } = renderDashboard(FleetTable);
-    await openMore('acct-c');
-    await fireEvent.click(within(row('acct-c')).getByRole('button', { name: 'Remove…' }));
+    await fireEvent.click(within(await openMore('acct-c')).getByRole('menuitem', { name: 'Remove…' }));
     const dialog = screen.getByRole('dialog', { name: 'Remove casey@example.com?' });
     expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(bridge.callsOf('removeAccount')).toEqual([]);
@@ -65,11 +60,10 @@ describe('row actions', () => {
 
   test('cancel and Escape close the confirm dialog without removing anything', async () => {
     const { bridge } = renderDashboard(FleetTable);
-    await openMore('acct-c');
-    await fireEvent.click(within(row('acct-c')).getByRole('button', { name: 'Remove…' }));
+    await fireEvent.click(within(await openMore('acct-c')).getByRole('menuitem', { name: 'Remove…' }));
     await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('dialog')).toBeNull();
-    await fireEvent.click(within(row('acct-c')).getByRole('button', { name: 'Remove…' }));
+    await fireEvent.click(within(await openMore('acct-c')).getByRole('menuitem', { name: 'Remove…' }));
     await fireEvent.keyDown(screen.getByRole('dialog'), { key: 'Escape' });
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(bridge.callsOf('removeAccount')).toEqual([]);
@@ -77,8 +71,7 @@ describe('row actions', () => {
 
   test('keeps Tab inside the dialog', async () => {
     renderDashboard(FleetTable);
-    await openMore('acct-c');
-    await fireEvent.click(within(row('acct-c')).getByRole('button', { name: 'Remove…' }));
+    await fireEvent.click(within(await openMore('acct-c')).getByRole('menuitem', { name: 'Remove…' }));
     const dialog = screen.getByRole('dialog');
     const [cancel, remove] = within(dialog).getAllByRole('button');
     remove?.focus();
@@ -90,13 +83,48 @@ describe('row actions', () => {
 
   test('labels an account through the label dialog, trimming the text', async () => {
     const { bridge } = renderDashboard(FleetTable);
-    await openMore('acct-c');
-    await fireEvent.click(within(row('acct-c')).getByRole('button', { name: 'Label…' }));
+    await fireEvent.click(within(await openMore('acct-c')).getByRole('menuitem', { name: 'Label…' }));
     const input = screen.getByLabelText(/Label \(shown next to the email/);
     expect(document.activeElement).toBe(input);
     await fireEvent.input(input, { target: { value: '  work  ' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect(bridge.callsOf('setLabel')).toEqual([{ accountId: 'acct-c', label: 'work' }]);
+  });
+
+  test('the menu closes on Escape and gives the focus back to its button', async () => {
+    renderDashboard(FleetTable);
+    const menu = await openMore('acct-c');
+    const trigger = within(row('acct-c')).getByRole('button', { name: /^More actions for/ });
+    expect(trigger.getAttribute('aria-expanded')).toBe('true');
+    expect(document.activeElement?.textContent).toBe('Refresh');
+    await fireEvent.keyDown(menu, { key: 'ArrowDown' });
+    expect(document.activeElement?.textContent).toBe('Label…');
+    await fireEvent.keyDown(menu, { key: 'Escape' });
+    expect(trigger.getAttribute('aria-expanded')).toBe('false');
+    expect(within(row('acct-c')).queryByRole('menu')).toBeNull();
+    expect(document.activeElement).toBe(trigger);
+  });
+
+  test('switching to an account over the 5-hour threshold asks first and says why', async () => {
+    const snapshot = makeSnapshot();
+    const accounts = snapshot.accounts.map((r) => (r.id === 'acct-c' ? { ...r, fiveHour: { utilizationPct: 88, resetsAtMs: null } } : r));
+    const { bridge } = renderDashboard(FleetTable, { snapshot: { ...snapshot, accounts } });
+    await fireEvent.click(within(row('acct-c')).getByRole('button', { name: /Switch to/ }));
+    const dialog = screen.getByRole('dialog', { name: 'Switch to casey@example.com anyway?' });
+    expect(dialog.textContent).toContain('5-hour usage is 88%, over the 80% threshold');
+    expect(bridge.callsOf('switchTo')).toEqual([]);
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Switch anyway' }));
+    expect(bridge.callsOf('switchTo')).toEqual([{ accountId: 'acct-c' }]);
+  });
+
+  test('a pinned row says so and unpins with one click', async () => {
+    const snapshot = makeSnapshot();
+    const rotation = { pinnedAccountId: 'acct-b', pendingSwitch: null, allExhausted: null, lastDecision: null };
+    const { bridge } = renderDashboard(FleetTable, { snapshot: { ...snapshot, rotation } });
+    expect(within(row('acct-b')).getByTestId('pinned-tag').textContent).toBe('pinned');
+    expect(within(row('acct-c')).queryByTestId('pinned-tag')).toBeNull();
+    await fireEvent.click(within(row('acct-b')).getByRole('button', { name: /^Unpin/ }));
+    expect(bridge.callsOf('switchTo')).toEqual([{ accountId: null }]);
   });
 
   test('shows a failed command in the notice line in the engine’s words', async () => {

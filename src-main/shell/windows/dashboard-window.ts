@@ -13,7 +13,7 @@ export function dashboardWindowOptions(preloadPath: string): BrowserWindowConstr
     title: 'ccmax-monitor',
     width: 1280,
     height: 820,
-    minWidth: 720,
+    minWidth: 400,
     minHeight: 480,
     show: false,
     autoHideMenuBar: true,
