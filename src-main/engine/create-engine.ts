@@ -442,6 +442,10 @@ export function createEngine(deps: EngineDeps): Engine {
     async start() {
       if (started) return;
       await load();
+      // The tokens say which account Claude Code uses; an identity block naming another one was left
+      // by a switch interrupted between its two writes.
+      const found = tracker.current();
+      if (found && found.matchedBy !== 'oauth-account') await switcher.repairIdentity(found.accountId);
       started = true;
       poller.start();
       keeper.start();

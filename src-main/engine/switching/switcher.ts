@@ -54,6 +54,11 @@ export interface SwitcherDeps {
 export interface Switcher {
   /** Carries out one switch. The caller serialises calls (one decision at a time). */
   switchTo(request: SwitchRequest): Promise<Result<{ readonly atMs: number }, SwitchError>>;
+  /**
+   * Makes the identity block name `accountId` when it names another account (or none): after a kill
+   * between a switch's two writes. True when it was rewritten.
+   */
+  repairIdentity(accountId: string): Promise<boolean>;
 }
 
 export function createSwitcher(deps: SwitcherDeps): Switcher {
@@ -80,7 +85,32 @@ export function createSwitcher(deps: SwitcherDeps): Switcher {
     return err({ kind: 'refresh-failed', message: `Could not refresh the expired login of ${emailOf(toId)} (${e.kind}).` });
   }
 
+  /** Writes the account's identity block; a failure is logged (the tokens decide, the block only labels). */
+  async function writeIdentity(accountId: string): Promise<boolean> {
+    const meta = deps.metaOf(accountId);
+    if (!deps.identityTarget || !meta) return false;
+    const identity = await deps.identityTarget.write({
+      accountUuid: meta.id,
+      emailAddress: meta.email,
+      organizationUuid: meta.organizationUuid,
+      displayName: meta.displayName,
+      ...(meta.organizationName ? { organizationName: meta.organizationName } : {}),
+    });
+    if (!identity.ok) {
+      deps.logger.warn('could not update the identity block', { target: deps.identityTarget.describe(), reason: identity.error.message });
+    }
+    return identity.ok;
+  }
+
   return {
+    async repairIdentity(accountId) {
+      if (!deps.identityTarget) return false;
+      const block = await deps.identityTarget.read();
+      if (!block.ok || block.value?.accountUuid === accountId) return false;
+      const repaired = await writeIdentity(accountId);
+      if (repaired) deps.logger.info('repaired the identity block left by an interrupted switch', { accountId });
+      return repaired;
+    },
     async switchTo(request) {
       const { fromId, toId } = request;
       await deps.syncActive();
@@ -92,23 +122,7 @@ export function createSwitcher(deps: SwitcherDeps): Switcher {
       if (!written.ok) {
         return err({ kind: 'write-failed', message: `Could not write ${deps.credentialsTarget.describe()}: ${written.error.message}` });
       }
-      const meta = deps.metaOf(toId);
-      if (deps.identityTarget && meta) {
-        const identity = await deps.identityTarget.write({
-          accountUuid: meta.id,
-          emailAddress: meta.email,
-          organizationUuid: meta.organizationUuid,
-          displayName: meta.displayName,
-          ...(meta.organizationName ? { organizationName: meta.organizationName } : {}),
-        });
-        if (!identity.ok) {
-          // The tokens decide which account Claude Code uses; a stale identity block only mislabels it.
-          deps.logger.warn('switched the login but could not update the identity block', {
-            target: deps.identityTarget.describe(),
-            reason: identity.error.message,
-          });
-        }
-      }
+      await writeIdentity(toId);
       const atMs = deps.clock.now();
       const text = describeSwitch(request, emailOf);
       const data = {
