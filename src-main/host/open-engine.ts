@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { createAnthropicClient } from '../engine/anthropic/anthropic-client.js';
 import { resolveEndpoints } from '../engine/anthropic/endpoints.js';
 import { resolveClaudePaths, type ClaudePaths } from '../engine/claude-code/claude-store.js';
@@ -18,6 +18,8 @@ import { createStateStore, createUsageCacheStore, type StoreAdapterFactory } fro
 import type { StoreOpenReport } from '../engine/storage/store-port.js';
 import { createSecretStore, type VaultKind } from '../engine/vault/create-secret-store.js';
 import { createVault } from '../engine/vault/vault.js';
+import { isAtomicTempName, removeStaleTemps } from '../engine/storage/atomic-file.js';
+import { isOurTempFile } from '../engine/claude-code/credential-targets/replace-file.js';
 import { createLoginFallback } from '../engine/vault/login-fallback.js';
 import { createSessionRegistry, type SessionRegistry } from '../engine/sessions/session-registry.js';
 import type { SessionSource } from '../engine/create-engine.js';
@@ -59,6 +61,21 @@ export interface OpenedEngine {
 }
 
 /**
+ * Removes temp files killed writes left (older than a minute, so no write in flight is touched): ours
+ * in the data dir, and ours beside Claude Code's credentials file and `.claude.json`.
+ */
+async function removeCrashLeftovers(dataDir: string, paths: ClaudePaths, logger: Logger): Promise<void> {
+  const sweeps = [
+    removeStaleTemps(dataDir, isAtomicTempName),
+    ...[paths.credentialsFile, paths.claudeJson].map((file) =>
+      removeStaleTemps(dirname(file), (name) => isOurTempFile(name, basename(file))),
+    ),
+  ];
+  const removed = (await Promise.all(sweeps)).flat();
+  if (removed.length > 0) logger.info('removed temp files left by interrupted writes', { count: removed.length });
+}
+
+/**
  * Fallback folders for a refreshed login the vault refused: `<dataDir>/pending-logins`, then a
  * per-user, per-data-dir folder in the OS temp dir (often another file system than a full disk's).
  */
@@ -78,6 +95,8 @@ export async function openEngine(options: OpenEngineOptions): Promise<OpenedEngi
   const { dataDir, logger } = options;
   const clock = options.clock ?? systemClock;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const claudePaths = options.claudePaths ?? resolveClaudePaths(options.env, options.homeDir, options.platform);
+  await removeCrashLeftovers(dataDir, claudePaths, logger);
   const eventLog = createEventLog({ dir: dataDir, logger });
   const report = (file: string) => (r: StoreOpenReport) => {
     if (r.kind !== 'corrupt') return;
@@ -117,7 +136,6 @@ export async function openEngine(options: OpenEngineOptions): Promise<OpenedEngi
     tokenUrl: endpoints.tokenUrl,
     now: () => clock.now(),
   });
-  const claudePaths = options.claudePaths ?? resolveClaudePaths(options.env, options.homeDir, options.platform);
   let engine: Engine | null = null;
   const registry =
     options.sessions === undefined

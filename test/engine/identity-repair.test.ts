@@ -19,17 +19,25 @@ describe('identity block at start', () => {
     for (const id of [alex, blake]) {
       const c = h.simulator.credentials(id);
       const added = await h.opened.engine.accounts.addFromCredentialsJson(
-        JSON.stringify({ claudeAiOauth: { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes } }),
+        JSON.stringify({
+          claudeAiOauth: { accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAtMs, scopes: c.scopes },
+        }),
       );
       expect(added.ok).toBe(true);
     }
     // The switch to blake wrote the tokens, then was killed before the identity block.
     await h.loginClaudeCode(blake);
     const doc = JSON.parse(await readFile(h.claudePaths.claudeJson, 'utf8')) as Record<string, unknown>;
-    await writeFile(h.claudePaths.claudeJson, JSON.stringify({ ...doc, oauthAccount: { accountUuid: alex, emailAddress: 'alex@example' } }));
+    await writeFile(
+      h.claudePaths.claudeJson,
+      JSON.stringify({ ...doc, oauthAccount: { accountUuid: alex, emailAddress: 'alex@example' } }),
+    );
     await h.opened.engine.start();
     await settleIo();
-    const after = JSON.parse(await readFile(h.claudePaths.claudeJson, 'utf8')) as { numStartups: number; oauthAccount: { accountUuid: string } };
+    const after = JSON.parse(await readFile(h.claudePaths.claudeJson, 'utf8')) as {
+      numStartups: number;
+      oauthAccount: { accountUuid: string };
+    };
     expect(after.oauthAccount.accountUuid).toBe(blake);
     expect(after.numStartups).toBe(3);
     expect(h.opened.engine.snapshot().activeAccountId).toBe(blake);

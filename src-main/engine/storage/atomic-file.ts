@@ -178,3 +178,33 @@ export function backUpCorruptFileSync(filePath: string, nowMs: number): string {
   fs.renameSync(filePath, candidate);
   return candidate;
 }
+
+/** Temp files older than this are crash leftovers; a younger one may be a write in flight. */
+export const STALE_TEMP_AGE_MS = 60_000;
+
+/**
+ * Removes crash leftovers in `dir`: files `isTemp(name)` accepts whose mtime is older than
+ * {@link STALE_TEMP_AGE_MS}. Resolves the names removed. Never throws.
+ */
+export async function removeStaleTemps(dir: string, isTemp: (name: string) => boolean, nowMs = Date.now()): Promise<string[]> {
+  const names = await fsp.readdir(dir).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names.filter(isTemp)) {
+    const file = path.join(dir, name);
+    const stat = await fsp.lstat(file).catch(() => null);
+    if (!stat?.isFile() || nowMs - stat.mtimeMs <= STALE_TEMP_AGE_MS) continue;
+    if (
+      await fsp.rm(file, { force: true }).then(
+        () => true,
+        () => false,
+      )
+    )
+      removed.push(name);
+  }
+  return removed;
+}
+
+/** True for a temp file {@link writeFileAtomic} creates (`.<name>.<12 hex>.tmp`). */
+export function isAtomicTempName(name: string): boolean {
+  return /^\..+\.[0-9a-f]{12}\.tmp$/.test(name);
+}
