@@ -13,6 +13,8 @@ import { createPolicyStrategy } from '../../scripts/bench/rotation/policy-strate
 import { replayRotation } from '../../scripts/bench/rotation/replay.js';
 import { DEFAULT_BENCH_PARAMS, runRotationBench, type BenchParams } from '../../scripts/bench/rotation/run-bench.js';
 import { formatTable } from '../../scripts/bench/rotation/report.js';
+import { idealExpiredUnusedPct } from '../../scripts/bench/rotation/oracle.js';
+import { formatSweepGoals, formatSweepTable, runSweep } from '../../scripts/bench/rotation/sweep.js';
 import type { Strategy } from '../../scripts/bench/rotation/strategy-types.js';
 
 const HOUR_MS = 3_600_000;
@@ -136,5 +138,33 @@ describe('rotation replay accounting', () => {
     expect(idle.switches).toBe(0);
     const ours = replayRotation({ fleet, demand, strategy: createPolicyStrategy(), seed: 1 });
     expect(ours.switchesDuringToolCall).toBe(0);
+  });
+});
+
+describe('rotation sweep references', () => {
+  const run = runRotationBench({ ...SMOKE, days: 14, demandRatio: 0.8 });
+
+  it('runs the oracle beside the strategies, switching only away from an account that cannot serve', () => {
+    const oracle = resultOf('oracle');
+    expect(oracle.switches).toBeGreaterThan(0);
+    expect(oracle.switchesByLabel).toEqual({ 'switch:full': oracle.switches });
+  });
+
+  it('puts the ideal expired-unused share below every strategy’s, and at 100 % without demand', () => {
+    const ideal = idealExpiredUnusedPct(run.fleet, run.demand);
+    expect(ideal).toBeGreaterThanOrEqual(0);
+    for (const r of run.results) expect(ideal).toBeLessThanOrEqual(r.expiredUnusedPct + 1e-9);
+    const idle = runRotationBench({ ...SMOKE, days: 14, demandRatio: 0 }, []);
+    expect(idealExpiredUnusedPct(idle.fleet, idle.demand)).toBeCloseTo(100, 6);
+    const flooded = runRotationBench({ ...SMOKE, days: 14, demandRatio: 3 }, []);
+    expect(idealExpiredUnusedPct(flooded.fleet, flooded.demand)).toBeCloseTo(0, 6);
+  });
+
+  it('checks the goals of issue 12 cell by cell', () => {
+    const cells = runSweep({ ...SMOKE, days: 1 }, [1, 2], [0.5]);
+    expect(cells.map((c) => c.seed)).toEqual([1, 2]);
+    const goals = formatSweepGoals(cells);
+    expect(goals.some((line) => line.startsWith('avoidable limit-minutes ≤ the better baseline'))).toBe(true);
+    expect(formatSweepTable(cells)).toHaveLength(2 + 4);
   });
 });

@@ -96,6 +96,18 @@ describe('rotation in the engine', () => {
     expect(h.opened.engine.snapshot().rotation?.pendingSwitch).toBeNull();
   });
 
+  it('does not wait for a tool call when the active account is at 100 % (no deferral at a wall)', async () => {
+    const { blake, casey } = await setup();
+    sessions.set('session-1', { kind: 'tool', toolName: 'Bash', sinceMs: h.clock.now() }, h.clock.now());
+    h.simulator.setWindows(blake, { fiveHourPct: 100 });
+    await h.opened.engine.refreshNow(blake);
+    await settle();
+    expect(await claudeAccessToken()).toBe(h.simulator.credentials(casey).accessToken);
+    expect(h.opened.engine.events({ kinds: ['switch-deferred'] })).toHaveLength(0);
+    const [event] = h.opened.engine.events({ kinds: ['account-switched'] });
+    expect(event?.data).toMatchObject({ trigger: 'breach', deferralSkipped: 'at-limit', blockingSessionId: 'session-1', forced: false });
+  });
+
   it('pins a manually chosen account and unpins on request', async () => {
     const { casey } = await setup();
     const pinned = h.opened.engine.switchTo(casey);

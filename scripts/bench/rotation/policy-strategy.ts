@@ -35,7 +35,8 @@ export function createPolicyStrategy(options: PolicyStrategyOptions = {}): Strat
     definition:
       'decideRotation (src-main/engine/rotation) with default settings: burn in 7d-reset order, step aside at 5h ≥ ' +
       `${settings.fiveHourThresholdPct} %, velocity, hysteresis ${settings.hysteresisPct} pts, dwell ${settings.minDwellMs / 60_000} min, ` +
-      `defer during tool calls (forced after ${settings.maxDeferralMs / 60_000} min only at 100 %).`,
+      'defer during tool calls only while the active account is projected to stay below 100 % until the call likely ends; ' +
+      'switch ahead at moments with no tool call running.',
     decide(view) {
       const decision = decide({
         nowMs: view.nowMs,
@@ -44,7 +45,7 @@ export function createPolicyStrategy(options: PolicyStrategyOptions = {}): Strat
         pin,
         lastSwitch,
         preferredId,
-        sessions: { blocking: view.blocking },
+        sessions: { blocking: view.blocking, recentToolCallMs: view.recentToolCallMs },
         pendingDeferral,
         settings,
       });

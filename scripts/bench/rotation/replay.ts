@@ -10,6 +10,7 @@
 import { createRng } from '../../../src-main/demo/seeded-random.js';
 import { advanceWindows, type SimWindows } from '../../../src-main/demo/usage-model.js';
 import type { BlockingSession } from '../../../src-main/engine/sessions/session-states.js';
+import { rememberToolCall } from '../../../src-main/engine/rotation/tool-calls.js';
 import { scaleRates, type BenchAccount } from './bench-fleet.js';
 import type { Demand, ToolCall } from './demand.js';
 import { createObserver, DEFAULT_CADENCE, type ReadingCadence } from './observer.js';
@@ -44,6 +45,8 @@ export function replayRotation(options: ReplayOptions): ReplayResult {
   const openTools: ToolCall[] = [];
   let nextTool = 0;
   let lastLabel = '';
+  /** Lengths of the last tool calls that ended (what the heartbeats have told the engine so far). */
+  const endedToolCallMs: number[] = [];
 
   /**
    * Brings the true windows to `toMs` under the current step's load and active account, and reports
@@ -76,7 +79,12 @@ export function replayRotation(options: ReplayOptions): ReplayResult {
 
   function syncTools(nowMs: number): void {
     for (let call = demand.toolCalls[nextTool]; call && call.startMs <= nowMs; call = demand.toolCalls[++nextTool]) openTools.push(call);
-    for (let i = openTools.length - 1; i >= 0; i--) if ((openTools[i]?.endMs ?? 0) <= nowMs) openTools.splice(i, 1);
+    for (let i = openTools.length - 1; i >= 0; i--) {
+      const call = openTools[i];
+      if (!call || call.endMs > nowMs) continue;
+      openTools.splice(i, 1);
+      rememberToolCall(endedToolCallMs, call.endMs - call.startMs);
+    }
   }
 
   function blocking(): BlockingSession[] {
@@ -89,7 +97,14 @@ export function replayRotation(options: ReplayOptions): ReplayResult {
   function ask(nowMs: number): StrategyMove {
     const accounts = observer.policyAccounts();
     const active = fleet[activeIndex] as BenchAccount;
-    const move = strategy.decide({ nowMs, activeId: active.id, accounts, blocking: blocking() });
+    const move = strategy.decide({
+      nowMs,
+      activeId: active.id,
+      accounts,
+      blocking: blocking(),
+      recentToolCallMs: endedToolCallMs,
+      ...(strategy.seesTruth ? { truth } : {}),
+    });
     metrics.decided(nowMs, move);
     lastLabel = move.label;
     if (move.kind !== 'switch') return move;

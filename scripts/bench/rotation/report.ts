@@ -2,6 +2,7 @@
 import { BENCH_RATES, fleetWeeklyCapacityLoadHours } from './bench-fleet.js';
 import { DEMAND_MODEL } from './demand.js';
 import { DEFAULT_CADENCE } from './observer.js';
+import { idealExpiredUnusedPct } from './oracle.js';
 import type { BenchRun } from './run-bench.js';
 
 const MIN_MS = 60_000;
@@ -34,6 +35,7 @@ export function formatParams(run: BenchRun): string[] {
     `measured: expired = capacity left when a 7d window reset, over every window that opened and reset inside the run (each account's first window excluded); ` +
       `limit hit = a step in which demand was refused because the active account was at 100 % of a window (true figures), avoidable when another account was below 100 % of both; ` +
       `hits and switches over the whole run`,
+    `ideal expired unused ${idealExpiredUnusedPct(run.fleet, run.demand).toFixed(2)} % (capacity the demand could not reach: served by the window that resets first, no 5h limit, no reading lag)`,
   ];
 }
 

@@ -6,6 +6,7 @@ import { createRng } from '../../../src-main/demo/seeded-random.js';
 import { createBenchFleet, fleetWeeklyCapacityLoadHours, type BenchAccount, type BenchTier } from './bench-fleet.js';
 import { createRoundRobin, createSwitchAtFull } from './baselines.js';
 import { createDemand, type Demand } from './demand.js';
+import { createOracle } from './oracle.js';
 import { createPolicyStrategy } from './policy-strategy.js';
 import { replayRotation, type ReplayResult } from './replay.js';
 import type { Strategy } from './strategy-types.js';
@@ -45,9 +46,14 @@ export interface BenchRun {
   readonly results: readonly (ReplayResult & { readonly definition: string; readonly elapsedMs: number })[];
 }
 
-/** The default strategies: the real policy, round-robin, switch at 100 %. */
+/** The default strategies: the real policy, round-robin, switch at 100 %, and the oracle as the floor. */
 export function defaultStrategies(params: BenchParams): (() => Strategy)[] {
-  return [() => createPolicyStrategy(), () => createRoundRobin(params.roundRobinPeriodMs), () => createSwitchAtFull()];
+  return [
+    () => createPolicyStrategy(),
+    () => createRoundRobin(params.roundRobinPeriodMs),
+    () => createSwitchAtFull(),
+    () => createOracle(),
+  ];
 }
 
 /** Runs every strategy on the same fleet and demand. Throws on parameters that make no sense. */

@@ -2,6 +2,7 @@
 import type { PolicyAccount } from '../../../src-main/engine/rotation/rotation-types.js';
 import type { BlockingSession } from '../../../src-main/engine/sessions/session-states.js';
 import { toEffectiveWindow } from '../../../src-main/engine/usage/effective-window.js';
+import type { SimWindows } from '../../../src-main/demo/usage-model.js';
 
 /** What a strategy sees when asked: only readings (never the true windows) and live tool calls. */
 export interface StrategyView {
@@ -11,6 +12,13 @@ export interface StrategyView {
   readonly accounts: readonly PolicyAccount[];
   /** Sessions inside a tool call right now, oldest first. */
   readonly blocking: readonly BlockingSession[];
+  /**
+   * Lengths of the most recent tool calls that have ended, oldest first: what the engine learns from
+   * the `PreToolUse`/`PostToolUse` heartbeats (never a tool call that is still running).
+   */
+  readonly recentToolCallMs: readonly number[];
+  /** The true windows, fleet order; given only to a strategy with `seesTruth` (the oracle). */
+  readonly truth?: readonly SimWindows[];
 }
 
 /**
@@ -28,6 +36,8 @@ export interface Strategy {
   /** One or two sentences that define the strategy precisely, printed with the table. */
   readonly definition: string;
   decide(view: StrategyView): StrategyMove;
+  /** True for a reference strategy that reads the true windows (the oracle); never for a real one. */
+  readonly seesTruth?: boolean;
 }
 
 /** True when the account's reading shows 100 % of either window (a passed reset counts as reset). */

@@ -4,18 +4,27 @@
  *
  * Steps: no usable account → `all-exhausted` (or `stay` when nothing is even exhausted); a valid pin
  * → `manual`; otherwise the automatic rules (`propose-switch.ts`). A proposed switch then passes
- * the minimum dwell (automatic switches only, waived when the active account is at 100 % of a
- * window or cannot serve at all) and the mid-turn deferral (any trigger; a deferral older than
- * `maxDeferralMs` while the active account is at 100 % of a window is carried out, `forced`).
+ * the minimum dwell (automatic switches only, waived when the active account is at or about to hit
+ * 100 % of a window or cannot serve at all) and the mid-turn deferral (`weighDeferral`): a tool call
+ * holds a switch only while the active account is projected to stay below 100 % until that call is
+ * likely to end.
+ *
+ * Switch ahead: with no session inside a tool call (a safe moment), the velocity horizons are
+ * lengthened by the observed tool-call margin (`toolCallMarginMs`), so a breach that would come
+ * during the next tool call is avoided now rather than deferred then.
  */
-import { isAtFullWindow, toPolicyView, type PolicyView } from './policy-view.js';
+import { toPolicyView, type PolicyView } from './policy-view.js';
 import { proposeAutomatic, proposeManual, type Proposal } from './propose-switch.js';
+import { likelyHoldMs, toolCallMarginMs } from './tool-calls.js';
 import type { BlockingSession } from '../sessions/session-states.js';
 import type { LastSwitch, RotationDecision, RotationInput, RotationTrigger, VelocityProjection } from './rotation-types.js';
 
 /** Decides what rotation does now. Pure: same input, same decision. */
 export function decideRotation(input: RotationInput): RotationDecision {
-  const view = toPolicyView(input.accounts, input.activeAccountId, input.nowMs, input.settings);
+  const blocking = input.settings.deferralMode === 'never' ? [] : input.sessions.blocking;
+  const recentToolCallMs = input.sessions.recentToolCallMs ?? [];
+  const aheadMs = toolCallMarginMs(recentToolCallMs);
+  const view = toPolicyView(input.accounts, input.activeAccountId, input.nowMs, input.settings, aheadMs);
   const pinned = input.pin ? view.byId.get(input.pin.accountId) : undefined;
   const pinHolds = pinned !== undefined && pinned.group === 'usable';
   const releasePin = input.pin !== null && !pinHolds;
@@ -25,7 +34,8 @@ export function decideRotation(input: RotationInput): RotationDecision {
   if (view.ordered.length === 0) return { kind: 'stay', reason: 'no-accounts', figures: {}, ...memory(null) };
   if (view.usable.length === 0) return decideNoneUsable(view, memory(null));
 
-  const proposal: Proposal = pinHolds ? proposeManual(view, pinned) : proposeAutomatic(view, preferredIn);
+  const wallAheadMs = aheadMs + WALL_READING_LAG_MS;
+  const proposal: Proposal = pinHolds ? proposeManual(view, pinned) : proposeAutomatic(view, preferredIn, wallAheadMs);
   if (proposal.kind === 'stay') return { ...proposal, ...memory(null) };
 
   const { to, trigger, velocity } = proposal;
@@ -45,21 +55,31 @@ export function decideRotation(input: RotationInput): RotationDecision {
   const from = view.active?.id ?? null;
   const landing: Landing = { to: to.id, trigger, velocity };
   const velocityField = velocity ? { velocity } : {};
-  const blocking = input.settings.deferralMode === 'never' ? [] : input.sessions.blocking;
   const blockedBy = longestBlocking(blocking);
   if (blockedBy) {
     const sinceMs = input.pendingDeferral?.sinceMs ?? input.nowMs;
     const deferredMs = input.nowMs - sinceMs;
-    const figures = { ...proposal.figures, deferredMs, blockingSessionId: blockedBy.sessionId, blockedCount: blocking.length };
-    if (deferredMs >= input.settings.maxDeferralMs && view.active !== null && isAtFullWindow(view.active)) {
+    const holdMs = likelyHoldMs(blocking, input.nowMs, recentToolCallMs);
+    const wallInMs = view.active?.wallInMs ?? null;
+    const figures = {
+      ...proposal.figures,
+      deferredMs,
+      blockingSessionId: blockedBy.sessionId,
+      blockedCount: blocking.length,
+      likelyHoldMs: Math.round(holdMs),
+      wallInMs: wallInMs === null ? null : Math.round(wallInMs),
+    };
+    // No deferral at a wall: every request on the active account fails while it waits.
+    const skip = wallInMs === null ? null : wallInMs <= 0 ? 'at-limit' : wallInMs <= holdMs ? 'limit-before-tool-ends' : null;
+    if (skip) {
       return {
         kind: 'switch',
         from,
         to: to.id,
         trigger,
         ...velocityField,
-        forced: true,
-        figures: { ...figures, forced: true },
+        forced: false,
+        figures: { ...figures, deferralSkipped: skip },
         ...memory(landing),
       };
     }
@@ -78,6 +98,13 @@ export function decideRotation(input: RotationInput): RotationDecision {
   }
   return { kind: 'switch', from, to: to.id, trigger, ...velocityField, forced: false, figures: proposal.figures, ...memory(landing) };
 }
+
+/**
+ * A deferral is not worth it when the active account is projected to reach 100 % within the likely
+ * hold plus this much: one statusline reading (whole percents, about a minute apart) can show the
+ * wall this late.
+ */
+export const WALL_READING_LAG_MS = 60_000;
 
 /** No usable account: `all-exhausted` with the first comeback when some are merely exhausted. */
 function decideNoneUsable(view: PolicyView, memory: { preferredId: string | null; releasePin: boolean }): RotationDecision {

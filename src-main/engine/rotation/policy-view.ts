@@ -7,7 +7,7 @@ import { toEffectiveWindow } from '../usage/effective-window.js';
 import { toRotationOrder } from '../fleet/rotation-order.js';
 import type { OrderGroup } from '../../shared/view-model.js';
 import type { PolicyAccount, RotationSettings, UsageSample, VelocityProjection } from './rotation-types.js';
-import { projectBreach, type PctPoint } from './velocity.js';
+import { fitVelocity, projectFromFit, type PctPoint, type VelocityFit } from './velocity.js';
 
 /** One account with the figures every rule reads. */
 export interface AccountView {
@@ -24,6 +24,14 @@ export interface AccountView {
   readonly fiveHourResetsAtMs: number | null;
   /** The soonest projected breach within the velocity horizons; null when none. */
   readonly velocity: VelocityProjection | null;
+  /**
+   * Time until the account is projected to reach 100 % of a window at the recent pace, whatever
+   * the horizon; 0 when it reads 100 % already; null when no window is projected to fill before it
+   * resets. The wall that every request on the account fails at.
+   */
+  readonly wallInMs: number | null;
+  /** The projection behind `wallInMs` (the window that fills first); null at 100 % already or without one. */
+  readonly wall: VelocityProjection | null;
 }
 
 export interface PolicyView {
@@ -43,8 +51,15 @@ export function toPolicyView(
   activeAccountId: string | null,
   nowMs: number,
   settings: RotationSettings,
+  aheadMs = 0,
 ): PolicyView {
-  const ordered = toRotationOrder(accounts, nowMs).map(({ account, group }, rank) => toAccountView(account, group, rank, nowMs, settings));
+  // Switching ahead at a safe moment looks `aheadMs` further than the velocity settings say.
+  const horizons = {
+    ...settings,
+    velocitySevenDayHorizonMs: settings.velocitySevenDayHorizonMs + aheadMs,
+    velocityFiveHourHorizonMs: settings.velocityFiveHourHorizonMs + aheadMs,
+  };
+  const ordered = toRotationOrder(accounts, nowMs).map(({ account, group }, rank) => toAccountView(account, group, rank, nowMs, horizons));
   const byId = new Map(ordered.map((v) => [v.id, v]));
   return {
     nowMs,
@@ -69,30 +84,69 @@ function toAccountView(account: PolicyAccount, group: OrderGroup, rank: number, 
     fiveHourPct: fiveHour?.utilizationPct ?? 0,
     fiveHourResetsAtMs: fiveHour?.resetsAtMs ?? null,
   };
-  return { ...base, velocity: toVelocity(account, base, nowMs, settings) };
+  const fits = {
+    sevenDay: fitVelocity(
+      toPoints(account.samples, 'sevenDayPct', passedResetMs(account.sevenDay, nowMs)),
+      nowMs,
+      settings.velocityLookbackMs,
+    ),
+    fiveHour: fitVelocity(
+      toPoints(account.samples, 'fiveHourPct', passedResetMs(account.fiveHour, nowMs)),
+      nowMs,
+      settings.velocityLookbackMs,
+    ),
+  };
+  // The wall looks at a shorter, fresher stretch than velocity: an account just switched to has parked (flat) readings before it.
+  const wallFits = {
+    sevenDay: fitVelocity(toPoints(account.samples, 'sevenDayPct', passedResetMs(account.sevenDay, nowMs)), nowMs, WALL_LOOKBACK_MS),
+    fiveHour: fitVelocity(toPoints(account.samples, 'fiveHourPct', passedResetMs(account.fiveHour, nowMs)), nowMs, WALL_LOOKBACK_MS),
+  };
+  const wall = toWall(wallFits, base, nowMs);
+  const atWall = base.sevenDayPct >= 100 || base.fiveHourPct >= 100;
+  return {
+    ...base,
+    velocity: toVelocity(fits, base, nowMs, settings),
+    wallInMs: atWall ? 0 : (wall?.projectedMs ?? null),
+    wall: atWall ? null : wall,
+  };
+}
+
+interface Fits {
+  readonly sevenDay: VelocityFit | null;
+  readonly fiveHour: VelocityFit | null;
+}
+
+interface WindowFigures {
+  readonly sevenDayPct: number;
+  readonly sevenDayResetsAtMs: number | null;
+  readonly fiveHourPct: number;
+  readonly fiveHourResetsAtMs: number | null;
+}
+
+/** The sooner of the two windows' projected reach of 100 % (before their resets), whatever the horizon. */
+function toWall(fits: Fits, figures: WindowFigures, nowMs: number): VelocityProjection | null {
+  const wallOf = (window: '7d' | '5h', fit: VelocityFit | null, resetsAtMs: number | null) =>
+    projectFromFit({ window, fit, nowMs, targetPct: 100, horizonMs: Infinity, resetsAtMs });
+  const sevenDay = wallOf('7d', fits.sevenDay, figures.sevenDayResetsAtMs);
+  const fiveHour = wallOf('5h', fits.fiveHour, figures.fiveHourResetsAtMs);
+  if (sevenDay && fiveHour) return fiveHour.projectedMs < sevenDay.projectedMs ? fiveHour : sevenDay;
+  return sevenDay ?? fiveHour;
 }
 
 /** The sooner of the 7d and 5h projected breaches within their horizons (7d on a tie). */
-function toVelocity(
-  account: PolicyAccount,
-  figures: { readonly sevenDayResetsAtMs: number | null; readonly fiveHourResetsAtMs: number | null },
-  nowMs: number,
-  settings: RotationSettings,
-): VelocityProjection | null {
-  const sevenDay = projectBreach({
+function toVelocity(fits: Fits, figures: WindowFigures, nowMs: number, settings: RotationSettings): VelocityProjection | null {
+  const sevenDay = projectFromFit({
     window: '7d',
-    points: toPoints(account.samples, 'sevenDayPct', passedResetMs(account.sevenDay, nowMs)),
+    fit: fits.sevenDay,
     nowMs,
-    lookbackMs: settings.velocityLookbackMs,
     targetPct: 100,
     horizonMs: settings.velocitySevenDayHorizonMs,
     resetsAtMs: figures.sevenDayResetsAtMs,
   });
-  const fiveHour = projectBreach({
+  const fiveHour = projectFromFit({
     window: '5h',
-    points: toPoints(account.samples, 'fiveHourPct', passedResetMs(account.fiveHour, nowMs)),
+    fit: fits.fiveHour,
     nowMs,
-    lookbackMs: settings.velocityLookbackMs,
     targetPct: settings.fiveHourThresholdPct,
     horizonMs: settings.velocityFiveHourHorizonMs,
     resetsAtMs: figures.fiveHourResetsAtMs,
@@ -121,4 +175,29 @@ function toPoints(samples: readonly UsageSample[], key: 'sevenDayPct' | 'fiveHou
 /** True when the account is at 100 % of either window: it cannot serve a request at all. */
 export function isAtFullWindow(view: AccountView): boolean {
   return view.sevenDayPct >= 100 || view.fiveHourPct >= 100;
+}
+
+/** How far back the wall projection looks: the pace of the last few readings. */
+export const WALL_LOOKBACK_MS = 10 * 60_000;
+
+/** How close a projected wall counts as reached: about one statusline reading (a minute apart, whole percents). */
+export const WALL_NEAR_MS = 60_000;
+
+/**
+ * True when the account is at 100 % of a window or projected to get there within {@link WALL_NEAR_MS}:
+ * a reading a minute later would already show it refusing requests.
+ */
+export function isAtOrNearWall(view: AccountView, nearMs = WALL_NEAR_MS): boolean {
+  return isAtFullWindow(view) || (view.wallInMs !== null && view.wallInMs <= nearMs);
+}
+
+/**
+ * A 7d window this full is spent: the little left is kept as a last resort (for when every other
+ * account is at its limit or over its 5h threshold) instead of being switched back to, which would
+ * only run into the limit again, most likely in the middle of a tool call.
+ */
+export const SPENT_SEVEN_DAY_PCT = 99;
+
+export function isSpent(view: AccountView): boolean {
+  return view.sevenDayPct >= SPENT_SEVEN_DAY_PCT;
 }

@@ -12,7 +12,7 @@
  * we stepped aside from, which also resets sooner). A disabled active account is left with trigger
  * `manual` (the user's own action caused it; figures say `cause: active-disabled`).
  */
-import { isAtFullWindow, type AccountView, type PolicyView } from './policy-view.js';
+import { isAtOrNearWall, isSpent, WALL_NEAR_MS, type AccountView, type PolicyView } from './policy-view.js';
 import type { DecisionFigures, RotationTrigger, StayReason, VelocityProjection } from './rotation-types.js';
 
 /**
@@ -24,14 +24,15 @@ export const PERISHABLE_MIN_LEAD_MS = 60_000;
 
 /**
  * The usable account (other than the active one) with the most 5h headroom, when the active account
- * is at 100 % of a window and no account is below the 5h threshold; null otherwise. Ties go to the
+ * is at (or within a reading of) 100 % of a window and no account is below the 5h threshold; null otherwise. Ties go to the
  * rotation order. Measured by `npm run bench:rotation`: without it an exhausted active account sat
  * out whole 5h windows while others still had 5–20 % left.
  */
-export function pickLastResortTarget(view: PolicyView, active: AccountView): AccountView | null {
-  if (!isAtFullWindow(active)) return null;
-  const candidates = view.usable.filter((v) => v.id !== active.id && v.fiveHourPct < 100);
-  candidates.sort((a, b) => a.fiveHourPct - b.fiveHourPct || a.rank - b.rank);
+export function pickLastResortTarget(view: PolicyView, active: AccountView, wallAheadMs = 0): AccountView | null {
+  if (!isAtOrNearWall(active, Math.max(wallAheadMs, WALL_NEAR_MS))) return null;
+  const candidates = view.usable.filter((v) => v.id !== active.id && v.fiveHourPct < 100 && !isAtOrNearWall(v));
+  // Spent accounts last; then the most 5h headroom; then the rotation order.
+  candidates.sort((a, b) => Number(isSpent(a)) - Number(isSpent(b)) || a.fiveHourPct - b.fiveHourPct || a.rank - b.rank);
   return candidates[0] ?? null;
 }
 
@@ -64,15 +65,20 @@ export function proposeManual(view: PolicyView, pinned: AccountView): Proposal {
   return { kind: 'switch', to: pinned, trigger: 'manual', dwellExempt: true, figures: toFigures(view, pinned, 'manual', undefined, 'pin') };
 }
 
-/** The switch the automatic rules call for, given the step-aside memory. */
-export function proposeAutomatic(view: PolicyView, preferredId: string | null): Proposal {
+/**
+ * The switch the automatic rules call for, given the step-aside memory. `wallAheadMs` > 0 at a safe
+ * moment (no session inside a tool call): an active account projected to reach 100 % of a window
+ * within it is left now (`velocity`, figures `cause: wall-ahead`), since by the time it gets there
+ * a tool call may be running.
+ */
+export function proposeAutomatic(view: PolicyView, preferredId: string | null, wallAheadMs = 0): Proposal {
   const active = view.active;
   if (!active) return { kind: 'stay', reason: 'no-active-account', figures: {} };
-  const urgent = toUrgentTrigger(view, active);
+  const urgent = toUrgentTrigger(view, active, wallAheadMs);
   if (urgent) {
     // Last resort (the one exception to "never switch to an account over the 5h threshold"): when the
-    // active account cannot serve at all, the account with the most 5h headroom still serves better.
-    const target = pickUrgentTarget(view, active) ?? pickLastResortTarget(view, active);
+    // active account cannot serve at all (or soon will not), the account with the most 5h headroom still serves better.
+    const target = pickUrgentTarget(view, active) ?? pickLastResortTarget(view, active, wallAheadMs);
     if (!target) {
       return {
         kind: 'stay',
@@ -86,7 +92,8 @@ export function proposeAutomatic(view: PolicyView, preferredId: string | null): 
       to: target,
       trigger: urgent.trigger,
       ...(urgent.velocity ? { velocity: urgent.velocity } : {}),
-      dwellExempt: active.group === 'unusable' || isAtFullWindow(active),
+      // Waiting out the dwell is pointless when the wall comes first.
+      dwellExempt: active.group === 'unusable' || isAtOrNearWall(active, Math.max(wallAheadMs, view.settings.minDwellMs, WALL_NEAR_MS)),
       figures: toFigures(view, target, urgent.trigger, urgent.velocity, urgent.cause),
     };
   }
@@ -97,7 +104,7 @@ export function proposeAutomatic(view: PolicyView, preferredId: string | null): 
 }
 
 /** Why the active account must be left now, in precedence order; null when it may stay. */
-function toUrgentTrigger(view: PolicyView, active: AccountView): UrgentTrigger | null {
+function toUrgentTrigger(view: PolicyView, active: AccountView, wallAheadMs: number): UrgentTrigger | null {
   if (active.group === 'unusable') {
     if (!active.account.tokenUsable || active.account.enabled) return { trigger: 'token' };
     return { trigger: 'manual', cause: 'active-disabled' };
@@ -105,12 +112,15 @@ function toUrgentTrigger(view: PolicyView, active: AccountView): UrgentTrigger |
   if (active.sevenDayPct >= 100) return { trigger: 'exhaustion' };
   if (active.fiveHourPct >= view.settings.fiveHourThresholdPct) return { trigger: 'breach' };
   if (active.velocity) return { trigger: 'velocity', velocity: active.velocity };
+  // Spent: the last percent of the week goes in a minute of work, most likely while some session runs a tool.
+  if (wallAheadMs > 0 && isSpent(active)) return { trigger: 'exhaustion', cause: 'spent' };
+  if (active.wall && active.wall.projectedMs <= wallAheadMs) return { trigger: 'velocity', velocity: active.wall, cause: 'wall-ahead' };
   return null;
 }
 
-/** True when rotation may land on the account at all: usable and its 5h below the threshold. */
+/** True when rotation may land on the account at all: usable, not spent, and its 5h below the threshold. */
 function isEligible(view: PolicyView, candidate: AccountView): boolean {
-  return candidate.group === 'usable' && candidate.fiveHourPct < view.settings.fiveHourThresholdPct;
+  return candidate.group === 'usable' && !isSpent(candidate) && candidate.fiveHourPct < view.settings.fiveHourThresholdPct;
 }
 
 /**

@@ -1,8 +1,7 @@
 /**
  * The rotation loop: re-decides on every usage reading, statusline reading, session transition and
- * timer tick, one decision at a time, and carries out switches through the switcher. It owns the
- * policy's memory (step-aside, pending deferral, pin, last switch, samples) and persists the parts
- * that must survive a restart (pause, pin, last switch).
+ * timer tick, one decision at a time, and carries out switches through the switcher. It owns the policy's memory
+ * (step-aside, pending deferral, pin, last switch, samples, tool-call lengths) and persists pause, pin and last switch.
  */
 import { err, ok, type Result } from '../../shared/result.js';
 import type { RotationView } from '../../shared/view-model.js';
@@ -14,8 +13,9 @@ import type { StateStore } from '../storage/store-port.js';
 import type { Switcher } from '../switching/switcher.js';
 import { decideRotation } from './decide-rotation.js';
 import { describeDecision } from './describe-decision.js';
+import { rememberToolCall, toolCallLengthMs } from './tool-calls.js';
 import {
-  ROTATION_TRIGGERS,
+  toLastSwitch,
   toRotationSettings,
   type LastSwitch,
   type PendingDeferral,
@@ -69,6 +69,7 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
   const { clock, events } = deps;
   const tickEveryMs = deps.tickEveryMs ?? 30_000;
   const samples = new Map<string, UsageSample[]>();
+  const recentToolCallMs: number[] = [];
   const persisted = deps.store.read().rotation;
   let paused = persisted.paused;
   let pinned = persisted.pinnedAccountId;
@@ -100,7 +101,7 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
       pin: pinned ? { accountId: pinned } : null,
       lastSwitch,
       preferredId,
-      sessions: { blocking: deps.sessions?.blockingSessions(settings.deferralMode) ?? [] },
+      sessions: { blocking: deps.sessions?.blockingSessions(settings.deferralMode) ?? [], recentToolCallMs },
       pendingDeferral: pending,
       settings: toRotationSettings(settings),
     });
@@ -218,9 +219,11 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
     start() {
       if (started) return;
       started = true;
-      // A tool call that ends unblocks a deferred switch at once, before its hook is acknowledged.
+      // A tool call that ends unblocks a deferred switch at once, before its hook is acknowledged; its length is remembered.
       unsubscribeSessions =
-        deps.sessions?.onTransition(() => {
+        deps.sessions?.onTransition((transition) => {
+          const lengthMs = toolCallLengthMs(transition);
+          if (lengthMs !== null) rememberToolCall(recentToolCallMs, lengthMs);
           if (pending) void request('session-transition');
         }) ?? null;
       arm();
@@ -294,10 +297,4 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
     }),
     settle: () => chain,
   };
-}
-
-function toLastSwitch(persisted: { atMs: number; trigger: string; fromId: string | null; toId: string } | null): LastSwitch | null {
-  if (!persisted) return null;
-  const trigger = ROTATION_TRIGGERS.find((t) => t === persisted.trigger);
-  return trigger ? { ...persisted, trigger } : null;
 }

@@ -44,6 +44,13 @@ export interface LastSwitch {
   readonly toId: string;
 }
 
+/** The persisted last switch, or null when its trigger is not one of ours (an older or newer version wrote it). */
+export function toLastSwitch(persisted: { atMs: number; trigger: string; fromId: string | null; toId: string } | null): LastSwitch | null {
+  if (!persisted) return null;
+  const trigger = ROTATION_TRIGGERS.find((t) => t === persisted.trigger);
+  return trigger ? { ...persisted, trigger } : null;
+}
+
 /** A switch that was deferred and is still waiting; `sinceMs` is when the first deferral began. */
 export interface PendingDeferral {
   readonly sinceMs: number;
@@ -116,8 +123,12 @@ export interface RotationInput {
    * Carry the previous decision's `preferredId`; null at start.
    */
   readonly preferredId?: string | null;
-  /** Sessions that hold back a switch, as `SessionStates.blockingSessions(deferralMode)` reports them. */
-  readonly sessions: { readonly blocking: readonly BlockingSession[] };
+  /**
+   * Sessions that hold back a switch, as `SessionStates.blockingSessions(deferralMode)` reports them,
+   * and the lengths of the most recent tool calls that ended (any session, oldest first; the
+   * rotation loop keeps the last 200).
+   */
+  readonly sessions: { readonly blocking: readonly BlockingSession[]; readonly recentToolCallMs?: readonly number[] };
   readonly pendingDeferral: PendingDeferral | null;
   readonly settings: RotationSettings;
 }
@@ -161,7 +172,10 @@ export interface SwitchDecision extends DecisionMemory {
   readonly trigger: RotationTrigger;
   /** Set for `velocity` switches. */
   readonly velocity?: VelocityProjection;
-  /** True when an over-long deferral is carried out despite a blocking session. */
+  /**
+   * True when an over-long deferral is carried out despite a blocking session. Since a wall is never
+   * waited at (`figures.deferralSkipped`), the policy no longer produces one; kept for the switcher.
+   */
   readonly forced: boolean;
   readonly figures: DecisionFigures;
 }

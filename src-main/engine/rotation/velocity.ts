@@ -103,7 +103,19 @@ export function projectBreach(args: {
   readonly horizonMs: number;
   readonly resetsAtMs: number | null;
 }): WindowProjection | null {
-  const fit = fitVelocity(args.points, args.nowMs, args.lookbackMs);
+  return projectFromFit({ ...args, fit: fitVelocity(args.points, args.nowMs, args.lookbackMs) });
+}
+
+/** {@link projectBreach} from a line already fitted (null: no projection). */
+export function projectFromFit(args: {
+  readonly window: VelocityWindow;
+  readonly fit: VelocityFit | null;
+  readonly nowMs: number;
+  readonly targetPct: number;
+  readonly horizonMs: number;
+  readonly resetsAtMs: number | null;
+}): WindowProjection | null {
+  const fit = args.fit;
   if (!fit) return null;
   const projectedMs = projectTimeToReachMs(fit, args.targetPct, args.nowMs);
   if (projectedMs === null || projectedMs > args.horizonMs) return null;

@@ -1,0 +1,228 @@
+/**
+ * Issue 12: no deferral at a wall, switching ahead at safe moments with a horizon that adapts to the
+ * observed tool-call lengths, the cost of a deferral for parallel sessions, and no account kept at
+ * (or about to hit) 100 % while another could serve. One table per rule.
+ */
+import { describe, expect, it } from 'vitest';
+import { decideRotation } from '../../src-main/engine/rotation/decide-rotation.js';
+import type { RotationInput } from '../../src-main/engine/rotation/rotation-types.js';
+import { account, DAY, inTool, input, MIN, NOW, rising, SEC } from './policy-builders.js';
+
+interface Case {
+  readonly name: string;
+  readonly input: RotationInput;
+  readonly expected: Record<string, unknown>;
+}
+
+const soon = { sevenDayResetInMs: 1 * DAY };
+const later = { sevenDayResetInMs: 3 * DAY };
+const latest = { sevenDayResetInMs: 5 * DAY };
+const calls = (lengthMs: number, count = 20) => Array.from({ length: count }, () => lengthMs);
+/** a is active with its 5h at `pct`, rising 5 points a minute (at 90: 100 % in 2 min); b can take over. */
+const climbing = (pct: number, perMin = 5) => [
+  account('a', { ...soon, fiveHourPct: pct, samples: rising('5h', pct, perMin, 6) }),
+  account('b', later),
+];
+const blockedBy = (sinceMs: number, recentToolCallMs: readonly number[] = []) => ({
+  sessions: { blocking: [inTool('s1', sinceMs)], recentToolCallMs },
+});
+
+const noDeferralAtWall: Case[] = [
+  {
+    name: 'switches at once, mid-tool-call, when the active 5h is at 100 %, saying why',
+    input: input([account('a', { ...soon, fiveHourPct: 100 }), account('b', later)], 'a', blockedBy(NOW - 10 * SEC)),
+    expected: {
+      kind: 'switch',
+      to: 'b',
+      trigger: 'breach',
+      forced: false,
+      figures: expect.objectContaining({ deferralSkipped: 'at-limit' }),
+    },
+  },
+  {
+    name: 'switches at once when the active 7d is at 100 %',
+    input: input([account('a', { ...soon, sevenDayPct: 100 }), account('b', later)], 'a', blockedBy(NOW - 10 * SEC)),
+    expected: { kind: 'switch', to: 'b', trigger: 'exhaustion', figures: expect.objectContaining({ deferralSkipped: 'at-limit' }) },
+  },
+  {
+    name: 'switches at once when the wall (2 min) comes before the tool call likely ends (observed calls run 5 min)',
+    input: input(climbing(90), 'a', blockedBy(NOW - 10 * SEC, calls(5 * MIN))),
+    expected: {
+      kind: 'switch',
+      to: 'b',
+      trigger: 'breach',
+      figures: expect.objectContaining({ deferralSkipped: 'limit-before-tool-ends', wallInMs: 2 * MIN, likelyHoldMs: 290 * SEC }),
+    },
+  },
+  {
+    name: 'defers when the tool call likely ends before the wall (observed calls run 20 s)',
+    input: input(climbing(90), 'a', blockedBy(NOW - 10 * SEC, calls(20 * SEC))),
+    expected: { kind: 'defer', to: 'b', trigger: 'breach', figures: expect.objectContaining({ likelyHoldMs: 10 * SEC }) },
+  },
+  {
+    name: 'before ten calls are observed, expects a call to run as long again as it has (at least a minute)',
+    input: input(climbing(90), 'a', blockedBy(NOW - 3 * MIN)),
+    expected: { kind: 'switch', figures: expect.objectContaining({ deferralSkipped: 'limit-before-tool-ends', likelyHoldMs: 3 * MIN }) },
+  },
+  {
+    name: 'defers a breach with no projected wall, as before',
+    input: input([account('a', { ...soon, fiveHourPct: 85 }), account('b', later)], 'a', blockedBy(NOW - 10 * SEC)),
+    expected: { kind: 'defer', to: 'b', trigger: 'breach' },
+  },
+];
+
+const parallelSessions: Case[] = [
+  {
+    name: 'weighs the longest hold of several blocking sessions: an old call on top of a short one lets the others hit the wall',
+    input: input(climbing(90), 'a', {
+      sessions: { blocking: [inTool('short', NOW - 5 * SEC), inTool('long', NOW - 4 * MIN)], recentToolCallMs: calls(20 * SEC) },
+    }),
+    expected: { kind: 'switch', to: 'b', figures: expect.objectContaining({ deferralSkipped: 'limit-before-tool-ends', blockedCount: 2 }) },
+  },
+  {
+    name: 'defers for several short calls while the wall is further off than they likely run',
+    input: input(climbing(80, 2), 'a', {
+      sessions: { blocking: [inTool('s1', NOW - 5 * SEC), inTool('s2', NOW - 10 * SEC)], recentToolCallMs: calls(30 * SEC) },
+    }),
+    expected: { kind: 'defer', blockedCount: 2, blockedBy: { sessionId: 's2' } },
+  },
+];
+
+/** a's 5h is projected to reach the threshold (80 %) in 5.5 min: just past the 5-min velocity horizon. */
+const breachIn5m30 = () => [account('a', { ...soon, fiveHourPct: 52.5, samples: rising('5h', 52.5, 5, 6) }), account('b', later)];
+
+const switchAhead: Case[] = [
+  {
+    name: 'switches ahead at a safe moment: horizon 5 min + 1 min margin before ten tool calls are observed',
+    input: input(breachIn5m30(), 'a'),
+    expected: { kind: 'switch', to: 'b', trigger: 'velocity', velocity: { window: '5h' } },
+  },
+  {
+    name: 'waits for the first safe moment while a session is inside a tool call',
+    input: input(breachIn5m30(), 'a', blockedBy(NOW - 10 * SEC)),
+    expected: { kind: 'defer', to: 'b', trigger: 'velocity' },
+  },
+  {
+    name: 'looks only 15 s further when the observed tool calls are short',
+    input: input(breachIn5m30(), 'a', { sessions: { blocking: [], recentToolCallMs: calls(10 * SEC) } }),
+    expected: { kind: 'stay', reason: 'best' },
+  },
+  {
+    name: 'looks 90 s further when the observed tool calls run 90 s',
+    input: input(breachIn5m30(), 'a', { sessions: { blocking: [], recentToolCallMs: calls(90 * SEC) } }),
+    expected: { kind: 'switch', trigger: 'velocity' },
+  },
+  {
+    name: 'leaves an account projected to hit 100 % within margin + a reading, even with every other over the threshold',
+    input: input(
+      [
+        account('a', { ...soon, fiveHourPct: 95, samples: rising('5h', 95, 3, 6) }),
+        account('b', { ...later, fiveHourPct: 85 }),
+        account('c', { ...latest, fiveHourPct: 90 }),
+      ],
+      'a',
+    ),
+    expected: { kind: 'switch', to: 'b', trigger: 'breach' },
+  },
+  {
+    name: 'leaves a spent account (7d ≥ 99 %) at a safe moment',
+    input: input([account('a', { ...soon, sevenDayPct: 99 }), account('b', later)], 'a'),
+    expected: { kind: 'switch', to: 'b', trigger: 'exhaustion', figures: expect.objectContaining({ cause: 'spent' }) },
+  },
+  {
+    name: 'waits for a safe moment to leave a spent account',
+    input: input([account('a', { ...soon, sevenDayPct: 99 }), account('b', later)], 'a', blockedBy(NOW - 10 * SEC)),
+    expected: { kind: 'defer', to: 'b', trigger: 'exhaustion' },
+  },
+];
+
+const neverHeldAtWall: Case[] = [
+  {
+    name: 'takes the last resort when the active account will be at 100 % within a reading though it reads 95 %',
+    input: input(
+      [
+        account('a', { ...soon, fiveHourPct: 95, samples: rising('5h', 95, 6, 6) }),
+        account('b', { ...later, fiveHourPct: 90 }),
+        account('c', { ...latest, fiveHourPct: 85 }),
+      ],
+      'a',
+      blockedBy(NOW - 10 * SEC),
+    ),
+    expected: {
+      kind: 'switch',
+      to: 'c',
+      trigger: 'breach',
+      figures: expect.objectContaining({ deferralSkipped: 'limit-before-tool-ends' }),
+    },
+  },
+  {
+    name: 'still stays when every other account is over the threshold and no wall is in sight',
+    input: input(
+      [
+        account('a', { ...soon, fiveHourPct: 85 }),
+        account('b', { ...later, fiveHourPct: 90 }),
+        account('c', { ...latest, fiveHourPct: 85 }),
+      ],
+      'a',
+    ),
+    expected: { kind: 'stay', reason: 'no-eligible-target' },
+  },
+  {
+    name: 'waives the dwell when the wall comes before the dwell ends',
+    input: input(climbing(90), 'a', { lastSwitch: { atMs: NOW - 1 * MIN, trigger: 'breach', fromId: 'x', toId: 'a' } }),
+    expected: { kind: 'switch', to: 'b', trigger: 'breach' },
+  },
+  {
+    name: 'keeps the dwell when no wall is in sight',
+    input: input([account('a', { ...soon, fiveHourPct: 90 }), account('b', later)], 'a', {
+      lastSwitch: { atMs: NOW - 1 * MIN, trigger: 'breach', fromId: 'x', toId: 'a' },
+    }),
+    expected: { kind: 'stay', reason: 'dwell' },
+  },
+  {
+    name: 'does not switch back to a spent account for its sooner reset',
+    input: input([account('a', { ...soon, sevenDayPct: 99 }), account('b', later)], 'b'),
+    expected: { kind: 'stay', reason: 'best' },
+  },
+  {
+    name: 'prefers an account that is not spent as the last resort',
+    input: input(
+      [
+        account('a', { ...soon, fiveHourPct: 100 }),
+        account('b', { ...later, sevenDayPct: 99, fiveHourPct: 82 }),
+        account('c', { ...latest, fiveHourPct: 90 }),
+      ],
+      'a',
+    ),
+    expected: { kind: 'switch', to: 'c', trigger: 'breach' },
+  },
+  {
+    name: 'uses a spent account when it is the only one below 100 %',
+    input: input([account('a', { ...soon, fiveHourPct: 100 }), account('b', { ...later, sevenDayPct: 99, fiveHourPct: 82 })], 'a'),
+    expected: { kind: 'switch', to: 'b', trigger: 'breach' },
+  },
+];
+
+describe('decideRotation: no deferral at a wall (issue 12 item 1)', () => {
+  it.each(noDeferralAtWall)('$name', ({ input: given, expected }) => {
+    expect(decideRotation(given)).toMatchObject(expected);
+  });
+});
+
+describe('decideRotation: parallel sessions weigh the hold against the wall (item 3)', () => {
+  it.each(parallelSessions)('$name', ({ input: given, expected }) => {
+    expect(decideRotation(given)).toMatchObject(expected);
+  });
+});
+
+describe('decideRotation: switch ahead at safe moments (item 2)', () => {
+  it.each(switchAhead)('$name', ({ input: given, expected }) => {
+    expect(decideRotation(given)).toMatchObject(expected);
+  });
+});
+
+describe('decideRotation: never held at a wall by dwell or a missing target (item 4)', () => {
+  it.each(neverHeldAtWall)('$name', ({ input: given, expected }) => {
+    expect(decideRotation(given)).toMatchObject(expected);
+  });
+});
