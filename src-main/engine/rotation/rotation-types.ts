@@ -70,7 +70,10 @@ export interface RotationSettings {
   readonly velocitySevenDayHorizonMs: number;
   /** Switch when 5h is projected to hit the threshold within this long. */
   readonly velocityFiveHourHorizonMs: number;
-  /** A deferral older than this is carried out anyway while the active account is at 100 % of a window. */
+  /**
+   * Was: a deferral older than this is carried out anyway at 100 %. Unused by the policy since issue 12
+   * (a switch never waits at a wall); kept so stored settings stay valid.
+   */
   readonly maxDeferralMs: number;
   /** `never` ignores blocking sessions altogether. */
   readonly deferralMode: DeferralMode;
