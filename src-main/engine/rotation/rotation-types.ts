@@ -7,7 +7,7 @@ import type { UsageWindow } from '../anthropic/api-types.js';
 import type { RotationCandidate } from '../fleet/rotation-order.js';
 import type { BlockingSession, DeferralMode } from '../sessions/session-states.js';
 import { SETTINGS_DEFAULTS, type Settings } from '../storage/state-schema.js';
-import type { DecisionFigures, RotationTrigger, VelocityProjection } from '../switching/switch-types.js';
+import { ROTATION_TRIGGERS, type DecisionFigures, type RotationTrigger, type VelocityProjection } from '../switching/switch-types.js';
 
 // What a switch records lives with the switcher (rotation uses switching, never the reverse).
 export {
