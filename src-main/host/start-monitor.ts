@@ -173,7 +173,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Monito
   const engine = opened.engine;
   const observing = server.status.kind === 'deferring' ? server.status.url : null;
   if (server.status.kind === 'serving') await dataDirLock?.advertise(server.status.url).catch(() => undefined);
-  const handlers = createCommandHandlers(engine);
+  const handlers = createCommandHandlers(engine, logger);
   let closing: Promise<void> | null = null;
   return {
     engine,

@@ -31,7 +31,7 @@ export interface SnapshotSocketOptions {
   readonly coalesceMs?: number;
   /** Sends are skipped (and retried later) while a client has more than this queued. Default 1 MiB. */
   readonly maxBufferedBytes?: number;
-  /** What calls run; default `createCommandHandlers(engine)`. */
+  /** What calls run; default `createCommandHandlers(engine, logger)`. */
   readonly handlers?: CommandHandlers;
   /** Per-connection call limits; each field defaults to {@link DEFAULT_CALL_LIMITS}. */
   readonly callLimits?: Partial<CallLimits>;
