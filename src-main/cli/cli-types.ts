@@ -7,6 +7,12 @@ export interface CliIo {
   readonly stdin: NodeJS.ReadableStream;
   readonly platform: NodeJS.Platform;
   readonly homeDir: string;
+  /** True when stdout is a terminal (colour, widths); absent means no. */
+  readonly stdoutIsTty?: boolean;
+  /** True when stdin is a terminal (questions may be asked); absent means no. */
+  readonly stdinIsTty?: boolean;
+  /** The terminal width (`COLUMNS`, else the terminal's); absent when unknown. */
+  readonly columns?: number;
 }
 
 /** A subcommand: gets the arguments after its name; resolves to the process exit code. */

@@ -8,6 +8,11 @@ export function dataDirFrom(flag: string | undefined, io: CliIo): string {
   return flag ?? resolveDataDir(io.env, io.platform, io.homeDir);
 }
 
+/** True when the user chose the data dir (`--data-dir` or `CCMAX_DATA_DIR`): then only its monitor counts. */
+export function dataDirChosen(flag: string | undefined, io: CliIo): boolean {
+  return flag !== undefined || Boolean(io.env.CCMAX_DATA_DIR);
+}
+
 /** `--vault`, else `CCMAX_VAULT`, else keychain; throws with the choices on a bad value. */
 export function vaultKindFrom(flag: string | undefined, io: CliIo): VaultKind {
   const kind = vaultKindFromEnv(flag, io.env.CCMAX_VAULT);

@@ -6,6 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { readDiscovery, removeDiscovery, writeDiscovery } from './discovery.js';
+import { registerRunning, unregisterRunning } from './running-monitors.js';
 import type { Engine } from '../engine/engine-types.js';
 import type { Clock, FetchFn, Logger } from '../engine/ports.js';
 import type { SessionRegistry } from '../engine/sessions/session-registry.js';
@@ -129,15 +130,20 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const pid = options.pid ?? process.pid;
   let advertising = false;
   try {
-    await writeDiscovery(options.dataDir, {
+    const info = {
       version: 1,
       url: server.url,
       pid,
       startedAtMs: options.clock.now(),
       demo: options.demo,
       productVersion: PRODUCT_VERSION,
-    });
+    } as const;
+    await writeDiscovery(options.dataDir, info);
     advertising = true;
+    // Also in the per-user list, so a CLI using another data dir (or none) finds this monitor.
+    await registerRunning(process.env, { ...info, dataDir: options.dataDir }).catch((e: unknown) =>
+      logger.warn('could not list this monitor among the running ones', { error: String(e) }),
+    );
   } catch (error) {
     // Still serving: hooks given CCMAX_PORT or CCMAX_URL reach us; the rest cannot find us.
     logger.error('could not write the discovery file; hooks without CCMAX_PORT will not find this app', { error: String(error) });
@@ -147,10 +153,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const close = async (): Promise<void> => {
     await heartbeat?.dispose().catch((e: unknown) => logger.error('heartbeat close failed', { error: String(e) }));
     await server.close().catch((e: unknown) => logger.error('server close failed', { error: String(e) }));
-    if (advertising)
+    if (advertising) {
       await removeDiscovery(options.dataDir, pid).catch((e: unknown) =>
         logger.warn('could not remove the discovery file', { error: String(e) }),
       );
+      await unregisterRunning(process.env, pid).catch(() => undefined);
+    }
   };
   return { status: { kind: 'serving', url: server.url }, close: () => (closing ??= close()) };
 }

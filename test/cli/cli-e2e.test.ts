@@ -129,7 +129,7 @@ describe('the ccmax-monitor command', () => {
     const r = await cli(['status']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/▶\s+1\s+\S+@demo\.example/);
-    expect(r.stdout).toContain('(from the server at http://127.0.0.1:');
+    expect(r.stdout).toMatch(/^monitor: http:\/\/127\.0\.0\.1:\d+ · found by the data dir /);
   });
 
   it('refuses a second server for the same data dir', async () => {

@@ -10,9 +10,10 @@ import { findAccountByRef } from '../../engine/accounts/find-account.js';
 import { readClaudeCredentials, resolveClaudePaths } from '../../engine/claude-code/claude-store.js';
 import type { Result } from '../../shared/result.js';
 import type { CliIo, CommandHandler } from '../cli-types.js';
-import { dataDirFrom, describeVault, vaultKindFrom } from '../common-options.js';
+import { dataDirChosen, dataDirFrom, describeVault, vaultKindFrom } from '../common-options.js';
+import { suggest } from '../command-catalog.js';
 import { createConsoleLogger } from '../../host/console-logger.js';
-import { connectToServer, errorMessage, type ServerClient } from '../../host/discovery.js';
+import { connectToServer, describeServer, errorMessage, type ServerClient } from '../../host/discovery.js';
 import { openEngine } from '../../host/open-engine.js';
 
 const USAGE = `Usage:
@@ -21,6 +22,7 @@ const USAGE = `Usage:
   ccmax-monitor accounts list
   ccmax-monitor accounts label <account> <label> (an empty label removes it)
   ccmax-monitor accounts disable <account> | enable <account> | remove <account>
+  ccmax-monitor accounts remove <account> [--yes]  (asks first on a terminal; --yes skips the question)
 <account> is an email, a label or an account uuid. Options: --data-dir DIR, --vault keychain|file
 `;
 
@@ -39,26 +41,45 @@ interface AccountOps {
 export const accountsCommand: CommandHandler = async (argv, io) => {
   const { values, positionals } = parseArgs({
     args: [...argv],
-    options: { 'data-dir': { type: 'string' }, vault: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { 'data-dir': { type: 'string' }, vault: { type: 'string' }, yes: { type: 'boolean', short: 'y', default: false } },
     allowPositionals: true,
     strict: true,
   });
   const [verb, ...rest] = positionals;
-  if (values.help || !verb) {
-    io.stdout(USAGE);
-    return verb ? 0 : 2;
+  if (!verb) {
+    io.stderr(USAGE);
+    return 2;
+  }
+  if (!VERBS.includes(verb)) {
+    const match = suggest(verb, VERBS);
+    io.stderr(`ccmax-monitor: unknown accounts command '${verb}'.${match ? ` Did you mean '${match}'?` : ''}\n${USAGE}`);
+    return 2;
   }
   const dataDir = dataDirFrom(values['data-dir'], io);
-  const server = await connectToServer(dataDir, io.env);
+  const server = await connectToServer(dataDir, io.env, { dataDirChosen: dataDirChosen(values['data-dir'], io) });
+  if (server && verb !== 'list') io.stderr(`${describeServer(server)}\n`);
   const ops = server ? serverOps(server, io) : await localOps(dataDir, values.vault, io);
   try {
-    return await run(verb, rest, ops, io);
+    return await run(verb, rest, ops, io, values.yes);
   } finally {
     await ops.close();
   }
 };
 
-async function run(verb: string, args: readonly string[], ops: AccountOps, io: CliIo): Promise<number> {
+const VERBS = ['import', 'add', 'list', 'label', 'disable', 'enable', 'remove'];
+
+/** Asks a yes/no question on the terminal; anything but y/yes is no. */
+async function confirm(io: CliIo, question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: io.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+async function run(verb: string, args: readonly string[], ops: AccountOps, io: CliIo, yes: boolean): Promise<number> {
   const report = (r: Result<AccountSummary, AccountOpError>, done: (a: AccountSummary) => string): number => {
     if (!r.ok) {
       io.stderr(`ccmax-monitor: ${r.error.message}\n`);
@@ -104,11 +125,19 @@ async function run(verb: string, args: readonly string[], ops: AccountOps, io: C
         io.stdout("No accounts yet. Log in with `claude /login`, then run 'ccmax-monitor accounts import'.\n");
         return 0;
       }
-      for (const a of all) {
+      const table = [
+        ['Account', 'Label', 'Plan', 'State', 'Id'],
+        ...all.map((a) => [a.email, a.label ?? '—', a.plan ?? '—', a.enabled ? 'enabled' : 'disabled', a.id]),
+      ];
+      const widths = table[0]?.map((_, col) => Math.max(...table.map((r) => (r[col] ?? '').length))) ?? [];
+      for (const r of table)
         io.stdout(
-          `${a.enabled ? ' ' : '✕'} ${a.email}${a.label ? ` (${a.label})` : ''}  ${a.plan ?? ''}  ${a.id}${a.enabled ? '' : '  disabled'}\n`,
+          `${r
+            .map((cell, col) => cell.padEnd(widths[col] ?? 0))
+            .join('  ')
+            .trimEnd()}\n`,
         );
-      }
+      io.stdout(`(${ops.where})\n`);
       return 0;
     }
     case 'label':
@@ -124,9 +153,13 @@ async function run(verb: string, args: readonly string[], ops: AccountOps, io: C
         report(await ops.patch(a.id, { enabled: verb === 'enable' }), (r) => `${verb === 'enable' ? 'Enabled' : 'Disabled'} ${r.email}.`),
       );
     case 'remove':
-      return withAccount(async (a) =>
-        report(await ops.remove(a.id), (r) => `Removed ${r.email}. Its login in Claude Code, if any, is untouched.`),
-      );
+      return withAccount(async (a) => {
+        if (!yes && io.stdinIsTty === true && !(await confirm(io, `Remove ${a.email} and delete its stored login from ${ops.where}?`))) {
+          io.stdout('Nothing removed.\n');
+          return 1;
+        }
+        return report(await ops.remove(a.id), (r) => `Removed ${r.email}. Its login in Claude Code, if any, is untouched.`);
+      });
     default:
       io.stderr(`ccmax-monitor: unknown accounts command '${verb}'.\n${USAGE}`);
       return 2;
@@ -175,7 +208,7 @@ function serverOps(server: ServerClient, io: CliIo): AccountOps {
       : { ok: false, error: { kind: r.status === 404 ? 'not-found' : 'profile-failed', message: errorMessage(r.body, r.status) } };
   const list = async () => (await server.get<{ accounts: AccountSummary[] }>('/api/accounts')).accounts;
   return {
-    where: `the running server (${server.url})`,
+    where: `the running monitor (${server.url}${server.demo ? ', DEMO' : ''})`,
     async importLogin() {
       // The login is read here, with this shell's CLAUDE_CONFIG_DIR, and handed to the server.
       const paths = resolveClaudePaths(io.env, io.homeDir, io.platform);

@@ -5,12 +5,13 @@
 import { parseArgs } from 'node:util';
 import { findAccountByRef } from '../../engine/accounts/find-account.js';
 import type { CliIo, CommandHandler } from '../cli-types.js';
-import { dataDirFrom } from '../common-options.js';
-import { connectToServer, errorMessage, type ServerClient } from '../../host/discovery.js';
+import { dataDirChosen, dataDirFrom } from '../common-options.js';
+import { connectToServer, describeServer, errorMessage, type ServerClient } from '../../host/discovery.js';
 
 async function server(dataDirFlag: string | undefined, io: CliIo): Promise<ServerClient | null> {
-  const client = await connectToServer(dataDirFrom(dataDirFlag, io), io.env);
+  const client = await connectToServer(dataDirFrom(dataDirFlag, io), io.env, { dataDirChosen: dataDirChosen(dataDirFlag, io) });
   if (!client) io.stderr("ccmax-monitor: no running monitor found. Start it with 'ccmax-monitor serve' (or the tray app).\n");
+  else io.stdout(`${describeServer(client)}\n`);
   return client;
 }
 
@@ -22,6 +23,10 @@ export const switchCommand: CommandHandler = async (argv, io) => {
     strict: true,
   });
   const ref = positionals.join(' ').trim();
+  if (values.auto && ref) {
+    io.stderr(`ccmax-monitor: 'switch --auto' takes no account ('${ref}'): --auto unpins. To pin ${ref}: ccmax-monitor switch ${ref}\n`);
+    return 2;
+  }
   if (!values.auto && !ref) {
     io.stderr(
       'Usage: ccmax-monitor switch <email|label|uuid>   (pins it)\n       ccmax-monitor switch --auto            (unpins: automatic rotation)\n',
@@ -56,11 +61,16 @@ export const switchCommand: CommandHandler = async (argv, io) => {
 };
 
 const toggle =
-  (path: '/api/pause' | '/api/resume', done: string): CommandHandler =>
+  (path: '/api/pause' | '/api/resume', done: string, already: string): CommandHandler =>
   async (argv, io) => {
     const { values } = parseArgs({ args: [...argv], options: { 'data-dir': { type: 'string' } }, strict: true });
     const client = await server(values['data-dir'], io);
     if (!client) return 1;
+    const before = await client.get<{ paused?: boolean }>('/api/state').catch(() => null);
+    if (before?.paused === (path === '/api/pause')) {
+      io.stdout(`${already}\n`);
+      return 0;
+    }
     const r = await client.send('POST', path, {});
     if (r.status >= 300) {
       io.stderr(`ccmax-monitor: ${errorMessage(r.body, r.status)}\n`);
@@ -70,5 +80,9 @@ const toggle =
     return 0;
   };
 
-export const pauseCommand = toggle('/api/pause', 'Rotation paused: no automatic switches until `ccmax-monitor resume`.');
-export const resumeCommand = toggle('/api/resume', 'Rotation resumed.');
+export const pauseCommand = toggle(
+  '/api/pause',
+  'Rotation paused: no automatic switches until `ccmax-monitor resume`.',
+  'Rotation is already paused (since before this command); `ccmax-monitor resume` resumes it.',
+);
+export const resumeCommand = toggle('/api/resume', 'Rotation resumed.', 'Rotation is already running; nothing to resume.');

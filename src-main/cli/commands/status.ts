@@ -2,9 +2,9 @@
 import { parseArgs } from 'node:util';
 import type { FleetSnapshot } from '../../shared/view-model.js';
 import type { CommandHandler } from '../cli-types.js';
-import { dataDirFrom, vaultKindFrom } from '../common-options.js';
+import { dataDirChosen, dataDirFrom, vaultKindFrom } from '../common-options.js';
 import { createConsoleLogger } from '../../host/console-logger.js';
-import { connectToServer } from '../../host/discovery.js';
+import { connectToServer, describeServer } from '../../host/discovery.js';
 import { formatFleetTable } from '../format-table.js';
 import { openEngine } from '../../host/open-engine.js';
 
@@ -17,10 +17,10 @@ export const statusCommand: CommandHandler = async (argv, io) => {
   const dataDir = dataDirFrom(values['data-dir'], io);
   let snapshot: FleetSnapshot;
   let source: string;
-  const server = await connectToServer(dataDir, io.env);
+  const server = await connectToServer(dataDir, io.env, { dataDirChosen: dataDirChosen(values['data-dir'], io) });
   if (server) {
     snapshot = await server.get<FleetSnapshot>('/api/state');
-    source = `from the server at ${server.url}`;
+    source = describeServer(server);
   } else {
     const opened = await openEngine({
       dataDir,
@@ -36,13 +36,16 @@ export const statusCommand: CommandHandler = async (argv, io) => {
     } finally {
       await opened.eventLog.close();
     }
-    source = `from ${dataDir} (no server running: figures are the last ones saved)`;
+    source = `no running monitor found: the last figures saved in ${dataDir}`;
   }
   if (values.json) {
     io.stdout(`${JSON.stringify(snapshot, null, 2)}\n`);
   } else {
-    io.stdout(formatFleetTable(snapshot, Date.now()));
-    io.stdout(`\n(${source})\n`);
+    // Which monitor answered comes first: `status | head -1` says where the figures are from.
+    const color = io.stdoutIsTty === true && !io.env.NO_COLOR;
+    const columns = io.columns;
+    io.stdout(`${columns && source.length > columns ? `${source.slice(0, columns - 1)}…` : source}\n`);
+    io.stdout(formatFleetTable(snapshot, Date.now(), { ...(columns ? { columns } : {}), color }));
   }
   return 0;
 };
