@@ -149,7 +149,17 @@ export function createApiRoutes(deps: ApiDeps): Route[] {
   const now = deps.now ?? Date.now;
   const handlers = deps.handlers ?? createCommandHandlers(engine, logger);
   const document = buildOpenApiDocument(deps.version);
-  const docsHtml = renderDocsPage(document);
+  // The examples name the address the page was asked on (the access decider already vetted the Host).
+  const docsByHost = new Map<string, string>();
+  const docsHtml = (host: string | undefined): string => {
+    const origin = host && /^[\w.:[\]-]{1,255}$/.test(host) ? `http://${host}` : 'http://127.0.0.1:47821';
+    let html = docsByHost.get(origin);
+    if (html === undefined) {
+      html = renderDocsPage(document, origin);
+      if (docsByHost.size < 8) docsByHost.set(origin, html);
+    }
+    return html;
+  };
 
   const health = (): HealthBody => ({
     ok: true,
@@ -174,7 +184,7 @@ export function createApiRoutes(deps: ApiDeps): Route[] {
       }),
     },
     { method: 'GET', path: '/openapi.json', handle: () => json(200, document) },
-    { method: 'GET', path: '/docs', handle: () => ({ status: 200, html: docsHtml, csp: DOCS_CSP }) },
+    { method: 'GET', path: '/docs', handle: ({ req }) => ({ status: 200, html: docsHtml(req.headers.host), csp: DOCS_CSP }) },
   ];
 }
 

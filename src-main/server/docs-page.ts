@@ -16,7 +16,20 @@ article{background:#fff;border:1px solid #e1e4e8;border-radius:8px;padding:4px 1
 .get{background:#2e7d32}.post{background:#1565c0}.patch{background:#ef6c00}.delete{background:#c62828}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e1e4e8;text-align:left;padding:4px 8px;vertical-align:top}
 nav li{margin:2px 0}
+a{color:#0b57d0}
+@media (prefers-color-scheme: dark){
+body{color:#e7e8ea;background:#131417}
+h1 small{color:#a3a8b0}
+pre{background:#23262b}
+article{background:#1b1d21;border-color:#363a41}
+td,th{border-color:#363a41}
+a{color:#8ab4ff}
+}
 `;
+
+/** The tab icon, inline (img-src allows data:), so the browser asks for no /favicon.ico. */
+const FAVICON =
+  "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%231f4fc4'/%3E%3Cpath d='M4 11V5h2l2 3 2-3h2v6h-2V8l-2 3-2-3v3z' fill='white'/%3E%3C/svg%3E";
 
 /** CSP for `/docs`: nothing but our one inline style block. */
 export const DOCS_CSP = [
@@ -111,7 +124,7 @@ function renderMessages(messages: unknown): string {
 }
 
 /** The `/docs` page for an OpenAPI document: every endpoint, its parameters, bodies and examples. */
-export function renderDocsPage(document: Obj): string {
+export function renderDocsPage(document: Obj, origin = 'http://127.0.0.1:47821'): string {
   const info = asObj(document['info']);
   const paths = Object.entries(asObj(document['paths']));
   const operations = paths.flatMap(([path, item]) =>
@@ -145,6 +158,8 @@ export function renderDocsPage(document: Obj): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(str(info['title']))}</title>
+<meta name="color-scheme" content="light dark">
+<link rel="icon" href="${FAVICON}">
 <style>${CSS}</style>
 </head>
 <body>
@@ -154,7 +169,7 @@ export function renderDocsPage(document: Obj): string {
 <section id="auth">
 <h2>Authentication</h2>
 <p>${escapeHtml(AUTH_TEXT)}</p>
-<pre>curl -H "Authorization: Bearer $CCMAX_TOKEN" http://127.0.0.1:47821/api/state</pre>
+<pre>curl -H "Authorization: Bearer $CCMAX_TOKEN" ${escapeHtml(origin)}/api/state</pre>
 <p>Errors always look like <code>{"error":{"code":"…","message":"…"}}</code>; the message says what to do. On the dashboard WebSocket (<a href="#get-api-ws">/api/ws</a>) every command of the dashboard runs as a <code>call</code> message, and a failed one answers <code>{"ok":false,"error":{"code":"…","message":"…"}}</code> without closing the socket.</p>
 </section>
 <section>

@@ -180,6 +180,29 @@ describe.skipIf(!hasChromium())('dashboard layout from 360 px to 1920 px, light 
     await context.close();
   });
 
+  for (const scheme of SCHEMES) {
+    test(`/docs in ${scheme}: follows the theme, has a favicon, shows the real port`, async () => {
+      const { context, page } = await open(1280, scheme, '/docs');
+      await page.locator('h1').first().waitFor();
+      const background = await page.evaluate('getComputedStyle(document.body).backgroundColor');
+      const [r, g, b] = (String(background).match(/\d+/g) ?? []).map(Number);
+      const luminance = ((r ?? 0) + (g ?? 0) + (b ?? 0)) / 3;
+      if (scheme === 'dark') expect(luminance).toBeLessThan(80);
+      else expect(luminance).toBeGreaterThan(200);
+      const port = new URL(server.url).port;
+      expect(await page.textContent('body')).toContain(`127.0.0.1:${port}`);
+      expect(await page.textContent('body')).not.toContain('127.0.0.1:47821');
+      await page.screenshot({ path: join(shotsDir, `docs-${scheme}.png`) });
+      await context.close();
+    });
+  }
+
+  test('the tab title carries the active account and its figures', async () => {
+    const { context, page } = await open(1280, 'light');
+    await expect.poll(() => page.title()).toMatch(/^▶ \S+@demo\.example · 7d \d+% · 5h \d+% — ccmax-monitor \(DEMO\)$/);
+    await context.close();
+  });
+
   test('logged no console errors at any width or theme, /docs included', () => {
     expect(consoleErrors).toEqual([]);
   });
