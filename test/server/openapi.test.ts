@@ -145,7 +145,9 @@ describe('/docs', () => {
       expect(res.text).toContain(`<span class="method ${method}">${method.toUpperCase()}</span><code>${path}</code>`);
     }
     expect(res.text).toContain('Authorization: Bearer');
-    expect(res.text).not.toMatch(/<script|<link|src="http|href="http/i);
+    expect(res.text).not.toMatch(/<script|src="http|href="http/i);
+    // The only link is the inline tab icon (a data: URL: nothing is fetched).
+    expect(res.text.match(/<link[^>]*>/gi)).toEqual([expect.stringMatching(/^<link rel="icon" href="data:image\/svg\+xml,/)]);
   });
 
   it('shows parameters and example responses', async () => {
