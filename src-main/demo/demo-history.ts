@@ -20,8 +20,8 @@ export interface DemoHistoryAccount {
 
 /** Fill rates at full load by plan (a Max 5x account fills four times faster than a Max 20x one). */
 const RATES: Readonly<Record<string, UsageRates>> = {
-  'Max 20x': { fiveHourPctPerHour: 22, sevenDayPctPerHour: 3.2 },
-  'Max 5x': { fiveHourPctPerHour: 88, sevenDayPctPerHour: 12.8 },
+  'Max 20x': { fiveHourPctPerHour: 30, sevenDayPctPerHour: 4.5 },
+  'Max 5x': { fiveHourPctPerHour: 120, sevenDayPctPerHour: 18 },
 };
 
 /** True when simulated sessions are working at `ms` (UTC hours). */
@@ -34,7 +34,13 @@ function working(ms: number, weekendDay: (day: number) => boolean): boolean {
 }
 
 /** Records `days` of simulated history ending at `nowMs`. Deterministic for a seed. */
-export function fillDemoHistory(recorder: HistoryRecorder, accounts: readonly DemoHistoryAccount[], nowMs: number, days = 21, seed = 7): void {
+export function fillDemoHistory(
+  recorder: HistoryRecorder,
+  accounts: readonly DemoHistoryAccount[],
+  nowMs: number,
+  days = 21,
+  seed = 7,
+): void {
   if (accounts.length === 0) return;
   const rng = createRng(seed);
   const startMs = Math.floor((nowMs - days * DAY_MS) / STEP_MS) * STEP_MS;
@@ -77,7 +83,13 @@ export function fillDemoHistory(recorder: HistoryRecorder, accounts: readonly De
     // Now and then a tool call holds the switch back for a few seconds to a few minutes.
     waitingSinceMs ??= rng() < 0.5 ? at - Math.round(rng() * 4 * MIN_MS) : at;
     const trigger = (windows[active] as SimWindows).sevenDayPct >= 97 ? 'exhaustion' : 'breach';
-    recorder.recordSwitch({ atMs: at, fromId: accounts[active]?.id ?? null, toId: accounts[next.i]?.id ?? '', trigger, deferralWaitMs: at - waitingSinceMs });
+    recorder.recordSwitch({
+      atMs: at,
+      fromId: accounts[active]?.id ?? null,
+      toId: accounts[next.i]?.id ?? '',
+      trigger,
+      deferralWaitMs: at - waitingSinceMs,
+    });
     waitingSinceMs = null;
     active = next.i;
     recorder.setActive(accounts[active]?.id ?? null, at);

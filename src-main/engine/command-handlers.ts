@@ -12,6 +12,7 @@ import { err, ok, type Result } from '../shared/result.js';
 import type { AccountOpError, AccountSummary, Engine } from './engine-types.js';
 import { silentLogger, type Logger } from './ports.js';
 import { redactSecrets } from './vault/redact.js';
+import type { HistoryReader } from './history/history-types.js';
 
 const invalid = (name: string, e: z.ZodError): CommandError => ({
   code: 'invalid-arguments',
@@ -26,6 +27,8 @@ export interface CommandHandlerOptions {
   readonly nowMs?: () => number;
   /** A refreshNow within this long after the last one for the same account (or all) is not repeated; default 15 s. */
   readonly refreshGapMs?: number;
+  /** The recorded history behind getHistory/getInsights; null or absent: they answer `unavailable`. */
+  readonly history?: HistoryReader | null;
 }
 
 export const REFRESH_GAP_MS = 15_000;
@@ -35,6 +38,11 @@ export function createCommandHandlers(engine: Engine, logger: Logger = silentLog
   const refreshGapMs = options.refreshGapMs ?? REFRESH_GAP_MS;
   const lastRefreshAtMs = new Map<string, number>();
   const inFlight = new Set<string>();
+  const history = options.history ?? null;
+  const noHistory: CommandError = {
+    code: 'unavailable',
+    message: 'This monitor keeps no history (another ccmax-monitor runs the fleet, or the history database could not be opened).',
+  };
   const known = (accountId: string) => engine.accounts.list().some((a) => a.id === accountId);
   const notFound = (accountId: string): CommandError => ({ code: 'not-found', message: `No account has the id '${accountId}'.` });
 
@@ -86,6 +94,24 @@ export function createCommandHandlers(engine: Engine, logger: Logger = silentLog
     updateSettings: async (a) => {
       const r = engine.updateSettings(a);
       return r.ok ? ok(engine.snapshot().settings) : err({ code: 'invalid-settings', message: r.error.message });
+    },
+    getHistory: async (a) => {
+      if (!history) return err(noHistory);
+      const accountId = history.resolveAccount(a.account) ?? (known(a.account) ? a.account : null);
+      if (accountId === null)
+        return err({ code: 'not-found', message: `The history knows no account '${a.account}' (give an id, email or label).` });
+      const toMs = a.toMs ?? engine.snapshot().generatedAtMs;
+      const fromMs = a.fromMs ?? toMs - 7 * 86_400_000;
+      if (fromMs > toMs) return err({ code: 'invalid-arguments', message: 'getHistory: fromMs is after toMs' });
+      return ok(history.history({ accountId, fromMs, toMs, points: a.points ?? 1000 }));
+    },
+    getInsights: async (a) => {
+      if (!history) return err(noHistory);
+      const nowMs = engine.snapshot().generatedAtMs;
+      const toMs = a.toMs ?? nowMs;
+      const fromMs = a.fromMs ?? 0;
+      if (fromMs > toMs) return err({ code: 'invalid-arguments', message: 'getInsights: fromMs is after toMs' });
+      return ok(history.insights({ fromMs, toMs }, nowMs));
     },
   };
 

@@ -10,6 +10,7 @@ import { registerRunning, unregisterRunning } from './running-monitors.js';
 import type { Engine } from '../engine/engine-types.js';
 import type { Clock, FetchFn, Logger } from '../engine/ports.js';
 import type { SessionRegistry } from '../engine/sessions/session-registry.js';
+import type { HistoryReader } from '../engine/history/history-types.js';
 import { PRODUCT_VERSION } from '../engine/version.js';
 import { createHttpServer, type HttpServerHandle } from '../server/http-server.js';
 import { mountHeartbeat } from '../server/mount-heartbeat.js';
@@ -41,6 +42,8 @@ export interface LocalServer {
 
 export interface LocalServerOptions {
   readonly engine: Engine;
+  /** The recorded history behind `/api/history`, `/api/insights` and the dashboard's charts; null: none. */
+  readonly history?: HistoryReader | null;
   /** Feeds live sessions; null leaves `/heartbeat` unmounted. */
   readonly registry: SessionRegistry | null;
   /** Where the discovery file is written. */
@@ -97,6 +100,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   try {
     server = await createHttpServer({
       engine: options.engine,
+      history: options.history ?? null,
       host: options.host,
       port: options.port,
       ...(options.token ? { token: options.token } : {}),

@@ -7,7 +7,13 @@ import { mapCommands, type CommandError, type CommandHandlers, type CommandName 
 import { err } from '../shared/result.js';
 
 /** Commands that only read (or poll usage once, on the user's request). */
-const PASS_THROUGH: ReadonlySet<CommandName> = new Set<CommandName>(['getSnapshot', 'getEvents', 'refreshNow']);
+const PASS_THROUGH: ReadonlySet<CommandName> = new Set<CommandName>([
+  'getSnapshot',
+  'getEvents',
+  'refreshNow',
+  'getHistory',
+  'getInsights',
+]);
 
 /** Wraps `handlers` so that changes answer `{ code: 'deferring' }` naming `otherUrl`. */
 export function toObserverHandlers(handlers: CommandHandlers, otherUrl: string): CommandHandlers {

@@ -28,6 +28,7 @@ import {
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { toObserverHandlers } from './observer-handlers.js';
 import { openEngine, type OpenedEngine } from './open-engine.js';
+import { openHistory, type OpenedHistory } from './open-history.js';
 
 export interface StartMonitorOptions {
   /** The data dir; null only in demo mode, meaning the sandbox's own. */
@@ -125,10 +126,12 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Monito
   const sandbox: DemoSandbox | null = demo ? await startDemoSandbox({ clock, logger }) : null;
   let opened: OpenedEngine | null = null;
   let server: LocalServer | null = null;
+  let history: OpenedHistory | null = null;
   const dataDir = options.dataDir ?? sandbox?.dataDir ?? '';
   const closeAll = async (): Promise<void> => {
     await server?.close();
     await opened?.close().catch((e: unknown) => logger.error('engine stop failed', { reason: String(e) }));
+    history?.close();
     await sandbox?.close().catch(() => undefined);
     await dataDirLock?.release();
   };
@@ -149,10 +152,13 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Monito
     // In the demo, usage accrues on whichever account Claude Code "uses".
     if (sandbox) engine.subscribe((s) => sandbox.simulator.setActive(s.activeAccountId));
     const settings = engine.settings();
+    // One writer: only the monitor that runs the fleet records its history.
+    if (!deferTo) history = openHistory({ dataDir, engine, eventLog: opened.eventLog, clock, logger, demo });
     server = deferTo
       ? { status: { kind: 'deferring', url: deferTo }, close: async () => {} }
       : await startLocalServer({
           engine,
+          history: history?.store ?? null,
           registry: opened.registry,
           dataDir,
           host: options.host ?? settings.listenHost,
@@ -173,7 +179,11 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Monito
   const engine = opened.engine;
   const observing = server.status.kind === 'deferring' ? server.status.url : null;
   if (server.status.kind === 'serving') await dataDirLock?.advertise(server.status.url).catch(() => undefined);
-  const handlers = createCommandHandlers(engine, logger);
+  if (observing) {
+    history?.close();
+    history = null;
+  }
+  const handlers = createCommandHandlers(engine, logger, { history: history?.store ?? null });
   let closing: Promise<void> | null = null;
   return {
     engine,

@@ -68,6 +68,7 @@ export const COMMAND_ERROR_STATUS: Readonly<Record<CommandErrorCode, number>> = 
   'not-found': 404,
   unusable: 409,
   internal: 500,
+  unavailable: 503,
   'no-login': 400,
   'invalid-credentials': 400,
   'profile-failed': 502,

@@ -9,6 +9,8 @@ import type { Logger } from '../engine/ports.js';
 import type { VaultView } from '../shared/view-model.js';
 import { decideAccess, isLoopbackHost, loopbackHostSet, toHostHeader, tokenCookie, type AccessPolicy } from './access.js';
 import { createApiRoutes, errorText } from './api-routes.js';
+import { createCommandHandlers } from '../engine/command-handlers.js';
+import type { HistoryReader } from '../engine/history/history-types.js';
 import type { CallLimits } from './call-limiter.js';
 import { applySecurityHeaders, httpError, readJsonBody, sendError, sendJson } from './http-io.js';
 import { findRoute, splitTarget, type Reply, type Route } from './routes.js';
@@ -20,6 +22,8 @@ export type { UpgradeHandler, UpgradeMountOptions } from './upgrades.js';
 
 export interface HttpServerOptions {
   readonly engine: Engine;
+  /** The recorded history (`/api/history`, `/api/insights`, the socket's getHistory/getInsights); null: none. */
+  readonly history?: HistoryReader | null;
   /** Listening address; default `127.0.0.1`. Anything but loopback requires `token`. */
   readonly host?: string;
   /** Default 0 (an ephemeral port; read it from the handle). */
@@ -76,11 +80,20 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const { engine, logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
   const closeGraceMs = options.closeGraceMs ?? 3_000;
-  const routes: Route[] = createApiRoutes({ engine, logger, version: options.version, demo: options.demo, startedAtMs: Date.now() });
+  const handlers = createCommandHandlers(engine, logger, { history: options.history ?? null });
+  const routes: Route[] = createApiRoutes({
+    engine,
+    handlers,
+    logger,
+    version: options.version,
+    demo: options.demo,
+    startedAtMs: Date.now(),
+  });
   const staticFiles = createStaticFiles(options.rendererDir, logger);
   const snapshots = createSnapshotSocket({
     engine,
     logger,
+    handlers,
     ...(options.wsKeepAliveMs ? { keepAliveMs: options.wsKeepAliveMs } : {}),
     ...(options.wsCallLimits ? { callLimits: options.wsCallLimits } : {}),
     ...(options.wsMaxClients ? { maxClients: options.wsMaxClients } : {}),
@@ -216,6 +229,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 function sendReply(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
   if ('error' in reply) return sendError(res, reply.error);
   if ('json' in reply) return sendJson(res, reply.status, reply.json, reply.headers);
+  if ('text' in reply) {
+    res.statusCode = reply.status;
+    for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+    res.setHeader('Content-Type', reply.contentType);
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Content-Length', Buffer.byteLength(reply.text));
+    res.end(req.method === 'HEAD' ? undefined : reply.text);
+    return;
+  }
   res.statusCode = reply.status;
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.setHeader('Content-Security-Policy', reply.csp);

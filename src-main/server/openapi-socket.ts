@@ -57,6 +57,16 @@ export const COMMAND_DOCS: Readonly<Record<CommandName, { readonly args: string;
   setEnabled: { args: '{ accountId, enabled: boolean }', value: 'AccountSummary', does: 'Takes an account out of rotation or back in.' },
   removeAccount: { args: '{ accountId }', value: 'AccountSummary', does: 'Removes an account and its stored login.' },
   updateSettings: { args: 'SettingsPatch', value: 'SettingsView', does: 'Changes some settings (as PATCH /api/settings).' },
+  getHistory: {
+    args: '{ account, fromMs?, toMs?, points? }',
+    value: 'HistoryView',
+    does: 'One account’s recorded history (as GET /api/history): samples downsampled to ≤ points, resets, limit hits, switches.',
+  },
+  getInsights: {
+    args: '{ fromMs?, toMs? }',
+    value: 'InsightsView',
+    does: 'Insight figures per account, fleet-wide and per week (as GET /api/insights).',
+  },
 };
 
 const commandResult: JsonSchema = {

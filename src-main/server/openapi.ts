@@ -6,6 +6,7 @@ import { EVENT_KINDS } from '../engine/events/event-types.js';
 import { EXAMPLE_ACCOUNT, EXAMPLE_EVENTS, EXAMPLE_SETTINGS, exampleHealth, exampleSnapshot } from './openapi-examples.js';
 import { common, errorResponse, jsonBody, requestBody, responseRef, withBody, type Operation } from './openapi-helpers.js';
 import { ROTATION_SCHEMAS, rotationPaths } from './openapi-rotation.js';
+import { HISTORY_SCHEMAS, historyPaths } from './openapi-history.js';
 import { COMPONENT_SCHEMAS, type JsonSchema } from './openapi-schemas.js';
 import { socketPath, SOCKET_SCHEMAS } from './openapi-socket.js';
 
@@ -120,6 +121,7 @@ function buildPaths(version: string): Record<string, Record<string, Operation>> 
       },
     },
     ...rotationPaths(),
+    ...historyPaths(),
     '/api/accounts': {
       get: {
         operationId: 'listAccounts',
@@ -265,6 +267,7 @@ export function buildOpenApiDocument(
       schemas: {
         ...COMPONENT_SCHEMAS,
         ...ROTATION_SCHEMAS,
+        ...HISTORY_SCHEMAS,
         ...SOCKET_SCHEMAS,
       },
       responses: ERROR_RESPONSES,

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { CommandArgs, CommandName } from './contract.js';
 import { EVENT_KINDS } from './event-types.js';
+import { MAX_HISTORY_POINTS } from './history-view.js';
 import { SettingsPatchSchema } from './settings-schema.js';
 
 /** An account id as commands take it. */
@@ -39,4 +40,11 @@ export const COMMAND_ARGS: { readonly [K in CommandName]: z.ZodType<CommandArgs<
   setEnabled: z.strictObject({ accountId: AccountIdSchema, enabled: z.boolean() }),
   removeAccount: z.strictObject({ accountId: AccountIdSchema }),
   updateSettings: SettingsPatchSchema,
+  getHistory: z.strictObject({
+    account: z.string().min(1).max(320),
+    fromMs: z.number().int().min(0).optional(),
+    toMs: z.number().int().min(0).optional(),
+    points: z.number().int().min(1).max(MAX_HISTORY_POINTS).optional(),
+  }),
+  getInsights: z.strictObject({ fromMs: z.number().int().min(0).optional(), toMs: z.number().int().min(0).optional() }),
 };

@@ -7,6 +7,7 @@
  */
 import type { Result } from './result.js';
 import type { EngineEvent, EventKind } from './event-types.js';
+import type { HistoryQuery, HistoryView, InsightsQuery, InsightsView } from './history-view.js';
 import type { FleetSnapshot, SettingsView } from './view-model.js';
 
 /** Every code a {@link CommandError} can carry, by where it comes from. */
@@ -17,6 +18,8 @@ export const COMMAND_ERROR_CODES = [
   'not-found',
   'unusable',
   'internal',
+  // The history (a monitor that observes another keeps none).
+  'unavailable',
   // Account operations (the engine's AccountOpError kinds).
   'no-login',
   'invalid-credentials',
@@ -83,6 +86,8 @@ export interface CommandContract {
   setEnabled: { args: { accountId: string; enabled: boolean }; value: AccountRef };
   removeAccount: { args: { accountId: string }; value: AccountRef };
   updateSettings: { args: SettingsPatch; value: SettingsView };
+  getHistory: { args: HistoryQuery; value: HistoryView };
+  getInsights: { args: InsightsQuery; value: InsightsView };
 }
 
 export type CommandName = keyof CommandContract;
@@ -103,6 +108,8 @@ export const COMMAND_NAMES = [
   'setEnabled',
   'removeAccount',
   'updateSettings',
+  'getHistory',
+  'getInsights',
 ] as const satisfies readonly CommandName[];
 
 // Fails to compile when a command of the contract is missing from COMMAND_NAMES.

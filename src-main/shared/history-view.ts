@@ -114,6 +114,9 @@ export interface InsightsView {
   };
 }
 
+/** Most samples one history query returns. */
+export const MAX_HISTORY_POINTS = 5000;
+
 /** Arguments of `getHistory`. */
 export interface HistoryQuery {
   /** Account id, email or label. */

@@ -120,6 +120,8 @@ export class FakeBridge implements DashboardBridge {
   declare setEnabled: CommandHandlers['setEnabled'];
   declare removeAccount: CommandHandlers['removeAccount'];
   declare updateSettings: CommandHandlers['updateSettings'];
+  declare getHistory: CommandHandlers['getHistory'];
+  declare getInsights: CommandHandlers['getInsights'];
 
   constructor(snapshot: FleetSnapshot | null = null) {
     this.#snapshot = snapshot;

@@ -126,7 +126,7 @@ describe('socket session', () => {
     s.call(5, 'x'.repeat(500));
     const message = s.sent[0];
     expect(message?.type === 'result' && !message.result.ok && message.result.error.code).toBe('unknown-command');
-    expect(message?.type === 'result' && !message.result.ok && message.result.error.message.length).toBeLessThan(300);
+    expect(message?.type === 'result' && !message.result.ok && message.result.error.message.length).toBeLessThan(400);
   });
 
   it('turns a handler that rejects into an internal result and logs it', async () => {

@@ -2,14 +2,11 @@
  * Read queries of the history: one account's samples downsampled in SQL (at most `points` rows,
  * the last reading of each time bucket), its resets, limit hits and switches, and the insight figures.
  */
-import type { HistoryView, InsightsView } from '../../shared/history-view.js';
+import { MAX_HISTORY_POINTS, type HistoryView, type InsightsView } from '../../shared/history-view.js';
 import type { HistoryReader, RecordedAccount } from './history-types.js';
 import { computeInsights, monthStartOf } from './insights.js';
 import { toHitView, toResetView, toSource, toSwitchView } from './history-rows.js';
 import { num, numOrNull, type SqlDatabase } from './sqlite.js';
-
-/** Most samples one history query returns. */
-export const MAX_HISTORY_POINTS = 5000;
 
 export function createHistoryReader(db: SqlDatabase, accounts: () => readonly RecordedAccount[]): HistoryReader {
   return {
