@@ -31,7 +31,7 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const CSP = "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'";
+const CSP = "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'";
 const ACCOUNTS = 50;
 const SESSIONS = 200;
 
