@@ -228,12 +228,21 @@ describe('heartbeat server', () => {
     expect((await third.closed).code).toBe(CloseCode.TryAgainLater);
   });
 
-  it('closes a client that would grow the registry past its bound with RegistryFull', async () => {
+  it('closes a client that would grow the registry past its bound with RegistryFull when every session is busy', async () => {
     const { url, registry } = await startServer({ maxSessions: 5 });
     const client = await connect(url);
-    for (let i = 0; i < 6; i++) send(client, msg.alive(`s${i}`));
+    for (let i = 0; i < 6; i++) send(client, msg.turn(`s${i}`));
     expect((await client.closed).code).toBe(CloseCode.RegistryFull);
     expect(registry.activeSessionCount()).toBe(5);
+  });
+
+  it('makes room by evicting the longest-silent idle session of the same peer', async () => {
+    const { url, registry } = await startServer({ maxSessions: 5 });
+    const client = await connect(url);
+    for (let i = 0; i < 6; i++) send(client, { ...msg.alive(`s${i}`), id: `a${i}` });
+    for (let i = 0; i < 6; i++) await client.nextAck();
+    expect(registry.activeSessionCount()).toBe(5);
+    expect(registry.sessions().map((s) => s.id)).not.toContain('s0');
   });
 
   it('stays bounded and up after hundreds of misbehaving clients', async () => {

@@ -8,7 +8,15 @@ import { RecordingSink, msg } from './message-builders.js';
 let registry: SessionRegistry | null = null;
 afterEach(() => registry?.dispose());
 
-function setup(options: { toolCeilingMs?: number; maxSessions?: number; account?: string | null } = {}) {
+function setup(
+  options: {
+    toolCeilingMs?: number;
+    maxSessions?: number;
+    maxSessionsPerPeer?: number;
+    notifyEveryMs?: number;
+    account?: string | null;
+  } = {},
+) {
   const clock = new FakeClock();
   const sink = new RecordingSink();
   let account: string | null = options.account === undefined ? 'acct-1' : options.account;
@@ -19,6 +27,8 @@ function setup(options: { toolCeilingMs?: number; maxSessions?: number; account?
     activeAccountId: () => account,
     ...(options.toolCeilingMs ? { toolCeilingMs: options.toolCeilingMs } : {}),
     ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
+    ...(options.maxSessionsPerPeer ? { maxSessionsPerPeer: options.maxSessionsPerPeer } : {}),
+    ...(options.notifyEveryMs ? { notifyEveryMs: options.notifyEveryMs } : {}),
   });
   return { clock, sink, registry, setAccount: (a: string | null) => (account = a) };
 }
@@ -171,6 +181,7 @@ describe('session registry', () => {
     const { registry, clock } = setup();
     registry.apply(msg.started('s1'));
     registry.apply(msg.started('s2'));
+    await clock.advance(1_000); // the throttled change notification for s2 fires; the sweeper stays
     expect(clock.pendingTimers).toBe(1);
     await clock.advance(65_000);
     expect(registry.sessions()).toEqual([]);
@@ -178,8 +189,9 @@ describe('session registry', () => {
   });
 
   it('drops every session in one sweep when all clients die at once, notifying once', async () => {
-    const { registry, clock } = setup();
+    const { registry, clock } = setup({ maxSessionsPerPeer: 1000 });
     for (let i = 0; i < 1000; i++) registry.apply(msg.started(`s${i}`));
+    await clock.advance(1_000); // the throttled notification of the burst of starts
     let notifications = 0;
     registry.subscribe(() => notifications++);
     const removed: SessionTransition[] = [];
@@ -278,12 +290,50 @@ describe('session registry', () => {
     expect(registry.sessions()[0]?.lastPulseAtMs).toBe(clock.now());
   });
 
-  it('refuses new sessions beyond its bound but keeps serving known ones', () => {
+  it('refuses new sessions beyond its bound when every session is busy, but keeps serving known ones', () => {
     const { registry } = setup({ maxSessions: 3 });
-    for (const id of ['a', 'b', 'c']) expect(registry.apply(msg.started(id))).toBe('applied');
+    for (const id of ['a', 'b', 'c']) expect(registry.apply(msg.turn(id))).toBe('applied');
     expect(registry.apply(msg.started('d'))).toBe('full');
     expect(registry.apply(msg.turn('a'))).toBe('applied');
     expect(registry.activeSessionCount()).toBe(3);
+  });
+
+  it('evicts the longest-silent idle session to make room, never a busy one', async () => {
+    const { registry, clock } = setup({ maxSessions: 3 });
+    registry.apply(msg.started('quiet'));
+    await clock.advance(1000);
+    registry.apply(msg.turn('busy'));
+    registry.apply(msg.started('recent'));
+    const gone: SessionTransition[] = [];
+    registry.onTransition((t) => gone.push(t));
+    expect(registry.apply(msg.started('new'))).toBe('applied');
+    expect(
+      registry
+        .sessions()
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(['busy', 'new', 'recent']);
+    expect(gone.filter((t) => t.to === null)).toMatchObject([{ sessionId: 'quiet', cause: 'pruned' }]);
+  });
+
+  it('bounds each peer on its own: one peer’s flood evicts only its own idle sessions', () => {
+    const { registry } = setup({ maxSessions: 100, maxSessionsPerPeer: 3 });
+    registry.apply(msg.started('mine'), 'laptop');
+    for (let i = 0; i < 50; i++) expect(registry.apply(msg.started(`flood-${i}`), '127.0.0.1')).toBe('applied');
+    expect(registry.activeSessionCount()).toBe(4);
+    expect(registry.sessions().map((s) => s.id)).toEqual(['mine', 'flood-47', 'flood-48', 'flood-49']);
+  });
+
+  it('tells change listeners of a burst of session churn a few times, not once per message', async () => {
+    const { registry, clock } = setup({ notifyEveryMs: 250 });
+    let notifications = 0;
+    registry.subscribe(() => notifications++);
+    for (let i = 0; i < 100; i++) registry.apply(msg.started(`s${i}`));
+    expect(notifications).toBe(1);
+    await clock.advance(250);
+    expect(notifications).toBe(2);
+    await clock.advance(5_000);
+    expect(notifications).toBe(2);
   });
 
   it('records the account in use when the session last reported', () => {

@@ -28,7 +28,7 @@ export interface ConnectionContext {
 }
 
 export interface HeartbeatCoreOptions {
-  readonly registry: { apply(message: ClientMessage): ApplyOutcome };
+  readonly registry: { apply(message: ClientMessage, peer?: string): ApplyOutcome };
   readonly clock: Clock;
   readonly logger: Logger;
   /**
@@ -173,7 +173,7 @@ export function createHeartbeatCore(options: HeartbeatCoreOptions): HeartbeatCor
           return;
         }
         const message = parsed.value;
-        if (registry.apply(message) === 'full') {
+        if (registry.apply(message, context.peer) === 'full') {
           close(CloseCode.RegistryFull, 'too many live sessions');
           return;
         }

@@ -41,16 +41,27 @@ export interface SessionRegistryOptions {
   readonly sweepEveryMs?: number;
   /** A tool call (or a turn without hook activity) older than this stops blocking; default 30 min. */
   readonly toolCeilingMs?: number;
-  /** Memory bound: new sessions beyond this are refused; default 10,000. */
+  /**
+   * Memory bounds: live sessions in all and per peer (the address a heartbeat connection comes from;
+   * every session on this machine is one peer). A new session beyond a bound evicts that scope's
+   * longest-silent idle session; when none is idle it is refused. Defaults 1,000 and 200.
+   */
   readonly maxSessions?: number;
+  readonly maxSessionsPerPeer?: number;
+  /**
+   * Change listeners (the snapshot) hear of session churn at most this often: the first change at
+   * once, the rest of a burst together at the end of the interval. State transitions are not delayed.
+   * Default 250 ms.
+   */
+  readonly notifyEveryMs?: number;
 }
 
 /** What applying a message did; `full` means a new session was refused. */
 export type ApplyOutcome = 'applied' | 'ignored' | 'full';
 
 export interface SessionRegistry extends SessionStates {
-  /** Applies one validated message. Never throws. */
-  apply(message: ClientMessage): ApplyOutcome;
+  /** Applies one validated message from `peer` (default 'local'). Never throws. */
+  apply(message: ClientMessage, peer?: string): ApplyOutcome;
   /** Live sessions, oldest first. */
   sessions(): SessionView[];
   activeSessionCount(): number;
@@ -70,8 +81,13 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
   const pruneAfterMs = options.pruneAfterMs ?? 60_000;
   const sweepEveryMs = options.sweepEveryMs ?? 5_000;
   const toolCeilingMs = options.toolCeilingMs ?? 30 * 60_000;
-  const maxSessions = options.maxSessions ?? 10_000;
+  const maxSessions = options.maxSessions ?? 1_000;
+  const maxSessionsPerPeer = options.maxSessionsPerPeer ?? 200;
+  const notifyEveryMs = options.notifyEveryMs ?? 250;
   const records = new Map<string, SessionRecord>();
+  /** The peer each live session's messages come from. */
+  const peerOf = new Map<string, string>();
+  const perPeer = new Map<string, number>();
   /** Sessions that ended lately, so a pulse already in flight does not bring them back. */
   const tombstones = new Map<string, number>();
   const changeListeners = new Set<() => void>();
@@ -80,6 +96,8 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
   const events = createSessionEvents(options.events, logger);
   let timer: TimerHandle | null = null;
   let disposed = false;
+  let lastNotifiedAtMs = Number.NEGATIVE_INFINITY;
+  let notifyTimer: TimerHandle | null = null;
 
   const call = <T>(listeners: Set<(arg: T) => void>, arg: T, what: string): void => {
     for (const listener of [...listeners]) {
@@ -90,7 +108,8 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
       }
     }
   };
-  const changed = (): void => {
+  const notify = (): void => {
+    lastNotifiedAtMs = clock.now();
     for (const listener of [...changeListeners]) {
       try {
         listener();
@@ -98,6 +117,41 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
         logger.error('session change listener failed', { error: String(error) });
       }
     }
+  };
+  /** Throttled: a flood of session messages rebuilds the snapshot a few times a second, not per message. */
+  const changed = (): void => {
+    if (notifyTimer !== null || disposed) return;
+    const waitMs = lastNotifiedAtMs + notifyEveryMs - clock.now();
+    if (waitMs <= 0) return notify();
+    notifyTimer = clock.setTimeout(() => {
+      notifyTimer = null;
+      if (!disposed) notify();
+    }, waitMs);
+  };
+  const forget = (id: string): void => {
+    records.delete(id);
+    const peer = peerOf.get(id);
+    peerOf.delete(id);
+    if (peer === undefined) return;
+    const left = (perPeer.get(peer) ?? 1) - 1;
+    if (left <= 0) perPeer.delete(peer);
+    else perPeer.set(peer, left);
+  };
+  /** Makes room for one new session of `peer`: evicts the longest-silent idle session in the full scope; false when none is idle. */
+  const makeRoom = (peer: string, nowMs: number): boolean => {
+    const peerFull = (perPeer.get(peer) ?? 0) >= maxSessionsPerPeer;
+    if (!peerFull && records.size < maxSessions) return true;
+    let victim: SessionRecord | null = null;
+    for (const record of records.values()) {
+      if (peerFull && peerOf.get(record.id) !== peer) continue;
+      if (toSessionState(record).kind !== 'idle') continue;
+      if (!victim || record.lastPulseAtMs < victim.lastPulseAtMs) victim = record;
+    }
+    if (!victim) return false;
+    forget(victim.id);
+    events.ended(victim, 'evicted: too many live sessions', nowMs);
+    transition({ sessionId: victim.id, from: toSessionState(victim), to: null, atMs: nowMs, cause: 'pruned' });
+    return true;
   };
   const transition = (t: SessionTransition): void => call(transitionListeners, t, 'transition');
   const accountNow = (): string | null => {
@@ -109,13 +163,13 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
     }
   };
 
-  const apply = (message: ClientMessage): ApplyOutcome => {
+  const apply = (message: ClientMessage, peer: string): ApplyOutcome => {
     if (disposed) return 'ignored';
     const nowMs = clock.now();
     const existing = records.get(message.sessionId);
     if (message.type === 'session-ended') {
       if (!existing) return 'ignored';
-      records.delete(message.sessionId);
+      forget(message.sessionId);
       if (tombstones.size >= maxSessions) tombstones.clear();
       tombstones.set(message.sessionId, nowMs);
       events.ended(existing, message.reason, nowMs);
@@ -127,12 +181,14 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
       const endedAtMs = tombstones.get(message.sessionId);
       if (endedAtMs !== undefined && nowMs - endedAtMs < pruneAfterMs) return 'ignored';
     }
-    if (!existing && records.size >= maxSessions) return 'full';
+    if (!existing && !makeRoom(peer, nowMs)) return 'full';
     const accountId = accountNow();
     const before = existing ?? newSessionRecord(message, nowMs, accountId);
     const after = applyMessage(before, message, nowMs, accountId);
     records.set(after.id, after);
     if (!existing) {
+      peerOf.set(after.id, peer);
+      perPeer.set(peer, (perPeer.get(peer) ?? 0) + 1);
       events.started(after, message.type === 'session-started', nowMs);
       transition({ sessionId: after.id, from: null, to: toSessionState(after), atMs: nowMs, cause: 'message' });
       changed();
@@ -158,7 +214,7 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
     for (const [id, endedAtMs] of tombstones) if (nowMs - endedAtMs >= pruneAfterMs) tombstones.delete(id);
     for (const record of [...records.values()]) {
       if (nowMs - record.lastPulseAtMs >= pruneAfterMs) {
-        records.delete(record.id);
+        forget(record.id);
         events.pruned(record, nowMs, pruneAfterMs);
         transition({ sessionId: record.id, from: toSessionState(record), to: null, atMs: nowMs, cause: 'pruned' });
         any = true;
@@ -201,9 +257,9 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
   };
 
   return {
-    apply: (message) => {
+    apply: (message, peer = 'local') => {
       try {
-        return apply(message);
+        return apply(message, peer);
       } catch (error) {
         logger.error('session message failed', { error: String(error), type: message.type });
         return 'ignored';
@@ -228,6 +284,7 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
       if (disposed) return;
       disposed = true;
       if (timer !== null) clock.clearTimeout(timer);
+      if (notifyTimer !== null) clock.clearTimeout(notifyTimer);
       changeListeners.clear();
       statuslineListeners.clear();
       transitionListeners.clear();
