@@ -45,7 +45,7 @@ async function runServer() {
     clock: lib.systemClock,
     logger: lib.silentLogger,
     events: { append() {} },
-    activeAccountId: () => 'bench-account',
+    activeAccount: { accountId: () => 'bench-account' },
     pruneAfterMs,
   });
   const core = lib.createHeartbeatCore({ registry, clock: lib.systemClock, logger: lib.silentLogger });

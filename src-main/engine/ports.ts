@@ -49,6 +49,11 @@ export interface EventSink {
   append(event: EngineEvent): void;
 }
 
+/** Which account Claude Code is using now (see `claude-code/active-account.ts`); null when none of ours. */
+export interface ActiveAccountPort {
+  accountId(): string | null;
+}
+
 /** Random numbers for jitter; injectable so tests are deterministic. */
 export type RandomFn = () => number;
 

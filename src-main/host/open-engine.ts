@@ -9,6 +9,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createAnthropicClient } from '../engine/anthropic/anthropic-client.js';
 import { resolveEndpoints } from '../engine/anthropic/endpoints.js';
+import { createActiveAccountCell } from '../engine/claude-code/active-account.js';
 import { resolveClaudePaths, type ClaudePaths } from '../engine/claude-code/claude-store.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { Engine } from '../engine/engine-types.js';
@@ -136,12 +137,10 @@ export async function openEngine(options: OpenEngineOptions): Promise<OpenedEngi
     tokenUrl: endpoints.tokenUrl,
     now: () => clock.now(),
   });
-  let engine: Engine | null = null;
-  const registry =
-    options.sessions === undefined
-      ? createSessionRegistry({ clock, logger, events: eventLog, activeAccountId: () => engine?.activeAccountId() ?? null })
-      : null;
-  engine = createEngine({
+  // The engine keeps the active account in this cell; the registry records it on each session message.
+  const activeAccount = createActiveAccountCell();
+  const registry = options.sessions === undefined ? createSessionRegistry({ clock, logger, events: eventLog, activeAccount }) : null;
+  const engine = createEngine({
     clock,
     random: options.random ?? Math.random,
     logger,
@@ -156,9 +155,9 @@ export async function openEngine(options: OpenEngineOptions): Promise<OpenedEngi
     loginFallback: createLoginFallback(options.loginFallbackDirs ?? defaultLoginFallbackDirs(dataDir)),
     demo: options.demo ?? false,
     ...(options.detectEveryMs !== undefined ? { detectEveryMs: options.detectEveryMs } : {}),
+    activeAccount,
     sessions: options.sessions === undefined ? registry : options.sessions,
   });
-  const opened = engine;
   return {
     engine,
     eventLog,
@@ -166,7 +165,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<OpenedEngi
     claudePaths,
     registry,
     async close() {
-      await opened.stop();
+      await engine.stop();
       registry?.dispose();
       await eventLog.close();
     },

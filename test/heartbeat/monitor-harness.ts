@@ -8,7 +8,12 @@ import { RecordingSink } from '../sessions/message-builders.js';
 
 export async function startMonitor(core: Partial<HeartbeatCoreOptions> = {}) {
   const sink = new RecordingSink();
-  const registry = createSessionRegistry({ clock: systemClock, logger: silentLogger, events: sink, activeAccountId: () => 'acct-1' });
+  const registry = createSessionRegistry({
+    clock: systemClock,
+    logger: silentLogger,
+    events: sink,
+    activeAccount: { accountId: () => 'acct-1' },
+  });
   const received: ClientMessage[] = [];
   const recording = {
     apply: (m: ClientMessage) => {

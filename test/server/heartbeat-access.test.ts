@@ -26,7 +26,7 @@ async function startMonitor(options: Partial<HttpServerOptions> = {}): Promise<{
     clock: systemClock,
     logger: silentLogger,
     events: new RecordingSink(),
-    activeAccountId: () => null,
+    activeAccount: { accountId: () => null },
   });
   const heartbeat = mountHeartbeat({
     server: h.server,

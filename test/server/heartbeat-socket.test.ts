@@ -19,7 +19,7 @@ async function startServer(
     clock: systemClock,
     logger: silentLogger,
     events: new RecordingSink(),
-    activeAccountId: () => 'acct-1',
+    activeAccount: { accountId: () => 'acct-1' },
     ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
   });
   const core = createHeartbeatCore({ registry, clock: systemClock, logger: silentLogger, ...options.core });

@@ -24,7 +24,7 @@ function setup(
     clock,
     logger: silentLogger,
     events: sink,
-    activeAccountId: () => account,
+    activeAccount: { accountId: () => account },
     ...(options.toolCeilingMs ? { toolCeilingMs: options.toolCeilingMs } : {}),
     ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
     ...(options.maxSessionsPerPeer ? { maxSessionsPerPeer: options.maxSessionsPerPeer } : {}),

@@ -9,6 +9,7 @@ import type { Clock, Logger } from '../ports.js';
 import { fingerprint, type OAuthCredentials, type VaultRecord } from '../vault/credentials.js';
 import type { Vault } from '../vault/vault-types.js';
 import { readClaudeCredentials, readOAuthAccount, type ClaudePaths, type ReadCredentialsOptions } from './claude-store.js';
+import { createActiveAccountCell, type ActiveAccountCell } from './active-account.js';
 import { detectActiveAccount, shouldHarvest, type ActiveAccount } from './detect-active.js';
 
 export interface ActiveTrackerDeps {
@@ -23,6 +24,8 @@ export interface ActiveTrackerDeps {
   readonly accounts: () => readonly { readonly id: string; readonly email: string; readonly record: VaultRecord | null }[];
   /** Called after a harvested record is safely in the vault. */
   readonly onHarvested: (accountId: string, record: VaultRecord) => void;
+  /** Where the detected account is kept; default a cell of the tracker's own. */
+  readonly active?: ActiveAccountCell;
 }
 
 export interface ActiveTracker {
@@ -39,7 +42,7 @@ export interface ActiveTracker {
 
 /** Creates the tracker. `check()` never throws: failures are logged and the last answer is kept. */
 export function createActiveTracker(deps: ActiveTrackerDeps): ActiveTracker {
-  let active: ActiveAccount | null = null;
+  const active = deps.active ?? createActiveAccountCell();
   let running: Promise<boolean> | null = null;
   /** Access tokens already verified (or rejected) as belonging to an account, by fingerprint. */
   const verified = new Map<string, string | null>();
@@ -95,9 +98,9 @@ export function createActiveTracker(deps: ActiveTrackerDeps): ActiveTracker {
       found = null;
     }
     let changed = false;
-    if (found?.accountId !== active?.accountId || found?.matchedBy !== active?.matchedBy) {
-      const previous = active;
-      active = found;
+    const previous = active.current();
+    if (found?.accountId !== previous?.accountId || found?.matchedBy !== previous?.matchedBy) {
+      active.set(found);
       changed = true;
       if (found?.accountId !== previous?.accountId) {
         deps.events.emit(
@@ -159,7 +162,7 @@ export function createActiveTracker(deps: ActiveTrackerDeps): ActiveTracker {
   }
 
   return {
-    current: () => active,
+    current: () => active.current(),
     secure,
     check() {
       // One check at a time; a caller during a check shares its answer.

@@ -4,7 +4,7 @@
  * traffic arrives, and expires tool calls whose `PostToolUse` never came.
  */
 import type { SessionView } from '../../shared/view-model.js';
-import type { Clock, EventSink, Logger, TimerHandle } from '../ports.js';
+import type { ActiveAccountPort, Clock, EventSink, Logger, TimerHandle } from '../ports.js';
 import type { ClientMessage, StatuslineWindow } from '../../shared/heartbeat-protocol.js';
 import {
   applyMessage,
@@ -34,7 +34,7 @@ export interface SessionRegistryOptions {
   readonly logger: Logger;
   readonly events: EventSink;
   /** The account Claude Code uses now; recorded on each session message. */
-  readonly activeAccountId: () => string | null;
+  readonly activeAccount: ActiveAccountPort;
   /** Prune a session this long after its last pulse; default 60 s. */
   readonly pruneAfterMs?: number;
   /** Longest gap between sweeps; default 5 s (sooner when a prune deadline is nearer). */
@@ -156,9 +156,9 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
   const transition = (t: SessionTransition): void => call(transitionListeners, t, 'transition');
   const accountNow = (): string | null => {
     try {
-      return options.activeAccountId();
+      return options.activeAccount.accountId();
     } catch (error) {
-      logger.warn('activeAccountId failed', { error: String(error) });
+      logger.warn('activeAccount failed', { error: String(error) });
       return null;
     }
   };

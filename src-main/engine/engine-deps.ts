@@ -1,0 +1,53 @@
+/** What `createEngine` is built from: its ports and options. */
+import type { SessionView } from '../shared/view-model.js';
+import type { AnthropicClient } from './anthropic/api-types.js';
+import type { ActiveAccountCell } from './claude-code/active-account.js';
+import type { ClaudePaths, ReadCredentialsOptions } from './claude-code/claude-store.js';
+import type { CredentialTarget, IdentityTarget } from './claude-code/credential-targets/credential-target.js';
+import type { EventLog } from './events/event-types.js';
+import type { Clock, Logger, RandomFn } from './ports.js';
+import type { StatuslineReading } from './sessions/session-registry.js';
+import type { SessionStates } from './sessions/session-states.js';
+import type { StateStore, UsageCacheStore } from './storage/store-port.js';
+import type { LoginFallback } from './vault/login-fallback.js';
+import type { Vault } from './vault/vault-types.js';
+
+export interface EngineDeps {
+  readonly clock: Clock;
+  readonly random: RandomFn;
+  readonly logger: Logger;
+  readonly client: AnthropicClient;
+  readonly vault: Vault;
+  readonly store: StateStore;
+  readonly usageCache: UsageCacheStore;
+  readonly eventLog: EventLog;
+  readonly claudePaths: ClaudePaths;
+  readonly claudeReadOptions: ReadCredentialsOptions;
+  readonly version: string;
+  readonly demo: boolean;
+  /** How often Claude Code's store is checked for the active account and refreshed logins. Default 10 s. */
+  readonly detectEveryMs?: number;
+  /** Where a switch writes the login; default by platform (credentials file, or the macOS keychain item). */
+  readonly credentialsTarget?: CredentialTarget;
+  /** Where a refreshed login goes when the vault refuses it; recovered into the vault at load. */
+  readonly loginFallback?: LoginFallback;
+  /** Where a switch writes the identity block; default `oauthAccount` in Claude Code's `.claude.json`. */
+  readonly identityTarget?: IdentityTarget | null;
+  /**
+   * Where the engine keeps the account Claude Code is using; hand the same cell (as its
+   * `ActiveAccountPort`) to the session registry. Default: a cell of the engine's own.
+   */
+  readonly activeAccount?: ActiveAccountCell;
+  /** Live Claude Code sessions (deferral, the sessions panel, statusline readings); null: none are tracked. */
+  readonly sessions?: SessionSource | null;
+  /** Re-decide rotation at least this often; default 30 s. */
+  readonly rotationTickMs?: number;
+}
+
+/** What the engine needs from the live-session registry (`createSessionRegistry` satisfies it). */
+export interface SessionSource extends SessionStates {
+  sessions(): readonly SessionView[];
+  activeSessionCount(): number;
+  subscribe(onChange: () => void): () => void;
+  onStatusline(listener: (reading: StatuslineReading) => void): () => void;
+}

@@ -1,0 +1,117 @@
+/**
+ * The parts of the engine that keep each account's figures and login current: the token keeper,
+ * the usage poller and the active-account tracker, wired to the fleet state (created before them).
+ */
+import { createActiveTracker, type ActiveTracker } from './claude-code/active-tracker.js';
+import type { ActiveAccountCell } from './claude-code/active-account.js';
+import type { EngineDeps } from './engine-deps.js';
+import type { EngineEvents } from './engine-events.js';
+import type { FleetState } from './fleet/fleet-state.js';
+import type { LoginSafety } from './fleet/login-safety.js';
+import { createSignal } from './signal.js';
+import type { AccountMeta, Settings } from './storage/state-schema.js';
+import type { TokenKeeper } from './tokens/keeper-types.js';
+import { createTokenKeeper } from './tokens/token-keeper.js';
+import type { UsagePoller } from './usage/poller-types.js';
+import { createUsagePoller } from './usage/usage-poller.js';
+import type { VaultRecord } from './vault/credentials.js';
+
+/** What the engine's parts share: created first, before any of them. */
+export interface EngineContext {
+  readonly deps: EngineDeps;
+  readonly events: EngineEvents;
+  readonly settings: () => Settings;
+  readonly metas: () => readonly AccountMeta[];
+  readonly metaOf: (id: string) => AccountMeta | undefined;
+  readonly active: ActiveAccountCell;
+  readonly fleet: FleetState;
+  readonly logins: LoginSafety;
+  /** Something the snapshot shows changed (the publisher, created last, pushes a new snapshot). */
+  readonly changed: () => void;
+}
+
+export interface Keepers {
+  readonly keeper: TokenKeeper;
+  readonly poller: UsagePoller;
+  readonly tracker: ActiveTracker;
+  /** An account's current login: the keeper's refresh not yet saved, else the stored one. */
+  readonly recordOf: (id: string) => VaultRecord | null;
+}
+
+/** Creates the keeper, then the poller, then the tracker. */
+export function wireKeepers(ctx: EngineContext): Keepers {
+  const { deps, fleet, metas, changed } = ctx;
+  const { clock, logger, vault, client } = deps;
+  const { settings } = ctx;
+  const activeId = (): string | null => ctx.active.accountId();
+  /** The keeper refreshed a login; the poller (created after the keeper) uses the new token. */
+  const refreshed = createSignal<string>();
+
+  const keeper = createTokenKeeper({
+    clock,
+    client,
+    vault,
+    logger,
+    settings,
+    isOwnedByClaudeCode: (id) => id === activeId(),
+    accounts: () =>
+      metas().map((m) => {
+        const sevenDay = fleet.sevenDay(m.id);
+        const account = { id: m.id, enabled: m.enabled, active: m.id === activeId() };
+        return { ...account, sevenDayPct: sevenDay?.utilizationPct ?? null, sevenDayResetsAtMs: sevenDay?.resetsAtMs ?? null };
+      }),
+    ...(deps.loginFallback ? { fallback: deps.loginFallback } : {}),
+    onUnsaved: (id, file) => ctx.logins.unsaved(id, file),
+    onRefreshed(id, record) {
+      ctx.logins.saved(id);
+      fleet.tokenRefreshed(id, record);
+      refreshed.emit(id);
+      changed();
+    },
+    onFailed(id, error) {
+      if (fleet.tokenRefreshFailed(id, error)) void fleet.loadRecord(id).then(changed);
+      changed();
+    },
+    onImplausibleLifetime: (id, lifetimeMs) => fleet.implausibleLifetime(id, lifetimeMs),
+  });
+  const recordOf = (id: string): VaultRecord | null => keeper.pendingRecord(id) ?? fleet.storedRecord(id);
+
+  const poller = createUsagePoller({
+    clock,
+    random: deps.random,
+    client,
+    logger,
+    settings,
+    getAccessToken: async (id) => recordOf(id)?.credentials.accessToken ?? null,
+    accounts: () =>
+      metas().map((m) => {
+        const record = recordOf(m.id);
+        const pollable = record !== null && !record.needsLogin && record.credentials.expiresAtMs > clock.now();
+        return { id: m.id, enabled: m.enabled, active: m.id === activeId(), pollable, lastReadAtMs: fleet.usage(m.id)?.readAtMs ?? null };
+      }),
+    onReading: (id, reading, atMs) => fleet.pollSucceeded(id, reading, atMs),
+    onFailure(id, error, atMs) {
+      fleet.pollFailed(id, error, atMs);
+      changed();
+    },
+  });
+  refreshed.on((id) => poller.tokenChanged(id));
+
+  const tracker = createActiveTracker({
+    clock,
+    logger,
+    events: ctx.events,
+    vault,
+    client,
+    active: ctx.active,
+    paths: deps.claudePaths,
+    readOptions: deps.claudeReadOptions,
+    accounts: () => metas().map((m) => ({ id: m.id, email: m.email, record: recordOf(m.id) })),
+    onHarvested(id, record) {
+      fleet.harvested(id, record);
+      poller.tokenChanged(id);
+      keeper.credentialsChanged(id);
+    },
+  });
+  return { keeper, poller, tracker, recordOf };
+}
