@@ -1,22 +1,21 @@
 /**
- * One monitor per data dir, decided before anything starts: `<dataDir>/monitor.lock` is a
- * proper-lockfile lock (a folder created atomically, its mtime kept fresh while held) taken before
- * the engine opens, with `monitor.lock.json` beside it naming the holder's pid and, once it
- * listens, its URL. Two monitors started at the same moment: exactly one gets the lock. A lock left
- * by a killed monitor is taken over at once when its pid is gone, else after proper-lockfile's
- * staleness (10 s without an mtime update).
+ * One monitor per data dir, decided before anything starts: `<dataDir>/monitor.lock` is a file
+ * created atomically with its content (a complete temp file hard-linked into place, which fails when
+ * the lock exists) naming the holder's pid, a random nonce and, once it listens, its URL. Two
+ * monitors started at the same moment: exactly one link succeeds. The holder touches the file every
+ * few seconds. A lock whose pid is gone (a killed monitor), or that nobody touched for 10 minutes (a
+ * pid reused after a reboot), is taken over: moved aside by rename — only one contender's rename can
+ * win — and checked by its nonce to be the very lock judged dead (a live one moved by mistake is put
+ * back) before the link is tried again.
  */
+import { randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
 import type { Logger } from '../engine/ports.js';
-import { writeFileAtomic } from '../engine/storage/atomic-file.js';
 
 export const DATA_DIR_LOCK = 'monitor.lock';
-export const DATA_DIR_LOCK_OWNER = 'monitor.lock.json';
-const STALE_MS = 10_000;
-/** How long a loser waits for the winner to write its pid, so the message can name it. */
-const OWNER_WAIT_MS = 1_000;
+const TOUCH_EVERY_MS = 5_000;
+const ABANDONED_AFTER_MS = 10 * 60_000;
 
 export interface DataDirLock {
   /** Records the URL the holder serves on, for a second monitor's message. */
@@ -33,72 +32,107 @@ export type LockOutcome =
   | { readonly kind: 'locked'; readonly lock: DataDirLock }
   | { readonly kind: 'held'; readonly holder: DataDirHolder };
 
+interface LockContent {
+  readonly pid: number;
+  readonly nonce: string;
+  readonly url: string | null;
+}
+
 export async function lockDataDir(dataDir: string, logger: Logger): Promise<LockOutcome> {
   await fsp.mkdir(dataDir, { recursive: true, mode: 0o700 });
   const lockPath = path.join(dataDir, DATA_DIR_LOCK);
-  const ownerPath = path.join(dataDir, DATA_DIR_LOCK_OWNER);
-  const options: lockfile.LockOptions = {
-    realpath: false,
-    lockfilePath: lockPath,
-    stale: STALE_MS,
-    retries: 0,
-    onCompromised: (error) => logger.error('the data-dir lock was lost', { code: (error as NodeJS.ErrnoException).code ?? null }),
-  };
-  for (let attempt = 0; attempt < 2; attempt++) {
-    let release: () => Promise<void>;
-    try {
-      release = await lockfile.lock(dataDir, options);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
-      const holder = await readHolder(ownerPath, OWNER_WAIT_MS);
-      if (attempt === 0 && holder.pid !== null && !isAlive(holder.pid)) {
-        logger.warn('taking over the data-dir lock of a monitor that is gone', { pid: holder.pid });
-        await fsp.rm(lockPath, { recursive: true, force: true });
-        continue;
-      }
-      return { kind: 'held', holder };
+  const mine: LockContent = { pid: process.pid, nonce: randomBytes(8).toString('hex'), url: null };
+  let last: DataDirHolder = { pid: null, url: null };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (await createExclusive(lockPath, mine)) return { kind: 'locked', lock: holdLock(lockPath, mine, logger) };
+    const found = await readLock(lockPath);
+    if (found === null) continue; // released or moved meanwhile: try again
+    last = { pid: found.content.pid, url: found.content.url };
+    const abandoned = Date.now() - found.mtimeMs > ABANDONED_AFTER_MS;
+    if (isAlive(found.content.pid) && !abandoned) return { kind: 'held', holder: last };
+    const grave = `${lockPath}.${randomBytes(6).toString('hex')}.dead`;
+    if (
+      !(await fsp.rename(lockPath, grave).then(
+        () => true,
+        () => false,
+      ))
+    )
+      continue;
+    const moved = await readLock(grave);
+    if (moved?.content.nonce !== found.content.nonce) {
+      // Another contender replaced the dead lock before our rename: put its live lock back.
+      await fsp.link(grave, lockPath).catch(() => undefined);
+    } else {
+      logger.warn('took over the data-dir lock of a monitor that is gone', { pid: found.content.pid });
     }
-    const owner = { pid: process.pid, startedAtMs: Date.now(), url: null as string | null };
-    await writeFileAtomic(ownerPath, JSON.stringify(owner), { mode: 0o600 });
-    let released = false;
-    return {
-      kind: 'locked',
-      lock: {
-        advertise: (url) => writeFileAtomic(ownerPath, JSON.stringify({ ...owner, url }), { mode: 0o600 }),
-        async release() {
-          if (released) return;
-          released = true;
-          await fsp.rm(ownerPath, { force: true }).catch(() => undefined);
-          await release().catch((e: unknown) => logger.warn('releasing the data-dir lock failed', { reason: String(e) }));
-        },
-      },
-    };
+    await fsp.rm(grave, { force: true });
   }
-  return { kind: 'held', holder: await readHolder(ownerPath, 0) };
+  return { kind: 'held', holder: last };
 }
 
-async function readHolder(ownerPath: string, waitMs: number): Promise<DataDirHolder> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    const text = await fsp.readFile(ownerPath, 'utf8').catch(() => null);
-    const parsed = text === null ? null : parseOwner(text);
-    if (parsed || Date.now() >= deadline) return parsed ?? { pid: null, url: null };
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-function parseOwner(text: string): DataDirHolder | null {
+/** Creates `lockPath` with `content` in one step; false when it exists. */
+async function createExclusive(lockPath: string, content: LockContent): Promise<boolean> {
+  const tmp = `${lockPath}.${randomBytes(6).toString('hex')}.tmp`;
+  await fsp.writeFile(tmp, JSON.stringify(content), { mode: 0o600 });
   try {
-    const json = JSON.parse(text) as { pid?: unknown; url?: unknown };
-    const pid = typeof json.pid === 'number' && Number.isInteger(json.pid) && json.pid > 0 ? json.pid : null;
-    return { pid, url: typeof json.url === 'string' ? json.url : null };
+    await fsp.link(tmp, lockPath);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await fsp.rm(tmp, { force: true });
+  }
+}
+
+function holdLock(lockPath: string, mine: LockContent, logger: Logger): DataDirLock {
+  let content = mine;
+  let released = false;
+  const stillMine = async () => (await readLock(lockPath))?.content.nonce === mine.nonce;
+  const touch = setInterval(() => {
+    const nowS = Date.now() / 1000;
+    void fsp.utimes(lockPath, nowS, nowS).catch(() => undefined);
+  }, TOUCH_EVERY_MS);
+  touch.unref();
+  return {
+    async advertise(url) {
+      content = { ...content, url };
+      if (!(await stillMine())) return logger.error('the data-dir lock is no longer ours', { lockPath });
+      const tmp = `${lockPath}.${randomBytes(6).toString('hex')}.tmp`;
+      await fsp.writeFile(tmp, JSON.stringify(content), { mode: 0o600 });
+      await fsp.rename(tmp, lockPath).catch(() => fsp.rm(tmp, { force: true }));
+    },
+    async release() {
+      if (released) return;
+      released = true;
+      clearInterval(touch);
+      if (await stillMine()) await fsp.rm(lockPath, { force: true }).catch(() => undefined);
+    },
+  };
+}
+
+async function readLock(file: string): Promise<{ readonly content: LockContent; readonly mtimeMs: number } | null> {
+  let text: string;
+  let mtimeMs: number;
+  try {
+    [text, mtimeMs] = await Promise.all([fsp.readFile(file, 'utf8'), fsp.stat(file).then((s) => s.mtimeMs)]);
   } catch {
     return null;
+  }
+  // A lock is always written whole; one that does not parse names no live holder and is taken over.
+  const unreadable = { content: { pid: 0, nonce: `unreadable:${text.length}`, url: null }, mtimeMs };
+  try {
+    const json = JSON.parse(text) as Partial<LockContent>;
+    if (typeof json.pid !== 'number' || !Number.isInteger(json.pid) || json.pid <= 0 || typeof json.nonce !== 'string') return unreadable;
+    return { content: { pid: json.pid, nonce: json.nonce, url: typeof json.url === 'string' ? json.url : null }, mtimeMs };
+  } catch {
+    return unreadable;
   }
 }
 
 /** True while a process with this pid exists (EPERM: it exists, owned by someone else). */
 function isAlive(pid: number): boolean {
+  if (pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;

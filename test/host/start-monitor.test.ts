@@ -84,8 +84,8 @@ describe('startMonitor', () => {
   });
 
   it('takes over the data-dir lock a killed monitor left behind', async () => {
-    await mkdir(join(dir, 'data', 'monitor.lock'), { recursive: true });
-    await writeFile(join(dir, 'data', 'monitor.lock.json'), JSON.stringify({ pid: 2 ** 22 + 12345, url: null }));
+    await mkdir(join(dir, 'data'), { recursive: true });
+    await writeFile(join(dir, 'data', 'monitor.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, nonce: 'dead', url: null }));
     const m = await start();
     await m.start();
     expect(m.server.kind).toBe('serving');
