@@ -36,6 +36,23 @@ export const COMMAND_CATALOG: readonly CommandInfo[] = [
     options: { '--json': 'the whole snapshot as JSON', ...DATA_DIR, '--vault': 'keychain|file' },
   },
   {
+    name: 'history',
+    summary: "one account's recorded usage, resets and what expired unused",
+    usage: ['history <account> [--days N] [--json|--csv] [--data-dir DIR]'],
+    options: { '--days': 'how far back (default 7)', '--json': 'the history as JSON', '--csv': 'the samples as CSV', ...DATA_DIR },
+  },
+  {
+    name: 'insights',
+    summary: 'quota expired unused, limit hits and switches, per account and fleet-wide',
+    usage: ['insights [--days N] [--json|--csv] [--data-dir DIR]'],
+    options: {
+      '--days': 'how far back (default: all history)',
+      '--json': 'the figures as JSON',
+      '--csv': 'per week and account as CSV',
+      ...DATA_DIR,
+    },
+  },
+  {
     name: 'accounts',
     summary: 'add, list, label, disable, enable or remove accounts',
     usage: [

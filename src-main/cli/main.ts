@@ -28,6 +28,8 @@ const COMMANDS: Record<string, () => Promise<CommandHandler>> = {
   pause: async () => (await import('./commands/rotation.js')).pauseCommand,
   resume: async () => (await import('./commands/rotation.js')).resumeCommand,
   hooks: async () => (await import('./commands/hooks.js')).hooksCommand,
+  history: async () => (await import('./commands/history.js')).historyCommand,
+  insights: async () => (await import('./commands/history.js')).insightsCommand,
   heartbeat: async () => (await import('./commands/heartbeat.js')).heartbeatCommand,
 };
 

@@ -118,10 +118,17 @@ export function computeInsights(input: InsightInput): InsightsView {
 
   const weeks: WeekInsights[] = [];
   const lastMs = Math.min(input.toMs, input.nowMs);
-  for (let weekMs = weekStartOf(input.fromMs); weekMs < lastMs; weekMs += WEEK_MS) {
+  // Weeks start at the first recorded figure (a period "since 1970" does not list empty decades), at most the last 600.
+  const firstMs = Math.min(
+    lastMs,
+    ...input.resets.map((r) => r.resetAtMs),
+    ...input.limitHits.map((h) => h.startedAtMs),
+    ...input.switches.map((x) => x.atMs),
+  );
+  const firstWeekMs = Math.max(weekStartOf(Math.max(input.fromMs, firstMs)), weekStartOf(lastMs) - 599 * WEEK_MS);
+  for (let weekMs = firstWeekMs; weekMs < lastMs; weekMs += WEEK_MS) {
     const fromMs = Math.max(weekMs, input.fromMs);
     const toMs = Math.min(weekMs + WEEK_MS, input.toMs);
-    if (weeks.length >= 600) break;
     weeks.push({ weekStartMs: weekMs, fleet: figuresOf(fromMs, toMs), accounts: accountsOf(fromMs, toMs) });
   }
   const monthStartMs = monthStartOf(input.nowMs);
