@@ -21,6 +21,7 @@ import { createLoginSafety } from './fleet/login-safety.js';
 import { createSnapshotPublisher } from './fleet/snapshot-publisher.js';
 import { toPolicyAccounts } from './rotation/policy-accounts.js';
 import { createRotationLoop } from './rotation/rotation-loop.js';
+import { createLimitRescue } from './sessions/limit-rescue.js';
 import { createStatuslineIntake } from './sessions/statusline-intake.js';
 import { createSignal } from './signal.js';
 import { createSwitcher } from './switching/switcher.js';
@@ -118,6 +119,16 @@ export function createEngine(deps: EngineDeps): Engine {
     },
   });
 
+  const rescue = createLimitRescue({
+    nowMs: () => clock.now(),
+    activeId,
+    usageOf: fleet.usage,
+    emailOf: fleet.emailOf,
+    applyReading: (id, entry) => fleet.limitHitRead(id, entry),
+    settle: () => rotation.settle(),
+    events,
+  });
+
   const sessions = deps.sessions ?? null;
   const snapshot = createEngineSnapshot({
     version: deps.version,
@@ -137,5 +148,5 @@ export function createEngine(deps: EngineDeps): Engine {
   });
   const publisher = createSnapshotPublisher(snapshot, logger);
   changes.on(() => publisher.changed());
-  return createEngineApi({ ...keepers, ctx, switcher, rotation, accounts, recordStatusline, snapshot, publisher, running });
+  return createEngineApi({ ...keepers, ctx, switcher, rotation, accounts, recordStatusline, rescue, snapshot, publisher, running });
 }

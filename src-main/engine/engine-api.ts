@@ -1,6 +1,7 @@
 /** The engine's public face over its wired parts: start and stop, and what the commands call. */
 import type { FleetSnapshot } from '../shared/view-model.js';
 import type { AccountService } from './accounts/account-service.js';
+import type { LimitRescue } from './sessions/limit-rescue.js';
 import type { StatuslineReading } from './sessions/session-registry.js';
 import type { Engine } from './engine-types.js';
 import type { SnapshotPublisher } from './fleet/snapshot-publisher.js';
@@ -15,6 +16,7 @@ export interface EngineApiParts extends Keepers {
   readonly rotation: RotationLoop;
   readonly accounts: AccountService;
   readonly recordStatusline: (reading: StatuslineReading) => void;
+  readonly rescue: LimitRescue;
   readonly snapshot: () => FleetSnapshot;
   readonly publisher: SnapshotPublisher;
   /** Whether the engine runs; `start()` and `stop()` set it. */
@@ -61,6 +63,7 @@ export function createEngineApi(parts: EngineApiParts): Engine {
       rotation.start();
       armDetect();
       if (sessions) unsubscribers.push(sessions.subscribe(changed), sessions.onStatusline(parts.recordStatusline));
+      if (sessions?.onLimitHit) unsubscribers.push(sessions.onLimitHit((hit) => void parts.rescue.hit(hit)));
       const demo = deps.demo ? ' (DEMO)' : '';
       events.emit('engine-started', 'info', `ccmax-monitor ${deps.version} started with ${ctx.metas().length} account(s)${demo}.`);
       changed();
@@ -87,6 +90,7 @@ export function createEngineApi(parts: EngineApiParts): Engine {
     pause: () => rotation.pause(),
     resume: () => rotation.resume(),
     settleRotation: () => rotation.settle(),
+    sessionNotice: (sessionId) => parts.rescue.noticeFor(sessionId),
     activeAccountId: () => ctx.active.accountId(),
     async refreshNow(accountId) {
       await tracker.check();

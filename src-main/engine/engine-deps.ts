@@ -6,7 +6,7 @@ import type { ClaudePaths, ReadCredentialsOptions } from './claude-code/claude-s
 import type { CredentialTarget, IdentityTarget } from './claude-code/credential-targets/credential-target.js';
 import type { EventLog } from './events/event-types.js';
 import type { Clock, Logger, RandomFn } from './ports.js';
-import type { StatuslineReading } from './sessions/session-registry.js';
+import type { LimitHit, StatuslineReading } from './sessions/session-registry.js';
 import type { SessionStates } from './sessions/session-states.js';
 import type { StateStore, UsageCacheStore } from './storage/store-port.js';
 import type { LoginFallback } from './vault/login-fallback.js';
@@ -50,4 +50,6 @@ export interface SessionSource extends SessionStates {
   activeSessionCount(): number;
   subscribe(onChange: () => void): () => void;
   onStatusline(listener: (reading: StatuslineReading) => void): () => void;
+  /** Turns that ended on the usage limit; absent: no limit-hit rescue. */
+  onLimitHit?(listener: (hit: LimitHit) => void): () => void;
 }

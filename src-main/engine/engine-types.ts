@@ -67,6 +67,8 @@ export interface Engine {
   resume(): void;
   /** Resolves when every rotation decision already requested (and its switch) is done. */
   settleRotation(): Promise<void>;
+  /** A one-off word for one session's statusline (after a limit-hit rescue), or null. */
+  sessionNotice?(sessionId: string): string | null;
   /** The account whose login Claude Code holds now (cheap; no snapshot is built). */
   activeAccountId(): string | null;
   /** Polls now (one account or all enabled ones), ignoring the schedule but not a rate-limit backoff. */

@@ -29,7 +29,7 @@ export function mountHeartbeat(options: MountHeartbeatOptions): { dispose(): Pro
     clock: options.clock,
     logger: options.logger,
     beforeAck: () => engine.settleRotation(),
-    describeActive: () => describeActive(engine),
+    describeActive: (sessionId) => describeActive(engine, sessionId),
   });
   const listener = createHeartbeatListener({ core, logger: options.logger, clock: options.clock, token: options.token });
   // Claude Code's hooks on this machine carry no token; every refusal is said with the protocol's close codes.
@@ -41,7 +41,7 @@ export function mountHeartbeat(options: MountHeartbeatOptions): { dispose(): Pro
 }
 
 /** What the statusline prints: the active account and its figures. */
-function describeActive(engine: Engine): ActiveSummary | null {
+function describeActive(engine: Engine, sessionId: string): ActiveSummary | null {
   const snapshot = engine.snapshot();
   const row = snapshot.accounts.find((a) => a.active);
   if (!row) return null;
@@ -51,5 +51,8 @@ function describeActive(engine: Engine): ActiveSummary | null {
     sevenDayPct: row.sevenDay.utilizationPct,
     paused: snapshot.paused,
     demo: snapshot.demo,
+    ...withNotice(engine.sessionNotice?.(sessionId) ?? null),
   };
 }
+
+const withNotice = (notice: string | null): { notice?: string } => (notice ? { notice } : {});

@@ -36,6 +36,8 @@ export const EVENT_KINDS = [
   'fleet-recovered',
   'session-account-mismatch',
   'events-suppressed',
+  'limit-hit',
+  'limit-rescued',
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];

@@ -53,6 +53,8 @@ export interface TurnEndedMessage extends Envelope {
   readonly type: 'turn-ended';
   /** True for `StopFailure`. */
   readonly failed: boolean;
+  /** `StopFailure`'s `error` (e.g. `rate_limit`: the account's usage limit was hit); absent otherwise. */
+  readonly error?: string | null;
 }
 
 export interface SessionEndedMessage extends Envelope {
@@ -115,6 +117,8 @@ export interface ActiveSummary {
   readonly sevenDayPct: number | null;
   readonly paused?: boolean;
   readonly demo?: boolean;
+  /** A one-off word for this session, e.g. after a limit-hit rescue: the next prompt runs on the new account. */
+  readonly notice?: string;
 }
 
 /** The server's answer to a message that carried an `id`. */

@@ -38,7 +38,7 @@ const MessageSchema = z.discriminatedUnion('type', [
     toolUseId: text(256).nullable(),
     failed: z.boolean(),
   }),
-  z.object({ ...envelope, type: z.literal('turn-ended'), failed: z.boolean() }),
+  z.object({ ...envelope, type: z.literal('turn-ended'), failed: z.boolean(), error: text(64).nullable().optional() }),
   z.object({ ...envelope, type: z.literal('session-ended'), reason: text(64) }),
   z.object({ ...envelope, type: z.literal('alive'), pid: z.number().int().positive().nullable().optional() }),
   z.object({

@@ -43,6 +43,8 @@ const GROUP_OF: Readonly<Record<EventKind, EventGroup>> = {
   'session-state-expired': 'sessions',
   'session-account-mismatch': 'sessions',
   'events-suppressed': 'sessions',
+  'limit-hit': 'switches',
+  'limit-rescued': 'switches',
   'settings-changed': 'settings',
   'settings-corrupt': 'settings',
   'account-added': 'accounts',

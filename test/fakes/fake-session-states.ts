@@ -1,7 +1,7 @@
 /** A SessionStates port driven by the test: put sessions in tool calls and end them. */
 import type { SessionState, SessionView } from '../../src-main/shared/view-model.js';
 import type { SessionSource } from '../../src-main/engine/create-engine.js';
-import type { StatuslineReading } from '../../src-main/engine/sessions/session-registry.js';
+import type { LimitHit, StatuslineReading } from '../../src-main/engine/sessions/session-registry.js';
 import {
   isBlocking,
   type BlockingSession,
@@ -13,6 +13,7 @@ export class FakeSessionStates implements SessionSource {
   readonly #states = new Map<string, { state: SessionState; sinceMs: number }>();
   readonly #listeners = new Set<(t: SessionTransition) => void>();
   readonly #statusline = new Set<(reading: StatuslineReading) => void>();
+  readonly #limitHits = new Set<(hit: LimitHit) => void>();
 
   set(sessionId: string, state: SessionState | null, atMs: number): void {
     const from = this.#states.get(sessionId)?.state ?? null;
@@ -59,6 +60,16 @@ export class FakeSessionStates implements SessionSource {
   /** Delivers a statusline reading as the registry would. */
   statusline(reading: StatuslineReading): void {
     for (const l of this.#statusline) l(reading);
+  }
+
+  onLimitHit(listener: (hit: LimitHit) => void): () => void {
+    this.#limitHits.add(listener);
+    return () => this.#limitHits.delete(listener);
+  }
+
+  /** Reports a turn that ended on the usage limit, as the registry would. */
+  limitHit(hit: LimitHit): void {
+    for (const l of this.#limitHits) l(hit);
   }
 
   onTransition(listener: (t: SessionTransition) => void): () => void {

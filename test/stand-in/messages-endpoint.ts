@@ -24,7 +24,7 @@ export interface MessagesCall {
   readonly accountId: string | null;
   readonly model: string | null;
   readonly stream: boolean;
-  readonly answered: 'tool_use' | 'text';
+  readonly answered: 'tool_use' | 'text' | 'rate_limit';
 }
 
 export interface MessagesEndpointOptions {
@@ -32,6 +32,8 @@ export interface MessagesEndpointOptions {
   readonly bashCommand?: string;
   readonly finalText?: string;
   readonly rateLimits: (request: StandInRequest) => UnifiedRateLimits;
+  /** True: answer 429 `rate_limit_error` with unified status `rejected` (the account's usage limit is hit). */
+  readonly limitHit?: (request: StandInRequest) => boolean;
 }
 
 export interface MessagesEndpoint {
@@ -64,6 +66,7 @@ export function createMessagesEndpoint(options: MessagesEndpointOptions): Messag
     const model = typeof body.model === 'string' ? body.model : 'claude-stand-in';
     const useTool = offersBash(body) && !afterToolResult(body);
     const stream = body.stream === true;
+    if (options.limitHit?.(request)) return limitHitAnswer(calls, request, model, stream, options.rateLimits(request));
     calls.push({
       atMs: Date.now(),
       bearerFingerprint: request.bearer ? fingerprint(request.bearer) : null,
@@ -121,4 +124,31 @@ function writeStream(res: ServerResponse, headers: Record<string, string>, messa
   event('message_delta', { delta: { stop_reason: message.stop_reason, stop_sequence: null }, usage: { output_tokens: 5 } });
   event('message_stop', {});
   res.end();
+}
+
+/** A 429 as Anthropic sends it when a subscription's usage limit is reached. */
+function limitHitAnswer(calls: MessagesCall[], request: StandInRequest, model: string, stream: boolean, limits: UnifiedRateLimits) {
+  calls.push({
+    atMs: Date.now(),
+    bearerFingerprint: request.bearer ? fingerprint(request.bearer) : null,
+    accountId: request.accountId,
+    model,
+    stream,
+    answered: 'rate_limit',
+  });
+  return {
+    status: 429,
+    json: { type: 'error', error: { type: 'rate_limit_error', message: "This request would exceed your account's rate limit." } },
+    headers: {
+      'anthropic-ratelimit-unified-status': 'rejected',
+      'anthropic-ratelimit-unified-5h-status': 'rejected',
+      'anthropic-ratelimit-unified-5h-utilization': '1',
+      'anthropic-ratelimit-unified-5h-reset': String(limits.fiveHourResetS),
+      'anthropic-ratelimit-unified-7d-utilization': String(limits.sevenDayUtilization),
+      'anthropic-ratelimit-unified-7d-reset': String(limits.sevenDayResetS),
+      'anthropic-ratelimit-unified-reset': String(limits.fiveHourResetS),
+      'anthropic-ratelimit-unified-representative-claim': 'five_hour',
+      'request-id': `req_standin_${calls.length}`,
+    },
+  };
 }

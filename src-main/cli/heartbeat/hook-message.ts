@@ -38,7 +38,7 @@ export function toHookMessage(payload: unknown, context: HookContext): ClientMes
     case 'Stop':
       return { ...base, type: 'turn-ended', failed: false };
     case 'StopFailure':
-      return { ...base, type: 'turn-ended', failed: true };
+      return { ...base, type: 'turn-ended', failed: true, error: str(p.error, 64) };
     case 'SessionEnd':
       return { ...base, type: 'session-ended', reason: str(p.reason, 64) ?? 'other' };
     default:

@@ -47,7 +47,7 @@ const pct = (value: number | null | undefined): string => (typeof value === 'num
  */
 export function formatStatus(active: ActiveSummary | null, reading: StatuslineMessage | null, monitorReached: boolean): string {
   if (active) {
-    const tags = `${active.paused ? ' · paused' : ''}${active.demo ? ' · DEMO' : ''}`;
+    const tags = `${active.paused ? ' · paused' : ''}${active.demo ? ' · DEMO' : ''}${active.notice ? ` · ${active.notice.slice(0, 160)}` : ''}`;
     return `▶ ${active.account} · 5h ${pct(active.fiveHourPct)} · 7d ${pct(active.sevenDayPct)}${tags}`;
   }
   const head = monitorReached ? 'ccmax' : 'ccmax offline';

@@ -50,6 +50,8 @@ export interface FleetState {
   pollFailed(id: string, error: ApiError, atMs: number): void;
   /** A statusline reading of the active account (its extra figures stay those of the last poll). */
   statuslineRead(id: string, reading: StatuslineReading): void;
+  /** A turn that ended on the usage limit: the reading it stands for (see sessions/limit-rescue.ts). */
+  limitHitRead(id: string, entry: UsageCacheEntry): void;
   /** Reports a statusline reading that belongs to another account than `id`. */
   reportMismatch(id: string, reading: StatuslineReading): void;
   /** The token keeper refreshed a login: it becomes the current one. */
@@ -152,6 +154,7 @@ export function createFleetState(deps: FleetStateDeps): FleetState {
         source: 'statusline',
       });
     },
+    limitHitRead: applyReading,
     reportMismatch(id, reading) {
       events.emit(
         'session-account-mismatch',

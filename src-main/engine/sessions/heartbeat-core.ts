@@ -39,7 +39,7 @@ export interface HeartbeatCoreOptions {
   /** Default 2,000 ms. */
   readonly beforeAckTimeoutMs?: number;
   /** The active account and its figures, returned in statusline acks; default none. */
-  readonly describeActive?: () => ActiveSummary | null;
+  readonly describeActive?: (sessionId: string) => ActiveSummary | null;
   /** A client that sends nothing within this is closed with `SilentClient`; default 5,000 ms. */
   readonly firstMessageTimeoutMs?: number;
   /** Token bucket per connection: `burst` messages, refilled at `perSecond`; default 30 and 10. */
@@ -95,9 +95,9 @@ export function createHeartbeatCore(options: HeartbeatCoreOptions): HeartbeatCor
       });
     });
 
-  const activeSummary = (): ActiveSummary | null => {
+  const activeSummary = (sessionId: string): ActiveSummary | null => {
     try {
-      return options.describeActive?.() ?? null;
+      return options.describeActive?.(sessionId) ?? null;
     } catch (error) {
       logger.warn('describeActive failed', { error: String(error) });
       return null;
@@ -182,7 +182,7 @@ export function createHeartbeatCore(options: HeartbeatCoreOptions): HeartbeatCor
         if (ACK_AFTER_SWITCH.has(message.type)) {
           void boundedBeforeAck(message).then(() => send({ v: PROTOCOL_VERSION, type: 'ack', id }));
         } else if (message.type === 'statusline') {
-          send({ v: PROTOCOL_VERSION, type: 'ack', id, active: activeSummary() });
+          send({ v: PROTOCOL_VERSION, type: 'ack', id, active: activeSummary(message.sessionId) });
         } else {
           send({ v: PROTOCOL_VERSION, type: 'ack', id });
         }

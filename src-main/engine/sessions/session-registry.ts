@@ -18,6 +18,13 @@ import {
 import { isBlocking, type BlockingSession, type DeferralMode, type SessionStates, type SessionTransition } from './session-states.js';
 import { createSessionEvents } from './session-events.js';
 
+/** A turn that ended on the account's usage limit (`StopFailure` with `error: rate_limit`). */
+export interface LimitHit {
+  readonly sessionId: string;
+  readonly host: string;
+  readonly atMs: number;
+}
+
 /** A usage reading from a statusline payload that carried `rate_limits`. */
 export interface StatuslineReading {
   readonly sessionId: string;
@@ -69,6 +76,8 @@ export interface SessionRegistry extends SessionStates {
   subscribe(onChange: () => void): () => void;
   /** Called for statusline messages that carry `rate_limits` (a reading without them is liveness only). */
   onStatusline(listener: (reading: StatuslineReading) => void): () => void;
+  /** Called, before the message is acknowledged, when a session's turn ended on a usage limit. */
+  onLimitHit(listener: (hit: LimitHit) => void): () => void;
   /** Runs one sweep now (the sweeper also runs at least every `sweepEveryMs`). */
   sweep(): void;
   /** Stops the sweeper and drops listeners. Idempotent. */
@@ -92,6 +101,7 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
   const tombstones = new Map<string, number>();
   const changeListeners = new Set<() => void>();
   const statuslineListeners = new Set<(reading: StatuslineReading) => void>();
+  const limitHitListeners = new Set<(hit: LimitHit) => void>();
   const transitionListeners = new Set<(t: SessionTransition) => void>();
   const events = createSessionEvents(options.events, logger);
   let timer: TimerHandle | null = null;
@@ -203,6 +213,9 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
     if (message.type === 'statusline' && (message.fiveHour || message.sevenDay)) {
       call(statuslineListeners, toReading(message, after.host, nowMs), 'statusline');
     }
+    if (message.type === 'turn-ended' && message.error === LIMIT_HIT_ERROR) {
+      call(limitHitListeners, { sessionId: after.id, host: after.host, atMs: nowMs }, 'limit-hit');
+    }
     return 'applied';
   };
 
@@ -269,6 +282,7 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
     activeSessionCount: () => records.size,
     subscribe: (listener) => subscribeTo(changeListeners, listener),
     onStatusline: (listener) => subscribeTo(statuslineListeners, listener),
+    onLimitHit: (listener) => subscribeTo(limitHitListeners, listener),
     onTransition: (listener) => subscribeTo(transitionListeners, listener),
     blockingSessions: (mode: DeferralMode): readonly BlockingSession[] => {
       const blocking: BlockingSession[] = [];
@@ -287,10 +301,14 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
       if (notifyTimer !== null) clock.clearTimeout(notifyTimer);
       changeListeners.clear();
       statuslineListeners.clear();
+      limitHitListeners.clear();
       transitionListeners.clear();
     },
   };
 }
+
+/** `StopFailure`'s `error` when the turn ended on the account's usage limit (Claude Code 2.1.331+). */
+export const LIMIT_HIT_ERROR = 'rate_limit';
 
 function toWindow(w: StatuslineWindow | null): StatuslineReading['fiveHour'] {
   return w ? { utilizationPct: w.usedPct, resetsAtMs: w.resetsAtS === null ? null : Math.round(w.resetsAtS * 1000) } : null;

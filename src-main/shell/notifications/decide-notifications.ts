@@ -76,7 +76,14 @@ export function toNotifications(input: NoticeInput): NoticeDecision {
   };
 
   const switchNotice = toSwitchNotice(prev, next);
-  if (switchNotice) push(switchNotice);
+  // A limit-hit rescue says more than the plain switch notice: the stopped session's next prompt runs on the new account.
+  const rescues = events.filter((e) => e.kind === 'limit-rescued');
+  for (const event of rescues) {
+    const to = emailOf(next, String(event.data?.['toId'] ?? ''));
+    push({ key: `limit:${event.atMs}`, title: `Usage limit hit — switched to ${to}`, body: event.message });
+  }
+  if (switchNotice && rescues.length > 0) announced.add(switchNotice.key);
+  else if (switchNotice) push(switchNotice);
 
   const deferral = trackDeferral(memory.deferral, events, prev, next);
   if (deferral && nowMs - deferral.sinceMs >= LONG_DEFERRAL_MS) {
