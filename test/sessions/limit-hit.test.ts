@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { toHookMessage } from '../../src-main/cli/heartbeat/hook-message.js';
 import { formatStatus } from '../../src-main/cli/heartbeat/statusline.js';
 import { silentLogger } from '../../src-main/engine/ports.js';
-import { parseClientMessage } from '../../src-main/engine/sessions/protocol-schema.js';
+import { parseClientMessage } from '../../src-main/shared/heartbeat-schema.js';
 import { createSessionRegistry, type LimitHit, type SessionRegistry } from '../../src-main/engine/sessions/session-registry.js';
 import { limitHitReading } from '../../src-main/engine/sessions/limit-rescue.js';
 import { FakeClock } from '../fakes/fake-clock.js';
