@@ -36,7 +36,12 @@ describe('limit hits', () => {
 
   it('reports a limit hit for rate_limit only, before the message is acknowledged', async () => {
     const clock = new FakeClock();
-    registry = createSessionRegistry({ clock, logger: silentLogger, events: new RecordingSink(), activeAccountId: () => 'acct-1' });
+    registry = createSessionRegistry({
+      clock,
+      logger: silentLogger,
+      events: new RecordingSink(),
+      activeAccount: { accountId: () => 'acct-1' },
+    });
     const hits: LimitHit[] = [];
     registry.onLimitHit((hit) => hits.push(hit));
     registry.apply(msg.started('s1'));
