@@ -14,13 +14,19 @@ import type { Ticker } from './ticker.svelte.js';
 export interface Notice {
   readonly kind: 'info' | 'error';
   readonly text: string;
+  /** True once a snapshot shows the action done (e.g. the switch happened): the notice then clears itself. */
+  readonly settled?: (snapshot: FleetSnapshot) => boolean;
 }
+
+/** An info notice clears itself after this long; an error stays until dismissed or replaced. */
+export const INFO_NOTICE_MS = 8_000;
 
 /** The snapshot, connection state and notice line shared by every component (see the file comment). */
 export class FleetState {
   readonly bridge: DashboardBridge;
   readonly ticker: Ticker;
-  notice = $state<Notice | null>(null);
+  #notice = $state<Notice | null>(null);
+  #noticeTimer: ReturnType<typeof setTimeout> | null = null;
   #snapshot: FleetSnapshot | null = null;
   #connection: ConnectionState = 'connecting';
   readonly #subscribe: () => void;
@@ -35,6 +41,7 @@ export class FleetState {
     this.#subscribe = createSubscriber((update) => {
       const offSnapshot = bridge.onSnapshot((snapshot) => {
         this.#snapshot = toStableSnapshot(this.#snapshot, snapshot);
+        if (this.#notice?.settled?.(snapshot)) this.notice = null;
         update();
       });
       const offConnection = bridge.onConnection((state) => {
@@ -59,6 +66,23 @@ export class FleetState {
     return this.#connection;
   }
 
+  /** The notice line: the outcome of the last command (see {@link Notice} for when it clears itself). */
+  get notice(): Notice | null {
+    return this.#notice;
+  }
+
+  set notice(next: Notice | null) {
+    this.#notice = next;
+    if (this.#noticeTimer !== null) clearTimeout(this.#noticeTimer);
+    this.#noticeTimer = null;
+    // A pending action (with `settled`) waits for its outcome; a plain info notice fades after a while.
+    if (next?.kind === 'info' && !next.settled) {
+      this.#noticeTimer = setTimeout(() => {
+        if (this.#notice === next) this.#notice = null;
+      }, INFO_NOTICE_MS);
+    }
+  }
+
   /** Epoch ms now, ticking once a second for whoever reads it. */
   get nowMs(): number {
     return this.ticker.nowMs;
@@ -78,7 +102,11 @@ export class FleetState {
    * Runs a command and reports its outcome in the notice line: `done` (when given) on success,
    * the command's own message on failure. Resolves to the result for callers that need the value.
    */
-  async run<T>(command: Promise<CommandResult<T>>, done?: (value: T) => string): Promise<CommandResult<T>> {
+  async run<T>(
+    command: Promise<CommandResult<T>>,
+    done?: (value: T) => string,
+    settled?: (snapshot: FleetSnapshot) => boolean,
+  ): Promise<CommandResult<T>> {
     const result = await command.catch(
       (error: unknown): CommandResult<T> => ({
         ok: false,
@@ -86,7 +114,10 @@ export class FleetState {
       }),
     );
     if (!result.ok) this.notice = { kind: 'error', text: result.error.message };
-    else if (done) this.notice = { kind: 'info', text: done(result.value) };
+    else if (done) {
+      const notice: Notice = { kind: 'info', text: done(result.value), ...(settled ? { settled } : {}) };
+      this.notice = settled && this.#snapshot && settled(this.#snapshot) ? null : notice;
+    }
     return result;
   }
 }

@@ -127,6 +127,17 @@ describe('row actions', () => {
     expect(bridge.callsOf('switchTo')).toEqual([{ accountId: null }]);
   });
 
+  test('the switching notice clears itself once the switch happened', async () => {
+    const { bridge, fleet } = renderDashboard(FleetTable);
+    await fireEvent.click(within(row('acct-c')).getByRole('button', { name: /Switch to/ }));
+    await Promise.resolve();
+    expect(fleet.notice?.text).toMatch(/^Switching to casey@example.com/);
+    const next = makeSnapshot();
+    const accounts = next.accounts.map((r) => ({ ...r, active: r.id === 'acct-c' }));
+    flushSync(() => bridge.push({ ...next, accounts, activeAccountId: 'acct-c' }));
+    expect(fleet.notice).toBeNull();
+  });
+
   test('shows a failed command in the notice line in the engine’s words', async () => {
     const bridge = new FakeBridge(makeSnapshot());
     bridge.results.switchTo = err({ code: 'unusable', message: 'Switching arrives with the rotation feature.' });

@@ -3,6 +3,7 @@
  * value really changes, and the change is reported with the keys and their new values.
  */
 import { err, ok, type Result } from '../../shared/result.js';
+import { describeSettingsChanges } from '../../shared/settings-words.js';
 import type { EngineEvents } from '../engine-events.js';
 import { SettingsSchema, type Settings } from './state-schema.js';
 import type { StateStore } from './store-port.js';
@@ -27,7 +28,13 @@ export function updateSettings(store: StateStore, events: EngineEvents, patch: P
   if (changedKeys.length > 0) {
     store.write({ ...store.read(), settings: parsed.data });
     const values = Object.fromEntries(changedKeys.map((k) => [k, parsed.data[k]]));
-    events.emit('settings-changed', 'info', `Changed ${changedKeys.join(', ')}.`, undefined, values);
+    events.emit(
+      'settings-changed',
+      'info',
+      `Settings changed: ${describeSettingsChanges(current, parsed.data).join('; ')}.`,
+      undefined,
+      values,
+    );
   }
   return { result: ok(parsed.data), changed: changedKeys.length > 0 };
 }
