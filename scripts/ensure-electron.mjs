@@ -39,7 +39,21 @@ export function electronBinaryPath(electronDir) {
 function runInstaller(command, { cwd, env, timeoutMs }) {
   return new Promise((resolve) => {
     const [file, ...args] = command;
-    const child = spawn(file, args, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    // The installer's stderr is kept, not shown: a failed download prints a raw stack (`TypeError:
+    // fetch failed` and its cause); the user gets its one telling line inside our explanation.
+    const child = spawn(file, args, { cwd, env, stdio: ['ignore', 'inherit', 'pipe'] });
+    let errorText = '';
+    child.stderr?.on('data', (chunk) => {
+      if (errorText.length < 65_536) errorText += chunk.toString('utf8');
+    });
+    const telling = () => {
+      const lines = errorText
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
+      const line = lines.find((l) => /^(\w*Error|Error)\b[:\s]/.test(l)) ?? lines.at(-1);
+      return line ? `: ${line.slice(0, 200)}` : '';
+    };
     const timer = setTimeout(() => {
       child.kill('SIGTERM');
       resolve({ code: null, reason: `timed out after ${Math.round(timeoutMs / 1000)} s` });
@@ -50,7 +64,7 @@ function runInstaller(command, { cwd, env, timeoutMs }) {
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, reason: code === 0 ? null : signal ? `was stopped by ${signal}` : `exited with code ${code}` });
+      resolve({ code, reason: code === 0 ? null : signal ? `was stopped by ${signal}` : `exited with code ${code}${telling()}` });
     });
   });
 }

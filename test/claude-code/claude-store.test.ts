@@ -81,7 +81,8 @@ describe('parseClaudeCredentials', () => {
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.kind).toBe('invalid');
-      expect(result.error.message).toContain('claudeAiOauth.expiresAt');
+      expect(result.error.message).toContain('the expiry time (expiresAt) is missing or not valid');
+      expect(result.error.message).not.toMatch(/claudeAiOauth\./);
       expect(result.error.message).not.toContain('secret');
     }
   });
@@ -139,7 +140,10 @@ describe('readClaudeCredentials', () => {
     const { refreshToken: _r, ...noRefresh } = OAUTH;
     await writeCreds(JSON.stringify({ claudeAiOauth: noRefresh }));
     const result = await readClaudeCredentials(paths, { platform: 'linux' });
-    expect(result.ok ? null : result.error).toMatchObject({ kind: 'invalid', message: expect.stringContaining('refreshToken') });
+    expect(result.ok ? null : result.error).toMatchObject({
+      kind: 'invalid',
+      message: expect.stringContaining('the refresh token is missing'),
+    });
   });
 
   it('reads the macOS keychain item through security with the right arguments', async () => {

@@ -45,6 +45,16 @@ const ClaudeAiOauthSchema = z.object({
   rateLimitTier: z.string().nullable().optional(),
 });
 
+/** The parts of a login, in words, for error messages. */
+const FIELD_WORDS: Readonly<Record<string, string>> = {
+  accessToken: 'the access token',
+  refreshToken: 'the refresh token',
+  expiresAt: 'the expiry time (expiresAt)',
+  scopes: 'the scopes',
+  subscriptionType: 'the subscription type',
+  rateLimitTier: 'the rate-limit tier',
+};
+
 /**
  * Parses Claude Code's credentials JSON — the file shape `{"claudeAiOauth": {...}, ...}` (other
  * top-level keys are ignored) or the inner object alone. The error message names the failing
@@ -68,9 +78,13 @@ export function parseClaudeCredentials(text: string): Result<OAuthCredentials, C
   }
   const parsed = ClaudeAiOauthSchema.safeParse(inner);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = ['claudeAiOauth', ...(issue?.path ?? [])].join('.');
-    return err({ kind: 'invalid', message: `${field}: ${issue?.message ?? 'invalid'}` });
+    // In words, not a schema path: what is wrong and what to paste instead.
+    const key = String(parsed.error.issues[0]?.path[0] ?? '');
+    const what = FIELD_WORDS[key] ?? 'a required part of the login';
+    return err({
+      kind: 'invalid',
+      message: `these credentials are incomplete: ${what} is missing or not valid. Paste the whole credentials JSON as Claude Code stored it (~/.claude/.credentials.json, or the "Claude Code-credentials" keychain item on macOS).`,
+    });
   }
   const o = parsed.data;
   return ok({
@@ -102,7 +116,7 @@ export async function readClaudeCredentials(
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      return err({ kind: 'missing', message: `no Claude Code login found (${paths.credentialsFile} does not exist)` });
+      return err({ kind: 'missing', message: `${paths.credentialsFile} does not exist` });
     }
     return err({ kind: 'unreadable', message: `cannot read ${paths.credentialsFile} (${code ?? 'error'})` });
   }
