@@ -265,3 +265,24 @@ describe('hooks installer', () => {
     expect(await readFile(settingsPath, 'utf8')).toBe(USER_SETTINGS);
   });
 });
+
+describe('hooks install/uninstall leave the settings as they found them', () => {
+  it('uninstall removes a settings.json that install created, instead of leaving {}', async () => {
+    expect((await install()).ok).toBe(true);
+    expect((await stat(settingsPath)).isFile()).toBe(true);
+    expect((await uninstall()).ok).toBe(true);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('keeps one backup across installs and uninstalls: the settings before the first change', async () => {
+    await writeFile(settingsPath, '{"model": "opus"}\n');
+    for (let i = 0; i < 3; i++) {
+      await install(commands, NOW + i * 2000);
+      await uninstall(NOW + i * 2000 + 1000);
+    }
+    const backupFiles = await backups();
+    expect(backupFiles).toHaveLength(1);
+    expect(await readFile(join(dir, backupFiles[0] ?? ''), 'utf8')).toBe('{"model": "opus"}\n');
+    expect(JSON.parse(await readFile(settingsPath, 'utf8'))).toEqual({ model: 'opus' });
+  });
+});

@@ -4,9 +4,10 @@
  * with the user's own statusline command kept working (chained through ours and restored verbatim
  * on uninstall). Invalid or unreadable settings are refused and left untouched.
  */
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../../shared/result.js';
-import { jsonEqual, readSettingsFile, spliceTopLevel, writeSettingsFile, type JsonObject } from './settings-file.js';
+import { findSettingsBackup, jsonEqual, readSettingsFile, spliceTopLevel, writeSettingsFile, type JsonObject } from './settings-file.js';
 
 /** Every command we install carries this argument; it is how uninstall recognises ours. */
 export const HOOK_MARKER = '--by=ccmax-monitor';
@@ -196,6 +197,7 @@ async function change(
   configDir: string,
   nowMs: number,
   compute: (settings: JsonObject) => Record<string, unknown>,
+  removeWhenEmpty = false,
 ): Promise<Result<ChangeReport, InstallError>> {
   const settingsPath = settingsPathOf(configDir);
   const read = await readSettingsFile(settingsPath);
@@ -209,6 +211,11 @@ async function change(
   if (unchanged) return ok({ settingsPath, changed: false, backupPath: null, status: describeHooks(data) });
   const next = spliceTopLevel(text, data, changes);
   const after = JSON.parse(next) as JsonObject;
+  // No backup means no settings file existed before ours: uninstall leaves none, not `{}`.
+  if (removeWhenEmpty && Object.keys(after).length === 0 && (await findSettingsBackup(settingsPath)) === null) {
+    await rm(settingsPath, { force: true });
+    return ok({ settingsPath, changed: true, backupPath: null, status: describeHooks(after) });
+  }
   const backupPath = await writeSettingsFile(settingsPath, next, bom, nowMs);
   return ok({ settingsPath, changed: true, backupPath, status: describeHooks(after) });
 }
@@ -224,7 +231,7 @@ export function installHooks(options: {
 
 /** Removes exactly our hooks and statusline (restoring a chained user statusline). */
 export function uninstallHooks(options: { configDir: string; nowMs: number }): Promise<Result<ChangeReport, InstallError>> {
-  return change(options.configDir, options.nowMs, (settings) => toUninstalled(settings));
+  return change(options.configDir, options.nowMs, (settings) => toUninstalled(settings), true);
 }
 
 /** Reports what is installed, without changing anything. */

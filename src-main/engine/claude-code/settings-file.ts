@@ -3,8 +3,8 @@
  * rewritten: every other byte of the file (other settings, their order, spacing, number spelling)
  * stays exactly as it was. An unreadable or invalid file is refused, never replaced.
  */
-import { copyFile, mkdir, readFile, realpath, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { copyFile, mkdir, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { err, ok, type Result } from '../../shared/result.js';
 import { writeFileAtomic } from '../storage/atomic-file.js';
 
@@ -200,10 +200,20 @@ export function settingsBackupPath(path: string, nowMs: number): string {
   return `${path}.ccmax-backup-${new Date(nowMs).toISOString().replace(/[-:.]/g, '')}`;
 }
 
+/** The existing backup of a settings file (the oldest, when older versions left several); null when none. */
+export async function findSettingsBackup(path: string): Promise<string | null> {
+  const target = await realpath(path).catch(() => path);
+  const prefix = `${basename(target)}.ccmax-backup-`;
+  const names = await readdir(dirname(target)).catch(() => [] as string[]);
+  const first = names.filter((n) => n.startsWith(prefix)).sort()[0];
+  return first === undefined ? null : join(dirname(target), first);
+}
+
 /**
  * Writes `text` atomically over the file `path` points to (through a symlink, to its target),
- * keeping its mode, after copying the current file to a backup. Returns the backup path (null when
- * there was no file).
+ * keeping its mode. The first change copies the file to a backup; later changes keep that one
+ * backup (the settings as they were before ccmax-monitor touched them), not one per run. Returns
+ * the backup path (null when there was no file and so no backup).
  */
 export async function writeSettingsFile(path: string, text: string, bom: boolean, nowMs: number): Promise<string | null> {
   let target = path;
@@ -212,8 +222,11 @@ export async function writeSettingsFile(path: string, text: string, bom: boolean
   try {
     target = await realpath(path);
     mode = (await stat(target)).mode & 0o777;
-    backup = settingsBackupPath(target, nowMs);
-    await copyFile(target, backup);
+    backup = await findSettingsBackup(target);
+    if (backup === null) {
+      backup = settingsBackupPath(target, nowMs);
+      await copyFile(target, backup);
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     await mkdir(dirname(path), { recursive: true });
