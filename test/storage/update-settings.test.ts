@@ -26,7 +26,7 @@ describe('updateSettings', () => {
     });
     expect(log.query()[0]).toMatchObject({
       kind: 'settings-changed',
-      message: 'Changed fiveHourThresholdPct, deferralMode.',
+      message: `Settings changed: 5-hour threshold ${SETTINGS_DEFAULTS.fiveHourThresholdPct}% → 70%; switch waits for a tool call to end → a turn to end.`,
       data: { fiveHourThresholdPct: 70, deferralMode: 'turn' },
     });
   });
