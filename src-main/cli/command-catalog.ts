@@ -81,6 +81,23 @@ export const COMMAND_CATALOG: readonly CommandInfo[] = [
     options: { ...DATA_DIR, '--url': 'URL  the monitor the hooks report to', '--heartbeat-script': 'FILE', '--node': 'PATH', '--json': '' },
   },
   {
+    name: 'agent',
+    summary: 'run this machine as an agent of a hub: it holds the login the hub assigns (README "Several machines")',
+    usage: ['agent --hub <url> [--token T] [--data-dir DIR] [--log-level L]'],
+    options: {
+      '--hub': 'URL  the hub (http(s):// or ws(s)://; default CCMAX_HUB_URL)',
+      '--token': 'T  the token the hub was started with (default CCMAX_TOKEN)',
+      ...DATA_DIR,
+      '--log-level': 'debug|info|warn|error',
+    },
+  },
+  {
+    name: 'machines',
+    summary: "the hub's agents: list them, or revoke one",
+    usage: ['machines list [--json]', 'machines revoke <machine id>'],
+    options: { '--json': 'the list as JSON', ...DATA_DIR },
+  },
+  {
     name: 'heartbeat',
     summary: 'the client Claude Code hooks and the statusline call (not for direct use)',
     usage: ['heartbeat hook|statusline|pulse'],
@@ -92,7 +109,8 @@ export const ENVIRONMENT_HELP = `Environment:
   CCMAX_URL            the monitor to talk to (else CCMAX_PORT, the data dir's monitor, any running one)
   CCMAX_PORT           the monitor's port on 127.0.0.1
   CCMAX_DATA_DIR       the data dir (accounts, settings, event log)
-  CCMAX_TOKEN          bearer token for a monitor started with --token
+  CCMAX_TOKEN          bearer token for a monitor started with --token (and an agent's hub token)
+  CCMAX_HUB_URL        the hub an agent connects to
   CCMAX_VAULT          keychain|file: where logins are stored
   CLAUDE_CONFIG_DIR    Claude Code's config dir (default ~/.claude)
   NO_COLOR             no colour in the terminal output

@@ -31,6 +31,8 @@ const COMMANDS: Record<string, () => Promise<CommandHandler>> = {
   history: async () => (await import('./commands/history.js')).historyCommand,
   insights: async () => (await import('./commands/history.js')).insightsCommand,
   heartbeat: async () => (await import('./commands/heartbeat.js')).heartbeatCommand,
+  agent: async () => (await import('./commands/agent.js')).agentCommand,
+  machines: async () => (await import('./commands/machines.js')).machinesCommand,
 };
 
 /** The words of a `node:util` parseArgs error for an unknown option, with a suggestion; null for other errors. */

@@ -14,6 +14,9 @@ import type { HistoryReader } from '../engine/history/history-types.js';
 import { PRODUCT_VERSION } from '../engine/version.js';
 import { createHttpServer, type HttpServerHandle } from '../server/http-server.js';
 import { mountHeartbeat } from '../server/mount-heartbeat.js';
+import { createMachineRoutes } from '../server/machine-routes.js';
+import type { MachinesHub } from '../server/machines-hub.js';
+import { AGENT_PATH } from '../shared/machines-protocol.js';
 import type { VaultView } from '../shared/view-model.js';
 import { isMonitorAt } from './monitor-probe.js';
 
@@ -63,6 +66,8 @@ export interface LocalServerOptions {
   readonly probe: (url: string) => Promise<boolean>;
   /** Written into the discovery file; default `process.pid`. */
   readonly pid?: number;
+  /** The hub for agents on other machines (`/agent`, `/api/machines`); null when this server runs without a token. */
+  readonly machines?: MachinesHub | null;
 }
 
 /** `isMonitorAt` with the caller's token, timeout and fetch. */
@@ -109,6 +114,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       version: PRODUCT_VERSION,
       logger,
       vault: options.vault,
+      ...(options.machines ? { extraRoutes: createMachineRoutes(options.machines) } : {}),
     });
   } catch (error) {
     if (options.otherMonitor === 'refuse') throw error;
@@ -128,9 +134,23 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     return idle({ kind: 'port-taken', address: hostPort(options.host, options.port) });
   }
 
+  const machines = options.machines ?? null;
   const heartbeat = options.registry
-    ? mountHeartbeat({ server, engine: options.engine, registry: options.registry, clock: options.clock, logger, token: options.token })
+    ? mountHeartbeat({
+        server,
+        engine: options.engine,
+        registry: options.registry,
+        clock: options.clock,
+        logger,
+        token: options.token,
+        ...(machines ? { afterSettle: () => machines.settle() } : {}),
+      })
     : null;
+  // Agents always need the token (the hub refuses a connection without one, in the protocol's words).
+  if (machines)
+    server.attachUpgrade(AGENT_PATH, (req, socket, head, access) => machines.handleUpgrade(req, socket, head, access), {
+      refusesInProtocol: true,
+    });
   const pid = options.pid ?? process.pid;
   let advertising = false;
   try {
@@ -156,6 +176,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   let closing: Promise<void> | null = null;
   const close = async (): Promise<void> => {
     await heartbeat?.dispose().catch((e: unknown) => logger.error('heartbeat close failed', { error: String(e) }));
+    await machines?.dispose().catch((e: unknown) => logger.error('machines hub close failed', { error: String(e) }));
     await server.close().catch((e: unknown) => logger.error('server close failed', { error: String(e) }));
     if (advertising) {
       await removeDiscovery(options.dataDir, pid).catch((e: unknown) =>

@@ -29,6 +29,8 @@ import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { toObserverHandlers } from './observer-handlers.js';
 import { openEngine, type OpenedEngine } from './open-engine.js';
 import { openHistory, type OpenedHistory } from './open-history.js';
+import { openMachinesHub } from './machines-hub-wiring.js';
+import type { MachinesHub } from '../server/machines-hub.js';
 
 export interface StartMonitorOptions {
   /** The data dir; null only in demo mode, meaning the sandbox's own. */
@@ -127,6 +129,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Monito
   let opened: OpenedEngine | null = null;
   let server: LocalServer | null = null;
   let history: OpenedHistory | null = null;
+  let machines: MachinesHub | null = null;
   const dataDir = options.dataDir ?? sandbox?.dataDir ?? '';
   const closeAll = async (): Promise<void> => {
     await server?.close();
@@ -154,6 +157,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Monito
     const settings = engine.settings();
     // One writer: only the monitor that runs the fleet records its history.
     if (!deferTo) history = openHistory({ dataDir, engine, eventLog: opened.eventLog, clock, logger, demo });
+    machines = deferTo || options.token === null ? null : openMachinesHub(opened, dataDir, options.platform, clock, logger);
     server = deferTo
       ? { status: { kind: 'deferring', url: deferTo }, close: async () => {} }
       : await startLocalServer({
@@ -171,7 +175,12 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Monito
           logger,
           otherMonitor: options.otherMonitor,
           probe,
+          machines,
         });
+    if (machines) {
+      const hub = machines;
+      engine.subscribe(() => void hub.sync());
+    }
   } catch (error) {
     await closeAll();
     throw error;

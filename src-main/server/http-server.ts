@@ -51,6 +51,8 @@ export interface HttpServerOptions {
   readonly headersTimeoutMs?: number;
   /** A client must send its whole request within this; default 30 s. */
   readonly requestTimeoutMs?: number;
+  /** Routes beyond the API's own (the hub's `/api/machines`), behind the same access checks. */
+  readonly extraRoutes?: readonly Route[];
 }
 
 export interface HttpServerHandle {
@@ -89,6 +91,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     demo: options.demo,
     startedAtMs: Date.now(),
   });
+  routes.push(...(options.extraRoutes ?? []));
   const staticFiles = createStaticFiles(options.rendererDir, logger);
   const snapshots = createSnapshotSocket({
     engine,

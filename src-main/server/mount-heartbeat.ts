@@ -19,6 +19,8 @@ export interface MountHeartbeatOptions {
   readonly logger: Logger;
   /** The server token (the server's access decider checks it; kept for the listener's own options). */
   readonly token: string | null;
+  /** Awaited after the rotation settled, before a heartbeat ack: e.g. until every connected machine holds the new login. */
+  readonly afterSettle?: () => Promise<void>;
 }
 
 /** Mounts the heartbeat endpoint; `dispose()` closes its connections (call before closing the server). */
@@ -28,7 +30,10 @@ export function mountHeartbeat(options: MountHeartbeatOptions): { dispose(): Pro
     registry: options.registry,
     clock: options.clock,
     logger: options.logger,
-    beforeAck: () => engine.settleRotation(),
+    beforeAck: async () => {
+      await engine.settleRotation();
+      await options.afterSettle?.();
+    },
     describeActive: (sessionId) => describeActive(engine, sessionId),
   });
   const listener = createHeartbeatListener({ core, logger: options.logger, clock: options.clock, token: options.token });

@@ -38,6 +38,9 @@ export const EVENT_KINDS = [
   'events-suppressed',
   'limit-hit',
   'limit-rescued',
+  'machine-connected',
+  'machine-lost',
+  'machine-lagging',
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];

@@ -1,0 +1,217 @@
+/**
+ * The agent: one authenticated WebSocket to the hub (`ws://` or `wss://`), reconnecting with
+ * exponential backoff and full jitter. On every (re)connect it first sends any login this machine's
+ * Claude Code refreshed on its own (`harvest`), then `hello` with what it holds. A pushed login is
+ * written with the same credential targets and locks as a local switch (credentials file or macOS
+ * keychain, then the `.claude.json` identity), verified by reading it back, and only then
+ * acknowledged. An older generation than one already seen for that account is refused.
+ */
+import { hostname } from 'node:os';
+import WebSocket from 'ws';
+import type { CredentialTarget, IdentityTarget } from '../engine/claude-code/credential-targets/credential-target.js';
+import type { Logger } from '../engine/ports.js';
+import { fingerprint } from '../engine/vault/credentials.js';
+import { err, ok } from '../shared/result.js';
+import { AGENT_PATH, AGENT_PROTOCOL_VERSION, AgentCloseCode, parseHubMessage, type HubMessage } from '../shared/machines-protocol.js';
+import { acceptsGeneration, type AgentStateStore } from './agent-state.js';
+
+export interface AgentOptions {
+  /** The hub's base URL (`http(s)://` or `ws(s)://`); `/agent` is appended when missing. */
+  readonly hubUrl: string;
+  readonly token: string;
+  readonly state: AgentStateStore;
+  readonly credentialsTarget: CredentialTarget;
+  readonly identityTarget: IdentityTarget | null;
+  readonly logger: Logger;
+  readonly agentVersion: string;
+  readonly host?: string;
+  /** Reconnect backoff bounds; default 1 s → 60 s. */
+  readonly minBackoffMs?: number;
+  readonly maxBackoffMs?: number;
+  readonly random?: () => number;
+  /** Called when the hub refuses this agent for good (wrong token, revoked): the agent stops. */
+  readonly onFatal?: (code: number, reason: string) => void;
+}
+
+export interface Agent {
+  start(): void;
+  stop(): Promise<void>;
+  connected(): boolean;
+}
+
+/** Turns the hub address into the agent WebSocket URL. */
+export function toAgentUrl(base: string): URL {
+  const url = new URL(base);
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  else if (url.protocol === 'https:') url.protocol = 'wss:';
+  else if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
+    throw new Error(`the hub URL must start with http(s):// or ws(s)://; got ${url.protocol}`);
+  if (!url.pathname.endsWith(AGENT_PATH)) url.pathname = `${url.pathname.replace(/\/+$/, '')}${AGENT_PATH}`;
+  return url;
+}
+
+const FATAL_CODES: ReadonlySet<number> = new Set([AgentCloseCode.Unauthorized, AgentCloseCode.Forbidden]);
+
+export function createAgent(options: AgentOptions): Agent {
+  const { state, logger } = options;
+  const url = toAgentUrl(options.hubUrl);
+  const minBackoffMs = options.minBackoffMs ?? 1_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 60_000;
+  const random = options.random ?? Math.random;
+  let ws: WebSocket | null = null;
+  let failures = 0;
+  let stopped = false;
+  let retry: NodeJS.Timeout | null = null;
+  let chain = Promise.resolve();
+
+  const send = (message: object): void => {
+    if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ v: AGENT_PROTOCOL_VERSION, ...message }));
+  };
+
+  /** A login this machine's Claude Code refreshed itself: the store holds the assigned account, but not the token we wrote. */
+  const harvestLocal = async (): Promise<void> => {
+    const held = state.get().held;
+    if (held === null) return;
+    const current = await options.credentialsTarget.read();
+    if (!current.ok || current.value === null || fingerprint(current.value.accessToken) === held.fingerprint) return;
+    logger.info('this machine refreshed its login while away from the hub; sending it to the hub first', { accountId: held.accountId });
+    send({
+      type: 'harvest',
+      accountId: held.accountId,
+      generation: held.generation,
+      login: { ...current.value, scopes: [...current.value.scopes] },
+    });
+  };
+
+  const apply = async (message: Extract<HubMessage, { type: 'login' }>): Promise<void> => {
+    const { accountId, generation } = message;
+    if (!acceptsGeneration(state.get(), accountId, generation)) {
+      logger.warn('refused an older login from the hub', { accountId, generation, seen: state.get().seen[accountId] ?? 0 });
+      send({ type: 'refused', accountId, generation, reason: 'older than a generation this machine already saw' });
+      return;
+    }
+    const login = message.login;
+    const held = state.get().held;
+    const written = await options.credentialsTarget.write(login, {
+      // Inside Claude Code's locks: a login it refreshed since our last write goes to the hub first.
+      secureCurrent: async (current) => {
+        if (
+          current !== null &&
+          held !== null &&
+          fingerprint(current.accessToken) !== held.fingerprint &&
+          current.accessToken !== login.accessToken
+        ) {
+          send({
+            type: 'harvest',
+            accountId: held.accountId,
+            generation: held.generation,
+            login: { ...current, scopes: [...current.scopes] },
+          });
+          if (held.accountId === accountId)
+            return err({ message: 'this machine holds a newer login for that account; sent it to the hub' });
+        }
+        return ok(undefined);
+      },
+    });
+    if (!written.ok) {
+      logger.warn('could not write the login from the hub', { accountId, generation, reason: written.error.message });
+      send({ type: 'refused', accountId, generation, reason: written.error.message.slice(0, 400) });
+      return;
+    }
+    if (options.identityTarget && message.identity) {
+      const id = message.identity;
+      const identity = await options.identityTarget.write({
+        accountUuid: id.accountUuid,
+        emailAddress: id.emailAddress,
+        organizationUuid: id.organizationUuid,
+        displayName: id.displayName,
+      });
+      if (!identity.ok) logger.warn('wrote the login but not the identity block', { reason: identity.error.message });
+    }
+    const fp = fingerprint(login.accessToken);
+    const before = state.get();
+    await state.set({
+      ...before,
+      seen: { ...before.seen, [accountId]: Math.max(generation, before.seen[accountId] ?? 0) },
+      held: { accountId, generation, fingerprint: fp },
+    });
+    logger.info('holding the login the hub assigned', { accountId, generation, fingerprint: fp });
+    send({ type: 'ack', accountId, generation, fingerprint: fp });
+  };
+
+  const onFrame = (text: string): void => {
+    const parsed = parseHubMessage(text);
+    if (!parsed.ok) {
+      logger.warn('ignored a frame from the hub', { reason: parsed.error });
+      return;
+    }
+    const message = parsed.value;
+    if (message.type === 'welcome') return;
+    chain = chain.then(() => apply(message)).catch((error: unknown) => logger.error('applying a login failed', { error: String(error) }));
+  };
+
+  const schedule = (): void => {
+    if (stopped) return;
+    const ceiling = Math.min(maxBackoffMs, minBackoffMs * 2 ** Math.min(failures, 16));
+    const delayMs = Math.round(minBackoffMs / 2 + random() * (ceiling - minBackoffMs / 2));
+    failures++;
+    logger.info('reconnecting to the hub', { inMs: delayMs });
+    retry = setTimeout(connect, delayMs);
+  };
+
+  function connect(): void {
+    retry = null;
+    if (stopped) return;
+    const socket = new WebSocket(url, {
+      headers: { authorization: `Bearer ${options.token}` },
+      handshakeTimeout: 10_000,
+      maxPayload: 256 * 1024,
+    });
+    ws = socket;
+    socket.on('open', () => {
+      failures = 0;
+      chain = chain
+        .then(async () => {
+          await harvestLocal();
+          send({
+            type: 'hello',
+            machineId: state.get().machineId,
+            host: options.host ?? hostname(),
+            agentVersion: options.agentVersion,
+            held: state.get().held,
+          });
+        })
+        .catch((error: unknown) => logger.error('greeting the hub failed', { error: String(error) }));
+    });
+    socket.on('message', (data, isBinary) => {
+      if (!isBinary) onFrame(Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
+    });
+    socket.on('unexpected-response', (_req, res) => {
+      logger.warn('the hub refused the connection', { status: res.statusCode });
+      socket.terminate();
+    });
+    socket.on('error', (error) => logger.debug('hub socket error', { error: error.message }));
+    socket.on('close', (code, reason) => {
+      if (ws === socket) ws = null;
+      const text = reason.toString('utf8');
+      if (FATAL_CODES.has(code)) {
+        logger.error('the hub refused this agent', { code, reason: text });
+        stopped = true;
+        options.onFatal?.(code, text);
+        return;
+      }
+      schedule();
+    });
+  }
+
+  return {
+    start: () => connect(),
+    async stop() {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      ws?.close(1000, 'agent stopping');
+      await chain;
+    },
+    connected: () => ws?.readyState === WebSocket.OPEN,
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * What the hub assigns to every machine: the login this machine's Claude Code holds for the active
+ * account — the one the switcher just wrote and verified, or the token keeper / tracker kept fresh —
+ * read back from the same credential targets a local switch writes. And where a login another
+ * machine's Claude Code refreshed goes (`harvest`): into the vault, and into this machine's store
+ * when it is the active account and the store does not already hold something newer.
+ */
+import type { CredentialTarget, IdentityTarget } from '../engine/claude-code/credential-targets/credential-target.js';
+import { toClaudeAiOauth } from '../engine/claude-code/credential-targets/credentials-json.js';
+import type { Engine } from '../engine/engine-types.js';
+import type { Logger } from '../engine/ports.js';
+import { fingerprint, type OAuthCredentials } from '../engine/vault/credentials.js';
+import { err, ok } from '../shared/result.js';
+import type { WireIdentity, WireLogin } from '../shared/machines-protocol.js';
+
+export interface Assignment {
+  readonly accountId: string;
+  readonly login: WireLogin;
+  readonly identity: WireIdentity | null;
+  /** Fingerprint of the access token. */
+  readonly fingerprint: string;
+}
+
+export type HarvestOutcome = 'stored' | 'kept-newer' | 'refused';
+
+export interface AssignmentSource {
+  /** The login to hold now; null when no account is active or the store cannot be read. */
+  current(): Promise<Assignment | null>;
+  harvest(accountId: string, login: WireLogin): Promise<HarvestOutcome>;
+}
+
+export interface AssignmentSourceDeps {
+  readonly engine: Pick<Engine, 'activeAccountId' | 'accounts'>;
+  readonly credentialsTarget: CredentialTarget;
+  readonly identityTarget: IdentityTarget | null;
+  readonly logger: Logger;
+}
+
+export function createAssignmentSource(deps: AssignmentSourceDeps): AssignmentSource {
+  return {
+    async current() {
+      const accountId = deps.engine.activeAccountId();
+      if (accountId === null) return null;
+      const stored = await deps.credentialsTarget.read();
+      if (!stored.ok || stored.value === null) return null;
+      const login = stored.value;
+      let identity: WireIdentity | null = null;
+      const block = await deps.identityTarget?.read();
+      if (block?.ok && block.value && block.value.accountUuid === accountId) {
+        const v = block.value;
+        identity = {
+          accountUuid: v.accountUuid,
+          emailAddress: v.emailAddress,
+          organizationUuid: v.organizationUuid ?? null,
+          displayName: v.displayName ?? null,
+        };
+      }
+      return { accountId, login: { ...login, scopes: [...login.scopes] }, identity, fingerprint: fingerprint(login.accessToken) };
+    },
+    async harvest(accountId, login) {
+      const credentials: OAuthCredentials = login;
+      // Through the same door as an import: identifies the account, and never replaces a newer stored login.
+      const added = await deps.engine.accounts.addFromCredentialsJson(JSON.stringify({ claudeAiOauth: toClaudeAiOauth(credentials) }));
+      if (!added.ok) {
+        deps.logger.warn('a harvested login was refused', { accountId, reason: added.error.kind });
+        return 'refused';
+      }
+      if (added.value.outcome === 'kept-newer') return 'kept-newer';
+      if (added.value.id !== deps.engine.activeAccountId()) return 'stored';
+      // The active account: this machine's Claude Code must hold it too, unless it holds something newer.
+      const written = await deps.credentialsTarget.write(credentials, {
+        secureCurrent: async (current) =>
+          current !== null && current.expiresAtMs >= credentials.expiresAtMs ? err({ message: 'it holds a newer login' }) : ok(undefined),
+      });
+      if (!written.ok) deps.logger.info('kept the login this machine holds', { reason: written.error.kind });
+      return 'stored';
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The hub's record of machines and login generations, persisted in `<dataDir>/machines.json`
+ * (no secret: ids, host names, versions, generations, fingerprints). A generation is per account
+ * and only grows, across hub restarts too: each new login the hub assigns for an account (a switch
+ * to it, or a refreshed token) gets the next number, so an agent can refuse anything older.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Logger } from '../engine/ports.js';
+import { readJsonFileSync, writeFileAtomic } from '../engine/storage/atomic-file.js';
+
+export const MACHINES_FILE = 'machines.json';
+
+const machineSchema = z.object({
+  host: z.string(),
+  agentVersion: z.string(),
+  firstSeenMs: z.number(),
+  lastSeenMs: z.number(),
+  revoked: z.boolean(),
+});
+const fileSchema = z.object({
+  version: z.literal(1),
+  generations: z.record(z.string(), z.object({ generation: z.number().int().nonnegative(), fingerprint: z.string() })),
+  machines: z.record(z.string(), machineSchema),
+});
+export type MachineRecord = z.infer<typeof machineSchema>;
+type MachinesFile = z.infer<typeof fileSchema>;
+
+export interface MachineRegistry {
+  /** The generation for `accountId` holding the login with `fingerprint`: the current one when unchanged, else the next. */
+  generationFor(accountId: string, fingerprint: string): number;
+  machine(id: string): MachineRecord | null;
+  machines(): ReadonlyMap<string, MachineRecord>;
+  seen(id: string, host: string, agentVersion: string, nowMs: number): void;
+  touch(id: string, nowMs: number): void;
+  /** Marks a machine revoked; false when unknown. */
+  revoke(id: string): boolean;
+  /** Writes pending changes; never throws (a failure is logged, the file keeps its last good state). */
+  flush(): Promise<void>;
+}
+
+export function createMachineRegistry(dataDir: string, logger: Logger): MachineRegistry {
+  const path = join(dataDir, MACHINES_FILE);
+  let state: MachinesFile = { version: 1, generations: {}, machines: {} };
+  const read = readJsonFileSync(path);
+  if (read.ok) {
+    const parsed = fileSchema.safeParse(read.value);
+    if (parsed.success) state = parsed.data;
+    else logger.error('machines.json is not in the expected shape; starting a new one', { path });
+  } else if (read.error.kind !== 'missing') {
+    logger.error('machines.json could not be read; starting a new one', { path, reason: read.error.kind });
+  }
+  let dirty = false;
+  let writing: Promise<void> = Promise.resolve();
+  const change = (next: MachinesFile): void => {
+    state = next;
+    dirty = true;
+    void flush();
+  };
+  const flush = (): Promise<void> => {
+    writing = writing.then(async () => {
+      if (!dirty) return;
+      dirty = false;
+      try {
+        await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+      } catch (error) {
+        logger.error('could not save machines.json', { path, error: String(error) });
+      }
+    });
+    return writing;
+  };
+  return {
+    generationFor(accountId, fingerprint) {
+      const current = state.generations[accountId];
+      if (current && current.fingerprint === fingerprint) return current.generation;
+      const generation = (current?.generation ?? 0) + 1;
+      change({ ...state, generations: { ...state.generations, [accountId]: { generation, fingerprint } } });
+      return generation;
+    },
+    machine: (id) => state.machines[id] ?? null,
+    machines: () => new Map(Object.entries(state.machines)),
+    seen(id, host, agentVersion, nowMs) {
+      const before = state.machines[id];
+      const record: MachineRecord = {
+        host,
+        agentVersion,
+        firstSeenMs: before?.firstSeenMs ?? nowMs,
+        lastSeenMs: nowMs,
+        revoked: before?.revoked ?? false,
+      };
+      change({ ...state, machines: { ...state.machines, [id]: record } });
+    },
+    touch(id, nowMs) {
+      const before = state.machines[id];
+      if (before) change({ ...state, machines: { ...state.machines, [id]: { ...before, lastSeenMs: nowMs } } });
+    },
+    revoke(id) {
+      const before = state.machines[id];
+      if (!before) return false;
+      change({ ...state, machines: { ...state.machines, [id]: { ...before, revoked: true } } });
+      return true;
+    },
+    flush,
+  };
+}
