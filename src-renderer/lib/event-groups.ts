@@ -56,6 +56,9 @@ const GROUP_OF: Readonly<Record<EventKind, EventGroup>> = {
   'engine-started': 'system',
   'engine-stopped': 'system',
   'vault-error': 'system',
+  'machine-connected': 'system',
+  'machine-lost': 'system',
+  'machine-lagging': 'system',
 };
 
 /** The group an event kind belongs to. */
