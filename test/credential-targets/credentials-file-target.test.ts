@@ -230,3 +230,19 @@ describe('credentials-file target and a dangling symlink (issue 14 item 8)', () 
     expect((await fs.lstat(claude.credentialsFile)).isSymbolicLink()).toBe(true);
   });
 });
+
+describe('credentials-file target: the login to write is asked for after securing', () => {
+  it('writes what `latest` gives once the stored login was secured (a switch to the account Claude Code holds)', async () => {
+    await fs.writeFile(claude.credentialsFile, JSON.stringify({ claudeAiOauth: asStored(login('b-newest')) }), { mode: 0o600 });
+    let harvested = false;
+    const result = await target.write(login('b-stale'), {
+      secureCurrent: async () => {
+        harvested = true;
+        return { ok: true, value: undefined };
+      },
+      latest: () => (harvested ? login('b-newest') : login('b-stale')),
+    });
+    expect(result.ok).toBe(true);
+    expect(await fileJson()).toEqual({ claudeAiOauth: asStored(login('b-newest')) });
+  });
+});

@@ -118,7 +118,11 @@ export function createSwitcher(deps: SwitcherDeps): Switcher {
       if (!incoming.ok) return incoming;
       // The outgoing login is harvested inside Claude Code's locks, and the store is replaced only while
       // it still holds what was harvested: a refresh Claude Code made meanwhile is never lost.
-      const written = await deps.credentialsTarget.write(incoming.value.credentials, { secureCurrent: deps.secureOutgoing });
+      // Switching to the account Claude Code holds: the login just harvested is newer than ours, and wins.
+      const written = await deps.credentialsTarget.write(incoming.value.credentials, {
+        secureCurrent: deps.secureOutgoing,
+        latest: () => deps.recordOf(toId)?.credentials ?? incoming.value.credentials,
+      });
       if (!written.ok) {
         return err({ kind: 'write-failed', message: `Could not write ${deps.credentialsTarget.describe()}: ${written.error.message}` });
       }

@@ -51,6 +51,12 @@ export interface CredentialWriteOptions {
    * check repeats (a bounded number of times, then `conflict`).
    */
   readonly secureCurrent?: SecureCurrentLogin;
+  /**
+   * Asked after `secureCurrent` for the login to write: securing may have harvested a newer login of
+   * the very account being written (switching to the account Claude Code holds), which must win over
+   * the copy the write was called with. Default: the value passed to `write`.
+   */
+  readonly latest?: () => OAuthCredentials;
 }
 
 /** Where Claude Code reads its OAuth tokens (`claudeAiOauth`). */

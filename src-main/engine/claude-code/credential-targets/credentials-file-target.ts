@@ -44,7 +44,11 @@ export function createCredentialsFileTarget(options: CredentialsFileTargetOption
     return text.ok ? readCredentialsText(text.value, where) : text;
   }
 
-  async function writeLocked(credentials: OAuthCredentials, secure?: SecureCurrentLogin): Promise<Result<void, TargetError>> {
+  async function writeLocked(
+    given: OAuthCredentials,
+    secure?: SecureCurrentLogin,
+    latest?: () => OAuthCredentials,
+  ): Promise<Result<void, TargetError>> {
     try {
       await mkdir(configDir, { recursive: true, mode: DIR_MODE });
     } catch (error) {
@@ -62,6 +66,7 @@ export function createCredentialsFileTarget(options: CredentialsFileTargetOption
           const secured = await secure(basis);
           if (!secured.ok) return err({ kind: 'not-secured', message: `${where} was left untouched: ${secured.error.message}` });
         }
+        const credentials = latest?.() ?? given;
         let moved = false;
         const replaced = await replaceFile(
           credentialsFile,
@@ -98,7 +103,8 @@ export function createCredentialsFileTarget(options: CredentialsFileTargetOption
 
   return {
     read,
-    write: (credentials, writeOptions) => serialize(`file:${credentialsFile}`, () => writeLocked(credentials, writeOptions?.secureCurrent)),
+    write: (credentials, writeOptions) =>
+      serialize(`file:${credentialsFile}`, () => writeLocked(credentials, writeOptions?.secureCurrent, writeOptions?.latest)),
     describe: () => `Claude Code credentials file ${credentialsFile}`,
   };
 }

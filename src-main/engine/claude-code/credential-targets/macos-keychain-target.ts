@@ -18,6 +18,7 @@ import { createCommandRunner, type CommandRunner } from './command-runner.js';
 import {
   SECURE_ATTEMPTS,
   type CredentialTarget,
+  type CredentialWriteOptions,
   type SecureCurrentLogin,
   type TargetError,
   type TargetLockOptions,
@@ -89,9 +90,14 @@ export function createMacosKeychainTarget(options: MacosKeychainTargetOptions): 
     return err({ kind: 'conflict', message: `the ${where} kept changing while it was being switched; nothing was overwritten` });
   }
 
-  async function writeItem(credentials: OAuthCredentials, secure?: SecureCurrentLogin): Promise<Result<void, TargetError>> {
+  async function writeItem(
+    given: OAuthCredentials,
+    secure?: SecureCurrentLogin,
+    latest?: () => OAuthCredentials,
+  ): Promise<Result<void, TargetError>> {
     const current = await securedText(secure);
     if (!current.ok) return current;
+    const credentials = latest?.() ?? given;
     const merged = mergeCredentialsText(current.value, credentials, where);
     if (!merged.ok) return merged;
     const hex = Buffer.from(merged.value, 'utf8').toString('hex');
@@ -121,8 +127,9 @@ export function createMacosKeychainTarget(options: MacosKeychainTargetOptions): 
     return ok(undefined);
   }
 
-  async function write(credentials: OAuthCredentials, secure?: SecureCurrentLogin): Promise<Result<void, TargetError>> {
-    if (configDir === undefined) return writeItem(credentials, secure);
+  async function write(credentials: OAuthCredentials, writeOptions: CredentialWriteOptions = {}): Promise<Result<void, TargetError>> {
+    const { secureCurrent: secure, latest } = writeOptions;
+    if (configDir === undefined) return writeItem(credentials, secure, latest);
     try {
       await mkdir(configDir, { recursive: true, mode: 0o700 });
     } catch (error) {
@@ -130,13 +137,12 @@ export function createMacosKeychainTarget(options: MacosKeychainTargetOptions): 
     }
     const locks = await claudeCredentialLocks(configDir);
     const logger = options.logger;
-    return withLocks(locks, { ...options.lock, ...(logger ? { logger } : {}) }, () => writeItem(credentials, secure));
+    return withLocks(locks, { ...options.lock, ...(logger ? { logger } : {}) }, () => writeItem(credentials, secure, latest));
   }
 
   return {
     read,
-    write: (credentials, writeOptions) =>
-      serialize(`keychain:${service}:${account}`, () => write(credentials, writeOptions?.secureCurrent)),
+    write: (credentials, writeOptions) => serialize(`keychain:${service}:${account}`, () => write(credentials, writeOptions)),
     describe: () => `macOS keychain item "${service}" (account ${account})`,
   };
 }
