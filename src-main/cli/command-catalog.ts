@@ -56,6 +56,7 @@ export const COMMAND_CATALOG: readonly CommandInfo[] = [
     name: 'accounts',
     summary: 'add, list, label, disable, enable or remove accounts',
     usage: [
+      'accounts login                     log in another account with Claude Code, in a private temporary config dir',
       'accounts import                    add the login Claude Code holds now',
       'accounts add <credentials.json>    add a login from a credentials file',
       'accounts list',

@@ -4,7 +4,7 @@
  * which monitor it talks to, fits 80 columns without wrapping, and ends quietly on a closed pipe.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -31,6 +31,7 @@ function cli(args: string[], extra: NodeJS.ProcessEnv = {}): { status: number | 
 describe('ccmax-monitor as a command-line tool', () => {
   let demo: ChildProcess;
   let demoUrl = '';
+  let demoOutput = '';
 
   beforeAll(async () => {
     ensureBuilt();
@@ -43,6 +44,7 @@ describe('ccmax-monitor as a command-line tool', () => {
       const timer = setTimeout(() => reject(new Error(`serve --demo did not start:\n${out}`)), 20_000);
       demo.stdout?.on('data', (chunk: Buffer) => {
         out += chunk.toString('utf8');
+        demoOutput = out;
         const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
         if (match?.[1]) {
           clearTimeout(timer);
@@ -123,6 +125,36 @@ describe('ccmax-monitor as a command-line tool', () => {
   test('CCMAX_URL still chooses the monitor explicitly', () => {
     const r = cli(['status'], { CCMAX_URL: demoUrl });
     expect(r.stdout.split('\n')[0]).toBe(`monitor: ${demoUrl} · found by CCMAX_URL`);
+  });
+
+  test('accounts login runs claude auth login in a private temporary config dir, imports the login and deletes the dir', () => {
+    // The demo's Claude Code login stands in for the one a real `claude auth login` would write.
+    const sandboxData = /· data (\S+) \(sandbox/.exec(demoOutput)?.[1] ?? '';
+    expect(sandboxData).not.toBe('');
+    const fakeBin = join(home, 'fake-bin');
+    const userClaude = join(home, 'user-claude');
+    const privateTmp = join(home, 'tmp');
+    for (const d of [fakeBin, userClaude, privateTmp]) mkdirSync(d, { recursive: true });
+    const record = join(home, 'claude-config-dir.txt');
+    writeFileSync(
+      join(fakeBin, 'claude'),
+      [
+        '#!/bin/sh',
+        '[ "$1 $2" = "auth login" ] || exit 3',
+        `echo "$CLAUDE_CONFIG_DIR" > "${record}"`,
+        `cp "${join(sandboxData, '../claude/.credentials.json')}" "$CLAUDE_CONFIG_DIR/.credentials.json"`,
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const r = cli(['accounts', 'login'], { PATH: `${fakeBin}:${env.PATH ?? ''}`, CLAUDE_CONFIG_DIR: userClaude, TMPDIR: privateTmp });
+    expect(r.stderr).toContain('the login Claude Code uses now is not touched');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/blake@demo\.example/);
+    const used = readFileSync(record, 'utf8').trim();
+    expect(used.startsWith(join(privateTmp, 'ccmax-login-'))).toBe(true);
+    expect(existsSync(used)).toBe(false); // deleted afterwards
+    expect(readdirSync(userClaude)).toEqual([]); // the user's own Claude Code dir untouched
   });
 
   test('accounts list has a header row', () => {

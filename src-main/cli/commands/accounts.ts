@@ -12,11 +12,13 @@ import type { Result } from '../../shared/result.js';
 import type { CliIo, CommandHandler } from '../cli-types.js';
 import { dataDirChosen, dataDirFrom, describeVault, vaultKindFrom } from '../common-options.js';
 import { suggest } from '../command-catalog.js';
+import { loginNewAccount } from './accounts-login.js';
 import { createConsoleLogger } from '../../host/console-logger.js';
 import { connectToServer, describeServer, errorMessage, type ServerClient } from '../../host/discovery.js';
 import { openEngine } from '../../host/open-engine.js';
 
 const USAGE = `Usage:
+  ccmax-monitor accounts login                   log in another account with Claude Code (the current login is untouched)
   ccmax-monitor accounts import                  add the login Claude Code holds now
   ccmax-monitor accounts add <credentials.json>  add a login from a credentials file
   ccmax-monitor accounts list
@@ -66,7 +68,7 @@ export const accountsCommand: CommandHandler = async (argv, io) => {
   }
 };
 
-const VERBS = ['import', 'add', 'list', 'label', 'disable', 'enable', 'remove'];
+const VERBS = ['login', 'import', 'add', 'list', 'label', 'disable', 'enable', 'remove'];
 
 /** Asks a yes/no question on the terminal; anything but y/yes is no. */
 async function confirm(io: CliIo, question: string): Promise<boolean> {
@@ -102,6 +104,8 @@ async function run(verb: string, args: readonly string[], ops: AccountOps, io: C
     return f(account);
   };
   switch (verb) {
+    case 'login':
+      return loginNewAccount(io, (json) => ops.addJson(json), ops.where);
     case 'import':
       return report(await ops.importLogin(), (a) => outcomeText(a, ops.where));
     case 'add': {
