@@ -110,6 +110,7 @@ function makeSnapshot(tick, stress) {
     accounts,
     activeAccountId: 'acct-000',
     activeMatchedBy: 'access-token',
+    nextInLine: { accountId: 'acct-001', reason: 'rotation-order' },
     lastPollAtMs: now - 1000,
     nextRefreshAtMs: START_MS + 3_600_000,
     nextTokenRefreshAtMs: START_MS + H,

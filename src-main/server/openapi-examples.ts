@@ -115,6 +115,8 @@ export const exampleSnapshot = (version: string): FleetSnapshot => ({
   ],
   activeAccountId: 'b2d4f6a8-1c3e-4a5b-8d7f-9e0a1b2c3d4e',
   activeMatchedBy: 'access-token',
+  // The other account's 5-hour window is at the 80 % threshold, so no account can take over now.
+  nextInLine: null,
   lastPollAtMs: AT - 240_000,
   nextRefreshAtMs: AT + 60_000,
   nextTokenRefreshAtMs: AT + 1_200_000,

@@ -14,6 +14,7 @@ import type {
   ExtraWindowView,
   FleetSnapshot,
   LastSwitchView,
+  NextInLine,
   PendingSwitchView,
   RotationView,
   SessionState,
@@ -143,6 +144,7 @@ const fleetSnapshot = objectOf<FleetSnapshot>(
     nextTokenRefreshAtMs: nullable(ms('Next token refresh')),
     lastSwitch: nullable(ref('LastSwitchView')),
     paused: bool,
+    nextInLine: nullable(ref('NextInLine')),
     rotation: ref('RotationView'),
     sessions: arrayOf(ref('SessionView')),
     activeSessionCount: int,
@@ -187,6 +189,10 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   }),
   AccountStatus: accountStatus,
   VaultView: objectOf<VaultView>({ kind: oneOfStrings(['keychain', 'file']), location: str }),
+  NextInLine: objectOf<NextInLine>(
+    { accountId: str, reason: oneOfStrings(['pending-switch', 'rotation-order']) },
+    { description: 'The account rotation would move to next; the tray and the dashboard both show this one.' },
+  ),
   LastSwitchView: objectOf<LastSwitchView>({ atMs: ms('Switch time'), trigger: str, fromId: nullable(str), toId: str }),
   RotationView: objectOf<RotationView>({
     pinnedAccountId: nullable(str),

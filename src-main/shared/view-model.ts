@@ -139,6 +139,13 @@ export interface RotationView {
   readonly lastDecision: string | null;
 }
 
+/** The account rotation would move to next, and why it is that one. */
+export interface NextInLine {
+  readonly accountId: string;
+  /** `pending-switch`: a deferred switch already chose it; `rotation-order`: the first account rotation may land on. */
+  readonly reason: 'pending-switch' | 'rotation-order';
+}
+
 export interface FleetSnapshot {
   readonly product: 'ccmax-monitor';
   readonly version: string;
@@ -158,6 +165,8 @@ export interface FleetSnapshot {
   readonly nextTokenRefreshAtMs: number | null;
   readonly lastSwitch: LastSwitchView | null;
   readonly paused: boolean;
+  /** The account rotation would move to next (the tray and the dashboard both show this one); null when none can take over. */
+  readonly nextInLine: NextInLine | null;
   /** Rotation details; absent from engines without rotation. */
   readonly rotation?: RotationView;
   readonly sessions: readonly SessionView[];

@@ -27,21 +27,13 @@ export function accountName(row: Pick<AccountRow, 'email' | 'label'>): string {
   return row.label ?? row.email;
 }
 
-/** True when rotation could switch to the row now: usable and under the 5-hour threshold. */
-export function isSwitchable(row: AccountRow, fiveHourThresholdPct: number): boolean {
-  return row.orderGroup === 'usable' && row.enabled && (row.fiveHour.utilizationPct ?? 0) < fiveHourThresholdPct;
-}
-
 /**
- * The account rotation would move to next: the target of a deferred switch when one is waiting,
- * else the first switchable account in rotation order other than the active one; null when none.
+ * The account rotation would move to next, as the engine publishes it (`snapshot.nextInLine`: the
+ * target of a deferred switch, else the first account rotation may land on); null when none.
  */
 export function toNextInLine(snapshot: FleetSnapshot): AccountRow | null {
-  const pendingId = snapshot.rotation?.pendingSwitch?.toId;
-  const pending = pendingId === undefined ? undefined : snapshot.accounts.find((row) => row.id === pendingId && !row.active);
-  if (pending) return pending; // a deferred switch already chose it
-  const threshold = snapshot.settings.fiveHourThresholdPct;
-  return snapshot.accounts.find((row) => !row.active && isSwitchable(row, threshold)) ?? null;
+  const next = snapshot.nextInLine;
+  return next === null ? null : (snapshot.accounts.find((row) => row.id === next.accountId) ?? null);
 }
 
 /** Usable accounts ahead of the active one that sit out because their 5h is over the threshold. */

@@ -2,6 +2,7 @@
  * An in-memory {@link Engine} for server, CLI and shell tests: a snapshot tests mutate and push,
  * recorded calls, and switches that make any method throw or an account operation fail.
  */
+import { toNextInLine } from '../../src-main/engine/fleet/next-in-line.js';
 import type { AccountOpError, AccountSummary, AccountsApi, Engine, EventQuery } from '../../src-main/engine/engine-types.js';
 import type { EngineEvent } from '../../src-main/engine/events/event-types.js';
 import { SettingsSchema, type Settings } from '../../src-main/engine/storage/state-schema.js';
@@ -62,7 +63,7 @@ export function makeAccountRow(overrides: Partial<AccountRow> = {}): AccountRow 
 /** A complete snapshot with one active account; override any field. */
 export function makeSnapshot(overrides: Partial<FleetSnapshot> = {}): FleetSnapshot {
   const settings = SettingsSchema.parse({});
-  return {
+  const snapshot: Omit<FleetSnapshot, 'nextInLine'> & Partial<Pick<FleetSnapshot, 'nextInLine'>> = {
     product: 'ccmax-monitor',
     version: '0.0.0-test',
     demo: false,
@@ -90,6 +91,12 @@ export function makeSnapshot(overrides: Partial<FleetSnapshot> = {}): FleetSnaps
     settings: toSettingsView(settings),
     ...overrides,
   };
+  // Like the engine: next in line follows from the rows, the pending switch and the threshold.
+  const nextInLine =
+    snapshot.nextInLine !== undefined
+      ? snapshot.nextInLine
+      : toNextInLine(snapshot.accounts, snapshot.rotation?.pendingSwitch?.toId ?? null, snapshot.settings.fiveHourThresholdPct);
+  return { ...snapshot, nextInLine };
 }
 
 /** The fake engine. Public fields are the knobs and the recordings. */

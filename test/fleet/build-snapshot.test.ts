@@ -77,6 +77,20 @@ const failure = (error: ApiError, atMs = NOW - 30_000) => ({ error, atMs });
 const row = (a: SnapshotAccountInput, over: Partial<SnapshotInput> = {}) => snapshot([a], over).accounts[0]!;
 
 describe('toFleetSnapshot', () => {
+  it('publishes the next in line from the rows in rotation order, the pending switch and the 5-hour threshold', () => {
+    const hot = account('hot', { usage: usage(20, { fiveHour: { utilizationPct: 90, resetsAtMs: NOW + H } }) });
+    const accounts = [account('act', { usage: usage(10) }), hot, account('cool', { usage: usage(60) })];
+    expect(snapshot(accounts, { activeAccountId: 'act' }).nextInLine).toEqual({ accountId: 'cool', reason: 'rotation-order' });
+    const rotation = {
+      pinnedAccountId: null,
+      pendingSwitch: { toId: 'hot', trigger: 'breach', sinceMs: NOW, blockedBySessionId: null, blockedByTool: null },
+      allExhausted: null,
+      lastDecision: null,
+    };
+    expect(snapshot(accounts, { activeAccountId: 'act', rotation }).nextInLine).toEqual({ accountId: 'hot', reason: 'pending-switch' });
+    expect(snapshot([account('act')], { activeAccountId: 'act' }).nextInLine).toBeNull();
+  });
+
   it('fills every column of a healthy account', () => {
     const a = account('a', {
       meta: meta('a', { label: 'work', displayName: 'Ada' }),

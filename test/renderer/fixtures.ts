@@ -3,6 +3,7 @@
  * and lets a test push snapshots, and `renderDashboard` which renders a component with a
  * FleetState in context and a clock the test controls.
  */
+import { toNextInLine } from '../../src-main/engine/fleet/next-in-line.js';
 import { render } from '@testing-library/svelte';
 import type { Component } from 'svelte';
 import { COMMAND_NAMES, type CommandHandlers, type CommandName, type CommandResult } from '../../src-main/shared/contract.js';
@@ -64,7 +65,7 @@ export function makeFleet(): AccountRow[] {
 /** A complete snapshot of `makeFleet()`; override any field. */
 export function makeSnapshot(overrides: Partial<FleetSnapshot> = {}): FleetSnapshot {
   const accounts = overrides.accounts ?? makeFleet();
-  return {
+  const snapshot: Omit<FleetSnapshot, 'nextInLine'> & Partial<Pick<FleetSnapshot, 'nextInLine'>> = {
     product: 'ccmax-monitor',
     version: '9.9.9-test',
     demo: false,
@@ -91,6 +92,12 @@ export function makeSnapshot(overrides: Partial<FleetSnapshot> = {}): FleetSnaps
     },
     ...overrides,
   };
+  // Like the engine: next in line follows from the rows, the pending switch and the threshold.
+  const nextInLine =
+    snapshot.nextInLine !== undefined
+      ? snapshot.nextInLine
+      : toNextInLine(snapshot.accounts, snapshot.rotation?.pendingSwitch?.toId ?? null, snapshot.settings.fiveHourThresholdPct);
+  return { ...snapshot, nextInLine };
 }
 
 export interface RecordedCall {

@@ -15,6 +15,7 @@ import type {
 } from '../../shared/view-model.js';
 import { toAccountStatus, toStatusText, type PollFailure } from './account-status.js';
 import { toEffectiveWindow } from '../usage/effective-window.js';
+import { toNextInLine } from './next-in-line.js';
 import { toRotationOrder, type RotationCandidate } from './rotation-order.js';
 import { toTokenHealth } from '../tokens/token-health.js';
 
@@ -142,6 +143,7 @@ export function toFleetSnapshot(input: SnapshotInput): FleetSnapshot {
     nextTokenRefreshAtMs: input.nextTokenRefreshAtMs,
     lastSwitch: input.lastSwitch,
     paused: input.paused,
+    nextInLine: toNextInLine(rows, input.rotation?.pendingSwitch?.toId ?? null, settings.fiveHourThresholdPct),
     ...(input.rotation ? { rotation: input.rotation } : {}),
     sessions: input.sessions,
     activeSessionCount: input.sessions.length,

@@ -132,7 +132,7 @@ function statusLines(snapshot: FleetSnapshot, nowMs: number): TrayMenuItem[] {
 /** An account in rotation order: `▶ one@example.com  7d 42% · 5h 10%`, with what matters most. */
 function accountLine(snapshot: FleetSnapshot, row: AccountRow, nowMs: number): string {
   const marker = row.active ? '▶ ' : '';
-  const next = row.id === nextInLineId(snapshot) ? ' · next' : '';
+  const next = row.id === snapshot.nextInLine?.accountId ? ' · next' : '';
   const stale = row.stale && row.usageReadAtMs !== null ? ` · ${formatDuration(nowMs - row.usageReadAtMs)} old` : '';
   const name = `${marker}${displayName(row)}`;
   if (row.orderGroup === 'unusable') return `${name}  ${row.statusText}`;
@@ -142,13 +142,6 @@ function accountLine(snapshot: FleetSnapshot, row: AccountRow, nowMs: number): s
     return `${name}  ${figures}${back}${stale}`;
   }
   return `${name}  ${figures}${stale}${next}`;
-}
-
-/** The usable account directly after the active one in rotation order (PRODUCT §1). */
-function nextInLineId(snapshot: FleetSnapshot): string | null {
-  const activeIndex = snapshot.accounts.findIndex((a) => a.active);
-  if (activeIndex < 0) return null;
-  return snapshot.accounts.slice(activeIndex + 1).find((a) => a.orderGroup === 'usable')?.id ?? null;
 }
 
 function switchSubmenu(snapshot: FleetSnapshot): TrayMenuItem {
