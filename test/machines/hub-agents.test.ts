@@ -159,6 +159,31 @@ describe('one fleet across several machines', () => {
     expect(state.held.accountId).toBe(target!.id);
   }, 30_000);
 
+  it('status and machines list show both machines; machines revoke closes one, whose agent then stops', async () => {
+    const env = {
+      ...process.env,
+      CCMAX_URL: hubUrl,
+      CCMAX_TOKEN: TOKEN,
+      HOME: join(dir, 'hub'),
+      CCMAX_DATA_DIR: join(dir, 'hub', 'cli-data'),
+    };
+    const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 30_000 });
+    const status = run(['status']);
+    expect(status.status).toBe(0);
+    expect(status.stdout).toContain('Machines:');
+    const list = run(['machines', 'list', '--json']);
+    expect(list.status).toBe(0);
+    const { machines } = JSON.parse(list.stdout) as { machines: MachineView[] };
+    expect(machines.filter((m) => m.connected)).toHaveLength(2);
+    const victim = JSON.parse(await readFile(join(agents[1]!.dataDir, 'agent.json'), 'utf8')) as { machineId: string };
+    const revoked = run(['machines', 'revoke', victim.machineId]);
+    expect(revoked.status).toBe(0);
+    const code = await new Promise<number | null>((resolve) => agents[1]!.child.once('exit', (c) => resolve(c)));
+    expect(code).toBe(1);
+    const after = await api<{ machines: MachineView[] }>('/api/machines');
+    expect(after.machines.find((m) => m.id === victim.machineId)).toMatchObject({ revoked: true, connected: false });
+  }, 60_000);
+
   it('refuses a wrong token with the named Unauthorized close code', async () => {
     const url = hubUrl.replace('http:', 'ws:') + '/agent';
     const code = await new Promise<number>((resolve) => {

@@ -5,6 +5,8 @@ import type { CommandHandler } from '../cli-types.js';
 import { dataDirChosen, dataDirFrom, vaultKindFrom } from '../common-options.js';
 import { createConsoleLogger } from '../../host/console-logger.js';
 import { connectToServer, describeServer } from '../../host/discovery.js';
+import type { MachineView } from '../../shared/machines-view.js';
+import { formatMachine } from './machines.js';
 import { formatFleetTable } from '../format-table.js';
 import { openEngine } from '../../host/open-engine.js';
 
@@ -46,6 +48,14 @@ export const statusCommand: CommandHandler = async (argv, io) => {
     const columns = io.columns;
     io.stdout(`${columns && source.length > columns ? `${source.slice(0, columns - 1)}…` : source}\n`);
     io.stdout(formatFleetTable(snapshot, Date.now(), { ...(columns ? { columns } : {}), color }));
+    // A hub lists its machines (a monitor without agents, or one that is not a hub, prints nothing more).
+    const machines = server
+      ? await server.get<{ machines: MachineView[] }>('/api/machines').then(
+          (r) => r.machines,
+          () => [],
+        )
+      : [];
+    if (machines.length > 0) io.stdout(`\nMachines:\n${machines.map((m) => `  ${formatMachine(m, Date.now())}\n`).join('')}`);
   }
   return 0;
 };
