@@ -155,15 +155,7 @@ export function createFleetState(deps: FleetStateDeps): FleetState {
       });
     },
     limitHitRead: applyReading,
-    reportMismatch(id, reading) {
-      events.emit(
-        'session-account-mismatch',
-        'warn',
-        `Session ${reading.sessionId.slice(0, 8)} on ${reading.host} reports quota figures that belong to another account than ${emailOf(id)}: it may still be using its old login. Restarting that Claude Code session picks up the current one.`,
-        id,
-        { sessionId: reading.sessionId },
-      );
-    },
+    reportMismatch: (id, reading) => reportMismatch(events, emailOf(id), id, reading),
     tokenRefreshed(id, record) {
       records.set(id, record);
       events.emit('token-refreshed', 'info', `Refreshed the login of ${emailOf(id)} ahead of expiry.`, id, { path: 'auto' });
@@ -171,35 +163,50 @@ export function createFleetState(deps: FleetStateDeps): FleetState {
     harvested(id, record) {
       records.set(id, record);
     },
-    tokenRefreshFailed(id, error) {
-      const email = emailOf(id);
-      if (error.kind !== 'invalid-grant') {
-        events.emit('token-refresh-failed', 'warn', `Could not refresh the login of ${email} (${error.kind}); it will be retried.`, id, {
-          reason: error.kind,
-        });
-        return false;
-      }
-      events.emit(
-        'login-needed',
-        'error',
-        `${email} needs a new login: Anthropic rejected its refresh token. Run \`claude /login\` with ${email}, then \`ccmax-monitor accounts import\`.`,
-        id,
-      );
-      return true;
-    },
-    implausibleLifetime(id, lifetimeMs) {
-      events.emit(
-        'token-lifetime-implausible',
-        'warn',
-        `The token endpoint gave the login of ${emailOf(id)} a lifetime of ${Math.round(lifetimeMs / 60_000)} min (or none; about 8 h is normal). Its refreshes are spaced at least ${MIN_REFRESH_INTERVAL_MS / 60_000} min apart.`,
-        id,
-        { lifetimeMs },
-      );
-    },
+    tokenRefreshFailed: (id, error) => reportRefreshFailed(events, emailOf(id), id, error),
+    implausibleLifetime: (id, lifetimeMs) => reportImplausibleLifetime(events, emailOf(id), id, lifetimeMs),
     onReading(listener) {
       readingListeners.add(listener);
       return () => readingListeners.delete(listener);
     },
     saveUsage,
   };
+}
+
+/** Event wording about logins and readings, kept out of the state's closure. */
+function reportMismatch(events: EngineEvents, email: string, id: string, reading: StatuslineReading): void {
+  events.emit(
+    'session-account-mismatch',
+    'warn',
+    `Session ${reading.sessionId.slice(0, 8)} on ${reading.host} reports quota figures that belong to another account than ${email}: it may still be using its old login. Restarting that Claude Code session picks up the current one.`,
+    id,
+    { sessionId: reading.sessionId },
+  );
+}
+
+/** Reports a failed refresh; true when the login is dead (invalid grant). */
+function reportRefreshFailed(events: EngineEvents, email: string, id: string, error: RefreshError): boolean {
+  if (error.kind !== 'invalid-grant') {
+    events.emit('token-refresh-failed', 'warn', `Could not refresh the login of ${email} (${error.kind}); it will be retried.`, id, {
+      reason: error.kind,
+    });
+    return false;
+  }
+  events.emit(
+    'login-needed',
+    'error',
+    `${email} needs a new login: Anthropic rejected its refresh token. Run \`claude /login\` with ${email}, then \`ccmax-monitor accounts import\`.`,
+    id,
+  );
+  return true;
+}
+
+function reportImplausibleLifetime(events: EngineEvents, email: string, id: string, lifetimeMs: number): void {
+  events.emit(
+    'token-lifetime-implausible',
+    'warn',
+    `The token endpoint gave the login of ${email} a lifetime of ${Math.round(lifetimeMs / 60_000)} min (or none; about 8 h is normal). Its refreshes are spaced at least ${MIN_REFRESH_INTERVAL_MS / 60_000} min apart.`,
+    id,
+    { lifetimeMs },
+  );
 }
