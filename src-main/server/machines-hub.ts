@@ -51,6 +51,8 @@ interface Connection {
   machineId: string | null;
   held: HeldLogin | null;
   pushedAtMs: number | null;
+  /** `accountId:generation` last sent, so one assignment is sent once per connection. */
+  sent: string | null;
   lagging: boolean;
   /** Resolvers waiting for this connection to hold the current assignment. */
   waiters: (() => void)[];
@@ -79,6 +81,9 @@ export function createMachinesHub(options: MachinesHubOptions): MachinesHub {
 
   const push = (c: Connection): void => {
     if (assigned === null || c.machineId === null || holdsCurrent(c)) return;
+    const key = `${assigned.accountId}:${generation}`;
+    if (c.sent === key) return;
+    c.sent = key;
     c.pushedAtMs = clock.now();
     c.ws.send(
       JSON.stringify({
@@ -155,7 +160,7 @@ export function createMachinesHub(options: MachinesHubOptions): MachinesHub {
   };
 
   const accept = (ws: WebSocket, req: IncomingMessage): void => {
-    const c: Connection = { ws, machineId: null, held: null, pushedAtMs: null, lagging: false, waiters: [] };
+    const c: Connection = { ws, machineId: null, held: null, pushedAtMs: null, sent: null, lagging: false, waiters: [] };
     connections.add(c);
     ws.on('error', (error) => logger.debug('agent socket error', { error: error.message }));
     let chain = Promise.resolve();
