@@ -15,7 +15,7 @@ import type { EngineDeps } from './engine-deps.js';
 import { createEngineEvents } from './engine-events.js';
 import type { Engine } from './engine-types.js';
 import { createAccountChangeHandler } from './fleet/account-changes.js';
-import { createEngineSnapshot } from './fleet/engine-snapshot.js';
+import { createEngineSnapshot } from './engine-snapshot.js';
 import { createFleetState } from './fleet/fleet-state.js';
 import { createLoginSafety } from './fleet/login-safety.js';
 import { createSnapshotPublisher } from './fleet/snapshot-publisher.js';

@@ -1,15 +1,15 @@
 /** Builds the engine's snapshot from the parts that hold each piece of it. */
-import type { FleetSnapshot, SessionView } from '../../shared/view-model.js';
-import type { ActiveAccountCell } from '../claude-code/active-account.js';
-import type { Clock } from '../ports.js';
-import type { RotationLoop } from '../rotation/rotation-loop.js';
-import type { AccountMeta, Settings } from '../storage/state-schema.js';
-import type { TokenKeeper } from '../tokens/keeper-types.js';
-import type { UsagePoller } from '../usage/poller-types.js';
-import type { VaultRecord } from '../vault/credentials.js';
-import type { Vault } from '../vault/vault-types.js';
-import { toFleetSnapshot } from './build-snapshot.js';
-import type { FleetState } from './fleet-state.js';
+import type { FleetSnapshot, SessionView } from '../shared/view-model.js';
+import type { ActiveAccountCell } from './claude-code/active-account.js';
+import type { Clock } from './ports.js';
+import type { RotationLoop } from './rotation/rotation-loop.js';
+import type { AccountMeta, Settings } from './storage/state-schema.js';
+import type { TokenKeeper } from './tokens/keeper-types.js';
+import type { UsagePoller } from './usage/poller-types.js';
+import type { VaultRecord } from './vault/credentials.js';
+import type { Vault } from './vault/vault-types.js';
+import { toFleetSnapshot } from './fleet/build-snapshot.js';
+import type { FleetState } from './fleet/fleet-state.js';
 
 export interface EngineSnapshotDeps {
   readonly version: string;
