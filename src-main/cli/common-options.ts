@@ -1,6 +1,6 @@
 /** Options several commands share: the data dir and the vault. */
-import { resolveDataDir } from '../engine/paths.js';
-import { vaultKindFromEnv, type VaultKind } from '../engine/vault/create-secret-store.js';
+import { type VaultKind, vaultKindFromEnv } from '../engine/index.js';
+import { resolveDataDir } from '../host/paths.js';
 import type { CliIo } from './cli-types.js';
 
 /** `--data-dir`, else `CCMAX_DATA_DIR`, else the platform default. */

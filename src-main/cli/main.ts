@@ -2,7 +2,7 @@
 import { homedir } from 'node:os';
 import type { CliIo, CommandHandler } from './cli-types.js';
 import { COMMAND_CATALOG, commandHelp, ENVIRONMENT_HELP, suggest } from './command-catalog.js';
-import { PRODUCT_VERSION } from '../engine/version.js';
+import { PRODUCT_VERSION } from '../engine/index.js';
 
 function usage(): string {
   const width = Math.max(...COMMAND_CATALOG.map((c) => c.name.length));

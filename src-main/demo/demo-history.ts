@@ -4,7 +4,7 @@
  * demo's usage model per account, a simple "burn in reset order, step aside at 90 %" rotation,
  * and readings at the monitor's cadence (the active account every 5 min, the others every 20).
  */
-import type { HistoryRecorder } from '../engine/history/history-types.js';
+import type { HistoryRecorder } from '../engine/index.js';
 import { createRng } from './seeded-random.js';
 import { advanceWindows, SEVEN_DAY_MS, type SimWindows, type UsageRates } from './usage-model.js';
 

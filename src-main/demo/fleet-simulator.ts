@@ -6,8 +6,7 @@
  */
 import type { Result } from '../shared/result.js';
 import { err, ok } from '../shared/result.js';
-import type { OAuthCredentials } from '../engine/vault/credentials.js';
-import { OAUTH_REFRESH_SCOPE } from '../engine/anthropic/endpoints.js';
+import { OAUTH_REFRESH_SCOPE, type OAuthCredentials } from '../engine/index.js';
 import { createRng } from './seeded-random.js';
 import { createTokenLedger, type AccessCheck } from './token-ledger.js';
 import { advanceWindows, type SimWindows, type UsageRates } from './usage-model.js';

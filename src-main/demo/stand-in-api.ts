@@ -6,8 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OAUTH_BETA, PROFILE_PATH, USAGE_PATH } from '../engine/anthropic/endpoints.js';
-import { silentLogger, type Logger } from '../engine/ports.js';
+import { type Logger, OAUTH_BETA, PROFILE_PATH, silentLogger, USAGE_PATH } from '../engine/index.js';
 import type { AccessCheck, FleetSimulator } from './fleet-simulator.js';
 import { createFaultBoard, type FaultBoard } from './stand-in-faults.js';
 import { bearerOf, refreshTokenIn, toRecord, type RecordedRequest } from './stand-in-record.js';

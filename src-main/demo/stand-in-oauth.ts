@@ -2,7 +2,7 @@
  * The answers of the stand-in's OAuth endpoints, in exactly the documented shapes (CLAUDE-CODE.md),
  * computed from the fleet simulator. No I/O: stand-in-api.ts puts them on the wire.
  */
-import { OAUTH_CLIENT_ID, OAUTH_REFRESH_SCOPE } from '../engine/anthropic/endpoints.js';
+import { OAUTH_CLIENT_ID, OAUTH_REFRESH_SCOPE } from '../engine/index.js';
 import type { FleetSimulator, SimAccountState } from './fleet-simulator.js';
 
 /** What a route answers. `json` is serialised; `body` is sent as is. */

@@ -1,6 +1,6 @@
 /** The stand-in's request log entries: what was asked, by which account, secret-free. */
 import type { IncomingMessage } from 'node:http';
-import { fingerprint } from '../engine/vault/credentials.js';
+import { fingerprint } from '../engine/index.js';
 import type { StandInFault } from './stand-in-faults.js';
 
 /** One request as the stand-in saw it. Secret-free: tokens appear only as fingerprints. */

@@ -7,7 +7,7 @@ import type { Engine } from './engine-types.js';
 import type { SnapshotPublisher } from './fleet/snapshot-publisher.js';
 import type { RotationLoop } from './rotation/rotation-loop.js';
 import type { Switcher } from './switching/switcher.js';
-import { updateSettings } from './storage/update-settings.js';
+import { updateSettings } from './update-settings.js';
 import type { Keepers, EngineContext } from './wire-keepers.js';
 
 export interface EngineApiParts extends Keepers {

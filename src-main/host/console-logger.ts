@@ -1,6 +1,5 @@
 /** A Logger writing one line per message to stderr, token-shaped text redacted. */
-import type { Logger } from '../engine/ports.js';
-import { redactSecrets } from '../engine/vault/redact.js';
+import { type Logger, redactSecrets } from '../engine/index.js';
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 export type LogLevel = keyof typeof LEVELS;

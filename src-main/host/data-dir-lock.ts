@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger } from '../engine/ports.js';
+import type { Logger } from '../engine/index.js';
 
 export const DATA_DIR_LOCK = 'monitor.lock';
 const TOUCH_EVERY_MS = 5_000;

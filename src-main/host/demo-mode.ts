@@ -8,12 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDemoFleet, createFleetSimulator, type FleetSimulator } from '../demo/fleet-simulator.js';
 import { startStandInApi, type StandInApi } from '../demo/stand-in-api.js';
-import { resolveClaudePaths, type ClaudePaths } from '../engine/claude-code/claude-store.js';
-import type { Clock, Logger } from '../engine/ports.js';
-import { createStateStore, createUsageCacheStore } from '../engine/storage/state-store.js';
-import { createFileSecretStore } from '../engine/vault/file-secret-store.js';
-import { createVault } from '../engine/vault/vault.js';
-import { planFromProfile } from '../engine/anthropic/parse-profile.js';
+import {
+  type ClaudePaths,
+  type Clock,
+  createFileSecretStore,
+  createStateStore,
+  createUsageCacheStore,
+  createVault,
+  type Logger,
+  planFromProfile,
+  resolveClaudePaths,
+} from '../engine/index.js';
 
 export interface DemoSandbox {
   readonly dataDir: string;

@@ -1,8 +1,8 @@
 /** Finds a running ccmax-monitor server: the discovery file in the data dir, checked with /api/health. */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DISCOVERY_FILE, type DiscoveryInfo } from '../engine/paths.js';
-import { writeFileAtomic } from '../engine/storage/atomic-file.js';
+import { writeFileAtomic } from '../engine/index.js';
+import { DISCOVERY_FILE, type DiscoveryInfo } from './paths.js';
 import { isMonitorAt } from './monitor-probe.js';
 import { listRunning } from './running-monitors.js';
 

@@ -7,11 +7,15 @@
 import { isIP } from 'node:net';
 import { readDiscovery, removeDiscovery, writeDiscovery } from './discovery.js';
 import { registerRunning, unregisterRunning } from './running-monitors.js';
-import type { Engine } from '../engine/engine-types.js';
-import type { Clock, FetchFn, Logger } from '../engine/ports.js';
-import type { SessionRegistry } from '../engine/sessions/session-registry.js';
-import type { HistoryReader } from '../engine/history/history-types.js';
-import { PRODUCT_VERSION } from '../engine/version.js';
+import {
+  type Clock,
+  type Engine,
+  type FetchFn,
+  type HistoryReader,
+  type Logger,
+  PRODUCT_VERSION,
+  type SessionRegistry,
+} from '../engine/index.js';
 import { createHttpServer, type HttpServerHandle } from '../server/http-server.js';
 import { mountHeartbeat } from '../server/mount-heartbeat.js';
 import { createMachineRoutes } from '../server/machine-routes.js';

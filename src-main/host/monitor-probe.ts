@@ -3,7 +3,7 @@
  * so the tray app can leave the fleet to it instead of fighting over Claude Code's login, and the
  * CLI talks to it instead of writing the data dir behind its back.
  */
-import type { FetchFn } from '../engine/ports.js';
+import type { FetchFn } from '../engine/index.js';
 
 export interface PeerProbeOptions {
   /** Sent as a Bearer token when set (`CCMAX_TOKEN`), as the CLI does. */

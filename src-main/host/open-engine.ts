@@ -7,24 +7,37 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { createAnthropicClient } from '../engine/anthropic/anthropic-client.js';
-import { resolveEndpoints } from '../engine/anthropic/endpoints.js';
-import { createActiveAccountCell } from '../engine/claude-code/active-account.js';
-import { resolveClaudePaths, type ClaudePaths } from '../engine/claude-code/claude-store.js';
-import { createEngine } from '../engine/create-engine.js';
-import type { Engine } from '../engine/engine-types.js';
-import { createEventLog, type FileEventLog } from '../engine/events/event-log.js';
-import { systemClock, type Clock, type FetchFn, type Logger } from '../engine/ports.js';
-import { createStateStore, createUsageCacheStore, type StoreAdapterFactory } from '../engine/storage/state-store.js';
-import type { StoreOpenReport } from '../engine/storage/store-port.js';
-import { createSecretStore, type VaultKind } from '../engine/vault/create-secret-store.js';
-import { createVault } from '../engine/vault/vault.js';
-import { isAtomicTempName, removeStaleTemps } from '../engine/storage/atomic-file.js';
-import { isOurTempFile } from '../engine/claude-code/credential-targets/replace-file.js';
-import { createLoginFallback } from '../engine/vault/login-fallback.js';
-import { createSessionRegistry, type SessionRegistry } from '../engine/sessions/session-registry.js';
-import type { SessionSource } from '../engine/create-engine.js';
-import { PRODUCT_VERSION, USER_AGENT } from '../engine/version.js';
+import {
+  type ClaudePaths,
+  type Clock,
+  createActiveAccountCell,
+  createAnthropicClient,
+  createEngine,
+  createEventLog,
+  createLoginFallback,
+  createSecretStore,
+  createSessionRegistry,
+  createStateStore,
+  createUsageCacheStore,
+  createVault,
+  type Engine,
+  type FetchFn,
+  type FileEventLog,
+  isAtomicTempName,
+  isOurTempFile,
+  type Logger,
+  PRODUCT_VERSION,
+  removeStaleTemps,
+  resolveClaudePaths,
+  resolveEndpoints,
+  type SessionRegistry,
+  type SessionSource,
+  type StoreAdapterFactory,
+  type StoreOpenReport,
+  systemClock,
+  USER_AGENT,
+  type VaultKind,
+} from '../engine/index.js';
 
 export interface OpenEngineOptions {
   readonly dataDir: string;

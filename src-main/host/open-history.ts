@@ -5,13 +5,17 @@
  * the monitor runs on without it.
  */
 import { join } from 'node:path';
-import type { Engine } from '../engine/engine-types.js';
-import type { EventLog } from '../engine/events/event-types.js';
-import { connectHistoryFeed } from '../engine/history/history-feed.js';
-import { createHistoryStore } from '../engine/history/history-store.js';
-import type { HistoryStore } from '../engine/history/history-types.js';
-import { HISTORY_FILE, openHistoryDb } from '../engine/history/open-history-db.js';
-import type { Clock, Logger } from '../engine/ports.js';
+import {
+  type Clock,
+  connectHistoryFeed,
+  createHistoryStore,
+  type Engine,
+  type EventLog,
+  HISTORY_FILE,
+  type HistoryStore,
+  type Logger,
+  openHistoryDb,
+} from '../engine/index.js';
 import { fillDemoHistory } from '../demo/demo-history.js';
 
 export interface OpenedHistory {

@@ -8,8 +8,8 @@
 import { lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DiscoveryInfo } from '../engine/paths.js';
-import { writeFileAtomic } from '../engine/storage/atomic-file.js';
+import { writeFileAtomic } from '../engine/index.js';
+import { type DiscoveryInfo } from './paths.js';
 
 export interface RunningMonitor extends DiscoveryInfo {
   /** The data dir the monitor uses (a temporary sandbox for the demo). */

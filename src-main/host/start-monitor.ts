@@ -10,11 +10,16 @@
  * changes. Two engines rotating one Claude Code login, or spending one single-use refresh token,
  * would fight. Nothing is persisted: the next start decides again.
  */
-import { createCommandHandlers } from '../engine/command-handlers.js';
-import type { Engine } from '../engine/engine-types.js';
-import { systemClock, type Clock, type FetchFn, type Logger } from '../engine/ports.js';
-import type { StoreAdapterFactory } from '../engine/storage/state-store.js';
-import type { VaultKind } from '../engine/vault/create-secret-store.js';
+import {
+  type Clock,
+  createCommandHandlers,
+  type Engine,
+  type FetchFn,
+  type Logger,
+  type StoreAdapterFactory,
+  systemClock,
+  type VaultKind,
+} from '../engine/index.js';
 import type { CommandHandlers } from '../shared/contract.js';
 import { startDemoSandbox, type DemoSandbox } from './demo-mode.js';
 import {

@@ -4,9 +4,7 @@
  * adapter in `command-routes.ts`; the rest only read (health, account list, settings) or serve the
  * documentation. Engine exceptions become `internal` results, answered 500 and logged.
  */
-import { createCommandHandlers } from '../engine/command-handlers.js';
-import type { Engine } from '../engine/engine-types.js';
-import type { Logger } from '../engine/ports.js';
+import { createCommandHandlers, type Engine, type Logger } from '../engine/index.js';
 import type { AccountRef, CommandHandlers, CommandResult } from '../shared/contract.js';
 import { err, ok } from '../shared/result.js';
 import {

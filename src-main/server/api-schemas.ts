@@ -7,8 +7,7 @@ import { z } from 'zod';
 import { COMMAND_ARGS } from '../shared/command-schemas.js';
 import type { AccountRef } from '../shared/contract.js';
 import { err, ok, type Result } from '../shared/result.js';
-import type { EventQuery } from '../engine/engine-types.js';
-import { EVENT_KINDS, type EventKind } from '../engine/events/event-types.js';
+import { EVENT_KINDS, type EventKind, type EventQuery } from '../engine/index.js';
 
 /** Optional body of POST /api/refresh: the refreshNow command's arguments. */
 export const RefreshBodySchema = COMMAND_ARGS.refreshNow.describe('Optional body of POST /api/refresh.');

@@ -6,7 +6,7 @@
  * implementation per command: the same validation, engine call and error codes.
  */
 import type { z } from 'zod';
-import type { Logger } from '../engine/ports.js';
+import type { Logger } from '../engine/index.js';
 import type { CommandArgs, CommandErrorCode, CommandHandlers, CommandName, CommandResult, CommandValue } from '../shared/contract.js';
 import { err, type Result } from '../shared/result.js';
 import { parseWith } from './api-schemas.js';

@@ -9,8 +9,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { systemClock, type Clock, type Logger, type TimerHandle } from '../engine/ports.js';
-import type { HeartbeatCore } from '../engine/sessions/heartbeat-core.js';
+import { type Clock, type HeartbeatCore, type Logger, systemClock, type TimerHandle } from '../engine/index.js';
 import { CloseCode, HEARTBEAT_PATH } from '../shared/heartbeat-protocol.js';
 import { decideAccess, isLoopbackHost, loopbackHostSet, type AccessDecision } from './access.js';
 import { splitTarget } from './routes.js';

@@ -4,13 +4,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Engine } from '../engine/engine-types.js';
-import type { Logger } from '../engine/ports.js';
+import { createCommandHandlers, type Engine, type HistoryReader, type Logger } from '../engine/index.js';
 import type { VaultView } from '../shared/view-model.js';
 import { decideAccess, isLoopbackHost, loopbackHostSet, toHostHeader, tokenCookie, type AccessPolicy } from './access.js';
 import { createApiRoutes, errorText } from './api-routes.js';
-import { createCommandHandlers } from '../engine/command-handlers.js';
-import type { HistoryReader } from '../engine/history/history-types.js';
 import type { CallLimits } from './call-limiter.js';
 import { applySecurityHeaders, httpError, readJsonBody, sendError, sendJson } from './http-io.js';
 import { findRoute, splitTarget, type Reply, type Route } from './routes.js';

@@ -3,12 +3,9 @@
  * and statusline report through it. A `tool-ended`/`turn-ended` report is acknowledged only after
  * any switch it unblocked has been written, so the session's next request uses the new account.
  */
-import type { Engine } from '../engine/engine-types.js';
-import type { Clock, Logger } from '../engine/ports.js';
-import { createHeartbeatCore } from '../engine/sessions/heartbeat-core.js';
+import { type Clock, createHeartbeatCore, type Engine, type Logger, type SessionRegistry } from '../engine/index.js';
 import { createHeartbeatListener } from './heartbeat-socket.js';
 import { HEARTBEAT_PATH, type ActiveSummary } from '../shared/heartbeat-protocol.js';
-import type { SessionRegistry } from '../engine/sessions/session-registry.js';
 import type { HttpServerHandle } from './http-server.js';
 
 export interface MountHeartbeatOptions {

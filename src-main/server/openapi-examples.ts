@@ -2,9 +2,7 @@
  * Example bodies for the OpenAPI document and `/docs`. Typed against the real types, so an example
  * cannot describe a field that does not exist (tests also validate them against the schemas).
  */
-import type { AccountSummary } from '../engine/engine-types.js';
-import type { EngineEvent } from '../engine/events/event-types.js';
-import { SettingsSchema, type Settings } from '../engine/storage/state-schema.js';
+import { type AccountSummary, type EngineEvent, type Settings, SettingsSchema } from '../engine/index.js';
 import type { FleetSnapshot } from '../shared/view-model.js';
 import type { HealthBody } from './api-schemas.js';
 

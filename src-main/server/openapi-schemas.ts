@@ -5,9 +5,7 @@
  * Request bodies and settings come from their zod schemas, so they cannot drift either.
  */
 import { z } from 'zod';
-import type { AccountSummary } from '../engine/engine-types.js';
-import { EVENT_KINDS, type EngineEvent } from '../engine/events/event-types.js';
-import { SettingsSchema } from '../engine/storage/state-schema.js';
+import { type AccountSummary, type EngineEvent, EVENT_KINDS, SettingsSchema } from '../engine/index.js';
 import type {
   AccountRow,
   AccountStatus,

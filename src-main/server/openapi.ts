@@ -2,7 +2,7 @@
  * The hand-written OpenAPI 3.1 document for every route the server implements (a test checks the
  * route table and `paths` match key for key). Served at `/openapi.json` and rendered at `/docs`.
  */
-import { EVENT_KINDS } from '../engine/events/event-types.js';
+import { EVENT_KINDS } from '../engine/index.js';
 import { EXAMPLE_ACCOUNT, EXAMPLE_EVENTS, EXAMPLE_SETTINGS, exampleHealth, exampleSnapshot } from './openapi-examples.js';
 import { common, errorResponse, jsonBody, requestBody, responseRef, withBody, type Operation } from './openapi-helpers.js';
 import { ROTATION_SCHEMAS, rotationPaths } from './openapi-rotation.js';

@@ -8,9 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { createCommandHandlers } from '../engine/command-handlers.js';
-import type { Engine } from '../engine/engine-types.js';
-import type { Logger } from '../engine/ports.js';
+import { createCommandHandlers, type Engine, type Logger } from '../engine/index.js';
 import type { CommandHandlers } from '../shared/contract.js';
 import type { FleetSnapshot } from '../shared/view-model.js';
 import { DEFAULT_CALL_LIMITS, type CallLimits } from './call-limiter.js';

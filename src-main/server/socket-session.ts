@@ -3,7 +3,7 @@
  * messages, answers pings, runs contract calls through the command handlers within the
  * connection's limits, and says when to close. `snapshot-socket.ts` wires it to a `ws` socket.
  */
-import type { Logger } from '../engine/ports.js';
+import type { Logger } from '../engine/index.js';
 import type { CommandErrorCode, CommandHandlers, CommandName, CommandResult } from '../shared/contract.js';
 import { COMMAND_NAMES } from '../shared/contract.js';
 import { err } from '../shared/result.js';

@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
-import type { Logger } from '../engine/ports.js';
+import type { Logger } from '../engine/index.js';
 import { httpError, PAGE_CSP, sendError } from './http-io.js';
 import { CONTENT_TYPES } from '../shared/content-types.js';
 

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Logger } from '../engine/ports.js';
+import type { Logger } from '../engine/index.js';
 import { decideAccess, type AccessDecision, type AccessPolicy } from './access.js';
 import { httpError, SECURITY_HEADER_LINES, type HttpError } from './http-io.js';
 import { splitTarget } from './routes.js';

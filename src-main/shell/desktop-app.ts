@@ -4,7 +4,7 @@
  * real Electron objects; tests hand in `test/fakes/fake-electron.ts`.
  */
 import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions } from 'electron';
-import type { Clock, Logger } from '../engine/ports.js';
+import type { Clock, Logger } from '../engine/index.js';
 import type { AppPort, BrowserWindowPort, IpcMainPort, PowerMonitorPort, SessionPort, ShellPort, TrayPort } from './electron-ports.js';
 import type { DesktopEngine } from './engine-factory.js';
 import { pushSnapshots } from './ipc/push-snapshots.js';

@@ -4,7 +4,7 @@
  * decide what is valid, so the store must never clear a file itself.
  */
 import ElectronStore from 'electron-store';
-import type { StoreAdapterFactory } from '../engine/storage/state-store.js';
+import type { StoreAdapterFactory } from '../engine/index.js';
 
 export const electronStoreAdapter: StoreAdapterFactory = (options) =>
   new ElectronStore<Record<string, unknown>>({

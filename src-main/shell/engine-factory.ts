@@ -4,10 +4,7 @@
  * desktop ports — electron-store for the state files, the keychain vault (or `CCMAX_VAULT`), the
  * user-data folder — plus the sleep/wake hooks.
  */
-import type { Engine } from '../engine/engine-types.js';
-import type { Clock, Logger } from '../engine/ports.js';
-import type { StoreAdapterFactory } from '../engine/storage/state-store.js';
-import { vaultKindFromEnv } from '../engine/vault/create-secret-store.js';
+import { type Clock, type Engine, type Logger, type StoreAdapterFactory, vaultKindFromEnv } from '../engine/index.js';
 import type { LocalServerStatus } from '../host/local-server.js';
 import { startMonitor } from '../host/start-monitor.js';
 import type { CommandHandlers } from '../shared/contract.js';

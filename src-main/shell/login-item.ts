@@ -5,7 +5,7 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../engine/ports.js';
+import type { Logger } from '../engine/index.js';
 import type { AppPort } from './electron-ports.js';
 
 export const AUTOSTART_FILE = 'ccmax-monitor.desktop';

@@ -23,8 +23,8 @@ import {
   Tray,
 } from 'electron';
 import { createConsoleLogger, isLogLevel } from '../host/console-logger.js';
-import { resolveDataDir } from '../engine/paths.js';
-import { systemClock } from '../engine/ports.js';
+import { systemClock } from '../engine/index.js';
+import { resolveDataDir } from '../host/paths.js';
 import { startDesktopApp } from './desktop-app.js';
 import { createDesktopEngine, type DesktopEngine } from './engine-factory.js';
 import { electronStoreAdapter } from './electron-store-adapter.js';

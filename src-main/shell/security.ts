@@ -3,7 +3,7 @@
  * no permissions, and external links only to an allow-list of https sites, opened in the user's
  * browser. Applied to every web contents the app creates, not only the dashboard.
  */
-import type { Logger } from '../engine/ports.js';
+import type { Logger } from '../engine/index.js';
 import type { SessionPort, ShellPort, WebContentsPort } from './electron-ports.js';
 
 /** Sites the dashboard may link to; anything else is refused. https only, exact host match. */

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DISCOVERY_FILE } from '../../src-main/engine/paths.js';
+import { DISCOVERY_FILE } from '../../src-main/host/paths.js';
 import { silentLogger } from '../../src-main/engine/ports.js';
 import { MonitorAlreadyRunning, startMonitor, type Monitor, type StartMonitorOptions } from '../../src-main/host/start-monitor.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { DISCOVERY_FILE } from '../../src-main/engine/paths.js';
+import { DISCOVERY_FILE } from '../../src-main/host/paths.js';
 import { confStoreAdapter } from '../../src-main/engine/storage/conf-json-store.js';
 import { startDesktopApp, type DesktopApp } from '../../src-main/shell/desktop-app.js';
 import { createDesktopEngine, type DesktopEngine } from '../../src-main/shell/engine-factory.js';

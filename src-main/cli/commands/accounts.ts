@@ -5,9 +5,14 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AccountOpError, AccountSummary, AccountsApi } from '../../engine/engine-types.js';
-import { findAccountByRef } from '../../engine/accounts/find-account.js';
-import { readClaudeCredentials, resolveClaudePaths } from '../../engine/claude-code/claude-store.js';
+import {
+  type AccountOpError,
+  type AccountsApi,
+  type AccountSummary,
+  findAccountByRef,
+  readClaudeCredentials,
+  resolveClaudePaths,
+} from '../../engine/index.js';
 import type { Result } from '../../shared/result.js';
 import type { CliIo, CommandHandler } from '../cli-types.js';
 import { dataDirChosen, dataDirFrom, describeVault, vaultKindFrom } from '../common-options.js';

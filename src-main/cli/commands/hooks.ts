@@ -6,15 +6,15 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { resolveClaudePaths } from '../../engine/claude-code/claude-paths.js';
 import {
+  type ChangeReport,
   heartbeatCommands,
+  type HooksStatus,
   installHooks,
   readHooksStatus,
+  resolveClaudePaths,
   uninstallHooks,
-  type ChangeReport,
-  type HooksStatus,
-} from '../../engine/claude-code/hooks-installer.js';
+} from '../../engine/index.js';
 import type { CliIo, CommandHandler } from '../cli-types.js';
 import { findMonitor } from '../heartbeat/find-monitor.js';
 import { connectWebSocket } from '../heartbeat/mini-ws.js';

@@ -3,7 +3,7 @@
  * running server (rotation lives there); without one they say how to start it.
  */
 import { parseArgs } from 'node:util';
-import { findAccountByRef } from '../../engine/accounts/find-account.js';
+import { findAccountByRef } from '../../engine/index.js';
 import type { CliIo, CommandHandler } from '../cli-types.js';
 import { dataDirChosen, dataDirFrom } from '../common-options.js';
 import { connectToServer, describeServer, errorMessage, type ServerClient } from '../../host/discovery.js';

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { PRODUCT_VERSION } from '../../engine/version.js';
+import { PRODUCT_VERSION } from '../../engine/index.js';
 import { createConsoleLogger, isLogLevel } from '../../host/console-logger.js';
 import { startMonitor, type Monitor } from '../../host/start-monitor.js';
 import type { CliIo, CommandHandler } from '../cli-types.js';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DISCOVERY_FILE } from '../../engine/paths.js';
+import { DISCOVERY_FILE } from '../../host/paths.js';
 import { HEARTBEAT_PATH } from '../../shared/heartbeat-protocol.js';
 
 export interface MonitorTarget {

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { resolveDataDir } from '../../engine/paths.js';
+import { resolveDataDir } from '../../host/paths.js';
 import { toHookMessage } from './hook-message.js';
 import { resolveClaudePid } from './claude-process.js';
 import { deliver } from './deliver.js';

@@ -5,7 +5,7 @@
  */
 import type { SessionView } from '../../shared/view-model.js';
 import type { ActiveAccountPort, Clock, EventSink, Logger, TimerHandle } from '../ports.js';
-import type { ClientMessage, StatuslineWindow } from '../../shared/heartbeat-protocol.js';
+import type { ClientMessage } from '../../shared/heartbeat-protocol.js';
 import {
   applyMessage,
   expireStale,
@@ -17,6 +17,7 @@ import {
 } from './session-record.js';
 import { isBlocking, type BlockingSession, type DeferralMode, type SessionStates, type SessionTransition } from './session-states.js';
 import { createSessionEvents } from './session-events.js';
+import { toReading, type StatuslineReading } from './statusline-reading.js';
 
 /** A turn that ended on the account's usage limit (`StopFailure` with `error: rate_limit`). */
 export interface LimitHit {
@@ -25,16 +26,7 @@ export interface LimitHit {
   readonly atMs: number;
 }
 
-/** A usage reading from a statusline payload that carried `rate_limits`. */
-export interface StatuslineReading {
-  readonly sessionId: string;
-  readonly host: string;
-  readonly atMs: number;
-  /** `resetsAtMs` converted from Claude Code's epoch seconds. */
-  readonly fiveHour: { readonly utilizationPct: number; readonly resetsAtMs: number | null } | null;
-  readonly sevenDay: { readonly utilizationPct: number; readonly resetsAtMs: number | null } | null;
-  readonly model: string | null;
-}
+export type { StatuslineReading } from './statusline-reading.js';
 
 export interface SessionRegistryOptions {
   readonly clock: Clock;
@@ -309,18 +301,3 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
 
 /** `StopFailure`'s `error` when the turn ended on the account's usage limit (Claude Code 2.1.331+). */
 export const LIMIT_HIT_ERROR = 'rate_limit';
-
-function toWindow(w: StatuslineWindow | null): StatuslineReading['fiveHour'] {
-  return w ? { utilizationPct: w.usedPct, resetsAtMs: w.resetsAtS === null ? null : Math.round(w.resetsAtS * 1000) } : null;
-}
-
-function toReading(message: Extract<ClientMessage, { type: 'statusline' }>, host: string, atMs: number): StatuslineReading {
-  return {
-    sessionId: message.sessionId,
-    host,
-    atMs,
-    fiveHour: toWindow(message.fiveHour),
-    sevenDay: toWindow(message.sevenDay),
-    model: message.model,
-  };
-}

@@ -1,7 +1,6 @@
 /** Pushes every engine snapshot to the dashboard window on `SNAPSHOT_CHANNEL` while it exists. */
 import { SNAPSHOT_CHANNEL } from '../../shared/contract.js';
-import type { Engine } from '../../engine/engine-types.js';
-import type { Logger } from '../../engine/ports.js';
+import type { Engine, Logger } from '../../engine/index.js';
 import type { BrowserWindowPort } from '../electron-ports.js';
 
 export interface PushSnapshotsDeps {

@@ -14,7 +14,7 @@ import {
   type CommandResult,
 } from '../../shared/contract.js';
 import { err } from '../../shared/result.js';
-import type { Logger } from '../../engine/ports.js';
+import type { Logger } from '../../engine/index.js';
 import type { BrowserWindowPort, IpcInvokeEventPort, IpcMainPort } from '../electron-ports.js';
 import { isAppUrl } from '../windows/app-protocol.js';
 

@@ -5,8 +5,7 @@
  */
 import type { EngineEvent } from '../../shared/event-types.js';
 import type { FleetSnapshot } from '../../shared/view-model.js';
-import type { Engine } from '../../engine/engine-types.js';
-import type { Clock, Logger, Notifier } from '../../engine/ports.js';
+import type { Clock, Engine, Logger, Notifier } from '../../engine/index.js';
 import { EMPTY_NOTICE_MEMORY, toNotifications, type NoticeMemory } from './decide-notifications.js';
 
 /** The slice of Electron's `Notification` the notifier needs (built in `main.ts`). */

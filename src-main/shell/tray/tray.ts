@@ -3,7 +3,7 @@
  * {@link TrayCommand}s. All decisions live in `tray-model.ts`; this file only paints.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import type { Logger } from '../../engine/ports.js';
+import type { Logger } from '../../engine/index.js';
 import type { TrayPort } from '../electron-ports.js';
 import type { TrayCommand, TrayMenuItem, TrayModel } from './tray-model.js';
 

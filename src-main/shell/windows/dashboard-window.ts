@@ -4,7 +4,7 @@
  * security checklist of STYLE.md.
  */
 import type { BrowserWindowConstructorOptions } from 'electron';
-import type { Logger } from '../../engine/ports.js';
+import type { Logger } from '../../engine/index.js';
 import type { BrowserWindowPort } from '../electron-ports.js';
 
 /** The window's options: sandboxed, isolated, no Node, our preload only. */

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { createEngineEvents } from '../../src-main/engine/engine-events.js';
 import { createMemoryEventLog } from '../../src-main/engine/events/memory-event-log.js';
 import { SETTINGS_DEFAULTS } from '../../src-main/engine/storage/state-schema.js';
-import { updateSettings } from '../../src-main/engine/storage/update-settings.js';
+import { updateSettings } from '../../src-main/engine/update-settings.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 import { MemoryStateStore } from '../fakes/memory-stores.js';
 

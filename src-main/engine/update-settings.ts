@@ -2,11 +2,11 @@
  * Applies a settings change: the merged settings are validated as a whole, stored only when a
  * value really changes, and the change is reported with the keys and their new values.
  */
-import { err, ok, type Result } from '../../shared/result.js';
-import { describeSettingsChanges } from '../../shared/settings-words.js';
-import type { EngineEvents } from '../engine-events.js';
-import { SettingsSchema, type Settings } from './state-schema.js';
-import type { StateStore } from './store-port.js';
+import { err, ok, type Result } from '../shared/result.js';
+import { describeSettingsChanges } from '../shared/settings-words.js';
+import type { EngineEvents } from './engine-events.js';
+import { SettingsSchema, type Settings } from './storage/state-schema.js';
+import type { StateStore } from './storage/store-port.js';
 
 export type SettingsUpdateError = { readonly kind: 'invalid'; readonly message: string };
 
