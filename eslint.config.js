@@ -62,6 +62,36 @@ export default tseslint.config(
       ],
     },
   },
+  // Small files, one idea each (docs/ARCHITECTURE.md): no module over 300 lines, no function over 120.
+  {
+    files: ['src-main/**/*.ts'],
+    rules: {
+      'max-lines': ['error', { max: 300, skipBlankLines: false, skipComments: false }],
+      'max-lines-per-function': ['error', { max: 120, skipBlankLines: true, skipComments: true, IIFEs: true }],
+    },
+  },
+  // Functions still over the limit, being split (issue 8); remove each line as its file is split.
+  {
+    files: [
+      'src-main/cli/heartbeat/mini-ws.ts',
+      'src-main/demo/stand-in-api.ts',
+      'src-main/engine/accounts/account-service.ts',
+      'src-main/engine/claude-code/active-tracker.ts',
+      'src-main/engine/fleet/fleet-state.ts',
+      'src-main/engine/history/history-store.ts',
+      'src-main/engine/rotation/rotation-loop.ts',
+      'src-main/engine/sessions/heartbeat-core.ts',
+      'src-main/engine/sessions/session-registry.ts',
+      'src-main/engine/tokens/token-keeper.ts',
+      'src-main/engine/usage/usage-poller.ts',
+      'src-main/server/heartbeat-socket.ts',
+      'src-main/server/http-server.ts',
+      'src-main/server/openapi.ts',
+      'src-main/server/snapshot-socket.ts',
+      'src-main/shell/desktop-app.ts',
+    ],
+    rules: { 'max-lines-per-function': 'off' },
+  },
   // Folder rules (no-restricted-imports; one block per folder, so each folder's list is complete here).
   restrict(
     ['src-main/shared/**'],
