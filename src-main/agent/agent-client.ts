@@ -8,9 +8,7 @@
  */
 import { hostname } from 'node:os';
 import WebSocket from 'ws';
-import type { CredentialTarget, IdentityTarget } from '../engine/claude-code/credential-targets/credential-target.js';
-import type { Logger } from '../engine/ports.js';
-import { fingerprint } from '../engine/vault/credentials.js';
+import { type CredentialTarget, fingerprint, type IdentityTarget, type Logger } from '../engine/index.js';
 import { err, ok } from '../shared/result.js';
 import { AGENT_PATH, AGENT_PROTOCOL_VERSION, AgentCloseCode, parseHubMessage, type HubMessage } from '../shared/machines-protocol.js';
 import { acceptsGeneration, type AgentStateStore } from './agent-state.js';

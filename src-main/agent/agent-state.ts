@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readJsonFileSync, writeFileAtomic } from '../engine/storage/atomic-file.js';
+import { readJsonFileSync, writeFileAtomic } from '../engine/index.js';
 import type { HeldLogin } from '../shared/machines-protocol.js';
 
 const schema = z.object({

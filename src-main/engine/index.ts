@@ -47,3 +47,8 @@ export { createLoginFallback } from './vault/login-fallback.js';
 export { redactSecrets } from './vault/redact.js';
 export { createVault } from './vault/vault.js';
 export { PRODUCT_VERSION, USER_AGENT } from './version.js';
+export type { CredentialTarget, IdentityTarget } from './claude-code/credential-targets/credential-target.js';
+export { toClaudeAiOauth } from './claude-code/credential-targets/credentials-json.js';
+export { defaultCredentialTarget, defaultIdentityTarget } from './claude-code/credential-targets/default-targets.js';
+export type { EventSink } from './ports.js';
+export { readJsonFileSync } from './storage/atomic-file.js';

@@ -1,7 +1,5 @@
 /** Opens the hub for agents on other machines over an opened engine: its registry, the login source and events. */
-import { defaultCredentialTarget, defaultIdentityTarget } from '../engine/claude-code/credential-targets/default-targets.js';
-import type { Clock, Logger } from '../engine/ports.js';
-import { PRODUCT_VERSION } from '../engine/version.js';
+import { type Clock, defaultCredentialTarget, defaultIdentityTarget, type Logger, PRODUCT_VERSION } from '../engine/index.js';
 import { createAssignmentSource } from '../server/assignment-source.js';
 import { createMachineRegistry } from '../server/machine-registry.js';
 import { createMachinesHub, type MachinesHub } from '../server/machines-hub.js';

@@ -5,11 +5,15 @@
  * machine's Claude Code refreshed goes (`harvest`): into the vault, and into this machine's store
  * when it is the active account and the store does not already hold something newer.
  */
-import type { CredentialTarget, IdentityTarget } from '../engine/claude-code/credential-targets/credential-target.js';
-import { toClaudeAiOauth } from '../engine/claude-code/credential-targets/credentials-json.js';
-import type { Engine } from '../engine/engine-types.js';
-import type { Logger } from '../engine/ports.js';
-import { fingerprint, type OAuthCredentials } from '../engine/vault/credentials.js';
+import {
+  type CredentialTarget,
+  type Engine,
+  fingerprint,
+  type IdentityTarget,
+  type Logger,
+  type OAuthCredentials,
+  toClaudeAiOauth,
+} from '../engine/index.js';
 import { err, ok } from '../shared/result.js';
 import type { WireIdentity, WireLogin } from '../shared/machines-protocol.js';
 

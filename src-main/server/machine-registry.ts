@@ -6,8 +6,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Logger } from '../engine/ports.js';
-import { readJsonFileSync, writeFileAtomic } from '../engine/storage/atomic-file.js';
+import { type Logger, readJsonFileSync, writeFileAtomic } from '../engine/index.js';
 
 export const MACHINES_FILE = 'machines.json';
 

@@ -10,7 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Clock, EventSink, Logger } from '../engine/ports.js';
+import type { Clock, EventSink, Logger } from '../engine/index.js';
 import {
   AGENT_PROTOCOL_VERSION,
   AgentCloseCode,

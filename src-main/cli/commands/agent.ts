@@ -4,9 +4,7 @@
  * machine's Claude Code reads it; reconnects until SIGINT/SIGTERM or until the hub refuses it.
  */
 import { parseArgs } from 'node:util';
-import { defaultCredentialTarget, defaultIdentityTarget } from '../../engine/claude-code/credential-targets/default-targets.js';
-import { resolveClaudePaths } from '../../engine/claude-code/claude-paths.js';
-import { PRODUCT_VERSION } from '../../engine/version.js';
+import { defaultCredentialTarget, defaultIdentityTarget, PRODUCT_VERSION, resolveClaudePaths } from '../../engine/index.js';
 import { createAgent } from '../../agent/agent-client.js';
 import { openAgentState } from '../../agent/agent-state.js';
 import { createConsoleLogger, isLogLevel } from '../../host/console-logger.js';

@@ -6,8 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createHistoryStore } from '../../engine/history/history-store.js';
-import { HISTORY_FILE, openHistoryDb } from '../../engine/history/open-history-db.js';
+import { createHistoryStore, HISTORY_FILE, openHistoryDb } from '../../engine/index.js';
 import { connectToServer } from '../../host/discovery.js';
 import { historyToCsv, insightsToCsv } from '../../shared/history-csv.js';
 import type { HistoryView, InsightFigures, InsightsView } from '../../shared/history-view.js';

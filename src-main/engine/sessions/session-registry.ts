@@ -17,16 +17,9 @@ import {
 } from './session-record.js';
 import { isBlocking, type BlockingSession, type DeferralMode, type SessionStates, type SessionTransition } from './session-states.js';
 import { createSessionEvents } from './session-events.js';
-import { toReading, type StatuslineReading } from './statusline-reading.js';
+import { LIMIT_HIT_ERROR, toReading, type LimitHit, type StatuslineReading } from './session-signals.js';
 
-/** A turn that ended on the account's usage limit (`StopFailure` with `error: rate_limit`). */
-export interface LimitHit {
-  readonly sessionId: string;
-  readonly host: string;
-  readonly atMs: number;
-}
-
-export type { StatuslineReading } from './statusline-reading.js';
+export { LIMIT_HIT_ERROR, type LimitHit, type StatuslineReading } from './session-signals.js';
 
 export interface SessionRegistryOptions {
   readonly clock: Clock;
@@ -298,6 +291,3 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
     },
   };
 }
-
-/** `StopFailure`'s `error` when the turn ended on the account's usage limit (Claude Code 2.1.331+). */
-export const LIMIT_HIT_ERROR = 'rate_limit';

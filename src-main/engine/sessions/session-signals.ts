@@ -1,4 +1,4 @@
-/** A statusline payload's `rate_limits` as a usage reading of the session's account. */
+/** What a session reports about its account besides its state: statusline usage readings and limit hits. */
 import type { ClientMessage, StatuslineWindow } from '../../shared/heartbeat-protocol.js';
 
 /** A usage reading from a statusline payload that carried `rate_limits`. */
@@ -11,6 +11,16 @@ export interface StatuslineReading {
   readonly sevenDay: { readonly utilizationPct: number; readonly resetsAtMs: number | null } | null;
   readonly model: string | null;
 }
+
+/** A turn that ended on the account's usage limit (`StopFailure` with `error: rate_limit`). */
+export interface LimitHit {
+  readonly sessionId: string;
+  readonly host: string;
+  readonly atMs: number;
+}
+
+/** `StopFailure`'s `error` when the turn ended on the account's usage limit (Claude Code 2.1.331+). */
+export const LIMIT_HIT_ERROR = 'rate_limit';
 
 function toWindow(w: StatuslineWindow | null): StatuslineReading['fiveHour'] {
   return w ? { utilizationPct: w.usedPct, resetsAtMs: w.resetsAtS === null ? null : Math.round(w.resetsAtS * 1000) } : null;
