@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AccountOpError, AccountSummary } from '../../engine/engine-types.js';
+import type { AccountOpError, AccountSummary } from '../../engine/index.js';
 import type { Result } from '../../shared/result.js';
 import type { CliIo } from '../cli-types.js';
 
