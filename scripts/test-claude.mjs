@@ -14,6 +14,7 @@ const version = process.argv[2];
 const TESTS = [
   'test/e2e/claude-code-rotation.test.ts',
   'test/e2e/claude-code-interactive-rotation.test.ts',
+  'test/e2e/claude-code-limit-rescue.test.ts',
   'test/e2e/claude-code-sessions.test.ts',
 ];
 

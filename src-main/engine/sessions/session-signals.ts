@@ -1,4 +1,5 @@
 /** What a session reports about its account besides its state: statusline usage readings and limit hits. */
+import { CLAUDE_CODE_FACTS } from '../../shared/claude-code-facts.js';
 import type { ClientMessage, StatuslineWindow } from '../../shared/heartbeat-protocol.js';
 
 /** A usage reading from a statusline payload that carried `rate_limits`. */
@@ -20,7 +21,7 @@ export interface LimitHit {
 }
 
 /** `StopFailure`'s `error` when the turn ended on the account's usage limit (Claude Code 2.1.331+). */
-export const LIMIT_HIT_ERROR = 'rate_limit';
+export const LIMIT_HIT_ERROR = CLAUDE_CODE_FACTS.limitHitError.value;
 
 function toWindow(w: StatuslineWindow | null): StatuslineReading['fiveHour'] {
   return w ? { utilizationPct: w.usedPct, resetsAtMs: w.resetsAtS === null ? null : Math.round(w.resetsAtS * 1000) } : null;

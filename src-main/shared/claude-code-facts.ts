@@ -1,0 +1,45 @@
+/**
+ * The Claude Code CLI facts ccmax-monitor depends on, each with the CLI versions it was verified on
+ * (issue 9 item 6; docs: CLAUDE-CODE.md "Verified on 2.1.331 and 2.1.332"). When a new CLI comes
+ * out, `npm run test:claude -- <version>` runs the real-CLI end-to-end tests on it; a fact that
+ * still holds gets the version added here.
+ */
+
+export interface ClaudeCodeFact<T> {
+  readonly value: T;
+  /** CLI versions on which the fact was observed (real CLI, loopback stand-in). */
+  readonly verifiedOn: readonly string[];
+}
+
+const VERIFIED = ['2.1.331', '2.1.332'] as const;
+
+export const CLAUDE_CODE_FACTS = {
+  /** The CLI version pinned in devDependencies, the one `npm test` runs the e2e suite on. */
+  pinnedVersion: '2.1.331',
+  /** Before building each API client the CLI stats `.credentials.json` and drops its cached login when `mtimeMs` changed; no TTL. */
+  reReadRule: { value: 'mtime-change', verifiedOn: VERIFIED } satisfies ClaudeCodeFact<'mtime-change'>,
+  /** `proper-lockfile` directories the CLI takes while refreshing (relative to the config dir / its parent). */
+  lockPaths: {
+    value: ['<configDir>/.oauth_refresh.lock', '<configDir>.lock', '~/.claude.json.lock'],
+    verifiedOn: VERIFIED,
+  } satisfies ClaudeCodeFact<readonly string[]>,
+  /** Login sources, highest precedence first; any but the last makes a session unrotatable by a swap. */
+  loginPrecedence: {
+    value: ['forced apiKeyHelper', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN', 'apiKeyHelper', 'ANTHROPIC_PROFILE', 'stored login'],
+    verifiedOn: VERIFIED,
+  } satisfies ClaudeCodeFact<readonly string[]>,
+  /** The feature flag of the session-owner guard, cached in `<config>/.claude.json` → `cachedGrowthBookFeatures`. */
+  sessionOwnerGuardFlag: { value: 'tengu_ticklish_moon', verifiedOn: VERIFIED } satisfies ClaudeCodeFact<string>,
+  /** `StopFailure`'s `error` when a turn ended on the usage limit. */
+  limitHitError: { value: 'rate_limit', verifiedOn: VERIFIED } satisfies ClaudeCodeFact<string>,
+  /** Statusline `rate_limits` windows: `used_percentage` 0–100, `resets_at` epoch seconds; figures of the last API response. */
+  statuslineRateLimitFields: {
+    value: ['five_hour.used_percentage', 'five_hour.resets_at', 'seven_day.used_percentage', 'seven_day.resets_at'],
+    verifiedOn: VERIFIED,
+  } satisfies ClaudeCodeFact<readonly string[]>,
+  /** Hook events the installer registers and the hook client maps. */
+  hookEvents: {
+    value: ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'Stop', 'StopFailure', 'SessionEnd'],
+    verifiedOn: VERIFIED,
+  } satisfies ClaudeCodeFact<readonly string[]>,
+} as const;
