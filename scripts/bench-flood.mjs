@@ -58,6 +58,7 @@ const url = await (async () => {
     if (m) return m[1];
     await sleep(50);
   }
+  server.kill('SIGKILL');
   throw new Error(`serve did not start:\n${out}`);
 })();
 const port = new URL(url).port;
