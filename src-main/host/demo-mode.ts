@@ -18,6 +18,7 @@ import {
   type Logger,
   planFromProfile,
   resolveClaudePaths,
+  toClaudeAiOauth,
 } from '../engine/index.js';
 
 export interface DemoSandbox {
@@ -106,22 +107,10 @@ export async function startDemoSandbox(options: {
 
   const active = fleet.activeAccountId;
   if (active) {
-    const c = simulator.credentials(active);
     const spec = fleet.accounts.find((a) => a.accountUuid === active);
-    await writeFile(
-      claudePaths.credentialsFile,
-      JSON.stringify({
-        claudeAiOauth: {
-          accessToken: c.accessToken,
-          refreshToken: c.refreshToken,
-          expiresAt: c.expiresAtMs,
-          scopes: c.scopes,
-          subscriptionType: c.subscriptionType,
-          rateLimitTier: c.rateLimitTier,
-        },
-      }),
-      { mode: 0o600 },
-    );
+    await writeFile(claudePaths.credentialsFile, JSON.stringify({ claudeAiOauth: toClaudeAiOauth(simulator.credentials(active)) }), {
+      mode: 0o600,
+    });
     await writeFile(
       claudePaths.claudeJson,
       JSON.stringify({ oauthAccount: { accountUuid: active, emailAddress: spec?.email, organizationUuid: spec?.organizationUuid } }),
