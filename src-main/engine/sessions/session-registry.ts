@@ -105,13 +105,7 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
   };
   const notify = (): void => {
     lastNotifiedAtMs = clock.now();
-    for (const listener of [...changeListeners]) {
-      try {
-        listener();
-      } catch (error) {
-        logger.error('session change listener failed', { error: String(error) });
-      }
-    }
+    call(changeListeners, undefined, 'change');
   };
   /** Throttled: a flood of session messages rebuilds the snapshot a few times a second, not per message. */
   const changed = (): void => {
