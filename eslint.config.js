@@ -86,7 +86,6 @@ export default tseslint.config(
       'src-main/engine/usage/usage-poller.ts',
       'src-main/server/heartbeat-socket.ts',
       'src-main/server/http-server.ts',
-      'src-main/server/machines-hub.ts',
       'src-main/server/openapi.ts',
       'src-main/server/snapshot-socket.ts',
       'src-main/shell/desktop-app.ts',

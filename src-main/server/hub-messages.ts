@@ -1,0 +1,75 @@
+/**
+ * What the machines hub does with each frame an agent sends: `hello` (register, refuse a revoked
+ * machine, replace an older connection of the same machine, send the assignment), `harvest` (a
+ * login the machine's Claude Code refreshed goes to the vault first), `ack` (the machine holds a
+ * login) and `refuse`. Logins never reach a log or an event.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from '../engine/index.js';
+import { AGENT_PROTOCOL_VERSION, AgentCloseCode, type AgentMessage } from '../shared/machines-protocol.js';
+import type { AssignmentSource } from './assignment-source.js';
+import type { Connection, HubConnections } from './hub-connections.js';
+import type { MachineRegistry } from './machine-registry.js';
+
+export interface HubMessageDeps {
+  readonly hub: HubConnections;
+  readonly registry: MachineRegistry;
+  readonly source: AssignmentSource;
+  readonly logger: Logger;
+  readonly hubVersion: string;
+  readonly nowMs: () => number;
+  /** Re-reads the assignment (and pushes it to every connection when it changed). */
+  readonly refreshAssignment: () => Promise<void>;
+}
+
+export type HubMessageHandler = (c: Connection, message: AgentMessage, req: IncomingMessage) => Promise<void>;
+
+export function createHubMessageHandler(deps: HubMessageDeps): HubMessageHandler {
+  const { hub, registry, logger } = deps;
+
+  const hello = async (c: Connection, message: Extract<AgentMessage, { type: 'hello' }>, req: IncomingMessage): Promise<void> => {
+    const known = registry.machine(message.machineId);
+    if (known?.revoked) {
+      c.ws.close(AgentCloseCode.Forbidden, 'this machine was revoked on the hub');
+      return;
+    }
+    for (const other of hub.state.connections) {
+      if (other !== c && other.machineId === message.machineId) other.ws.close(AgentCloseCode.Replaced, 'replaced by a newer connection');
+    }
+    c.machineId = message.machineId;
+    c.held = message.held;
+    registry.seen(message.machineId, message.host, message.agentVersion, deps.nowMs());
+    hub.event('machine-connected', 'info', message.machineId, `${message.host} connected (agent ${message.agentVersion}).`);
+    logger.info('machine connected', { machineId: message.machineId, host: message.host, peer: req.socket.remoteAddress });
+    c.ws.send(JSON.stringify({ v: AGENT_PROTOCOL_VERSION, type: 'welcome', hubVersion: deps.hubVersion }));
+    await deps.refreshAssignment();
+    hub.push(c);
+    if (hub.holdsCurrent(c)) hub.release(c);
+  };
+
+  return async (c, message, req) => {
+    if (message.type === 'hello') return hello(c, message, req);
+    if (c.machineId === null) {
+      if (message.type !== 'harvest') {
+        c.ws.close(AgentCloseCode.BadMessage, 'hello first');
+        return;
+      }
+    } else registry.touch(c.machineId, deps.nowMs());
+    if (message.type === 'harvest') {
+      const outcome = await deps.source.harvest(message.accountId, message.login);
+      logger.info('a machine sent a login its Claude Code refreshed', { machineId: c.machineId, accountId: message.accountId, outcome });
+      await deps.refreshAssignment();
+      return;
+    }
+    if (message.type === 'ack') {
+      c.held = { accountId: message.accountId, generation: message.generation, fingerprint: message.fingerprint };
+      c.pushedAtMs = null;
+      if (hub.holdsCurrent(c)) {
+        c.lagging = false;
+        hub.release(c);
+      }
+      return;
+    }
+    logger.warn('a machine refused a login', { machineId: c.machineId, accountId: message.accountId, reason: message.reason });
+  };
+}
