@@ -1,17 +1,15 @@
 /**
  * The agent: one authenticated WebSocket to the hub (`ws://` or `wss://`), reconnecting with
  * exponential backoff and full jitter. On every (re)connect it first sends any login this machine's
- * Claude Code refreshed on its own (`harvest`), then `hello` with what it holds. A pushed login is
- * written with the same credential targets and locks as a local switch (credentials file or macOS
- * keychain, then the `.claude.json` identity), verified by reading it back, and only then
- * acknowledged. An older generation than one already seen for that account is refused.
+ * Claude Code refreshed on its own (`harvest`), then `hello` with what it holds. Pushed logins are
+ * written, verified and acknowledged by `agent-login.ts`.
  */
 import { hostname } from 'node:os';
 import WebSocket from 'ws';
-import { type CredentialTarget, fingerprint, type IdentityTarget, type Logger } from '../engine/index.js';
-import { err, ok } from '../shared/result.js';
-import { AGENT_PATH, AGENT_PROTOCOL_VERSION, AgentCloseCode, parseHubMessage, type HubMessage } from '../shared/machines-protocol.js';
-import { acceptsGeneration, type AgentStateStore } from './agent-state.js';
+import type { CredentialTarget, IdentityTarget, Logger } from '../engine/index.js';
+import { AGENT_PATH, AGENT_PROTOCOL_VERSION, AgentCloseCode, parseHubMessage } from '../shared/machines-protocol.js';
+import type { AgentStateStore } from './agent-state.js';
+import { createLoginHandler } from './agent-login.js';
 
 export interface AgentOptions {
   /** The hub's base URL (`http(s)://` or `ws(s)://`); `/agent` is appended when missing. */
@@ -66,76 +64,13 @@ export function createAgent(options: AgentOptions): Agent {
     if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ v: AGENT_PROTOCOL_VERSION, ...message }));
   };
 
-  /** A login this machine's Claude Code refreshed itself: the store holds the assigned account, but not the token we wrote. */
-  const harvestLocal = async (): Promise<void> => {
-    const held = state.get().held;
-    if (held === null) return;
-    const current = await options.credentialsTarget.read();
-    if (!current.ok || current.value === null || fingerprint(current.value.accessToken) === held.fingerprint) return;
-    logger.info('this machine refreshed its login while away from the hub; sending it to the hub first', { accountId: held.accountId });
-    send({
-      type: 'harvest',
-      accountId: held.accountId,
-      generation: held.generation,
-      login: { ...current.value, scopes: [...current.value.scopes] },
-    });
-  };
-
-  const apply = async (message: Extract<HubMessage, { type: 'login' }>): Promise<void> => {
-    const { accountId, generation } = message;
-    if (!acceptsGeneration(state.get(), accountId, generation)) {
-      logger.warn('refused an older login from the hub', { accountId, generation, seen: state.get().seen[accountId] ?? 0 });
-      send({ type: 'refused', accountId, generation, reason: 'older than a generation this machine already saw' });
-      return;
-    }
-    const login = message.login;
-    const held = state.get().held;
-    const written = await options.credentialsTarget.write(login, {
-      // Inside Claude Code's locks: a login it refreshed since our last write goes to the hub first.
-      secureCurrent: async (current) => {
-        if (
-          current !== null &&
-          held !== null &&
-          fingerprint(current.accessToken) !== held.fingerprint &&
-          current.accessToken !== login.accessToken
-        ) {
-          send({
-            type: 'harvest',
-            accountId: held.accountId,
-            generation: held.generation,
-            login: { ...current, scopes: [...current.scopes] },
-          });
-          if (held.accountId === accountId)
-            return err({ message: 'this machine holds a newer login for that account; sent it to the hub' });
-        }
-        return ok(undefined);
-      },
-    });
-    if (!written.ok) {
-      logger.warn('could not write the login from the hub', { accountId, generation, reason: written.error.message });
-      send({ type: 'refused', accountId, generation, reason: written.error.message.slice(0, 400) });
-      return;
-    }
-    if (options.identityTarget && message.identity) {
-      const id = message.identity;
-      const identity = await options.identityTarget.write({
-        accountUuid: id.accountUuid,
-        emailAddress: id.emailAddress,
-        organizationUuid: id.organizationUuid,
-        displayName: id.displayName,
-      });
-      if (!identity.ok) logger.warn('wrote the login but not the identity block', { reason: identity.error.message });
-    }
-    const fp = fingerprint(login.accessToken);
-    const before = state.get();
-    await state.set({
-      ...before,
-      seen: { ...before.seen, [accountId]: Math.max(generation, before.seen[accountId] ?? 0) },
-      held: { accountId, generation, fingerprint: fp },
-    });
-    logger.info('holding the login the hub assigned', { accountId, generation, fingerprint: fp });
-    send({ type: 'ack', accountId, generation, fingerprint: fp });
-  };
+  const logins = createLoginHandler({
+    state,
+    credentialsTarget: options.credentialsTarget,
+    identityTarget: options.identityTarget,
+    logger,
+    send,
+  });
 
   const onFrame = (text: string): void => {
     const parsed = parseHubMessage(text);
@@ -145,7 +80,9 @@ export function createAgent(options: AgentOptions): Agent {
     }
     const message = parsed.value;
     if (message.type === 'welcome') return;
-    chain = chain.then(() => apply(message)).catch((error: unknown) => logger.error('applying a login failed', { error: String(error) }));
+    chain = chain
+      .then(() => logins.apply(message))
+      .catch((error: unknown) => logger.error('applying a login failed', { error: String(error) }));
   };
 
   const schedule = (): void => {
@@ -170,7 +107,7 @@ export function createAgent(options: AgentOptions): Agent {
       failures = 0;
       chain = chain
         .then(async () => {
-          await harvestLocal();
+          await logins.harvestLocal();
           send({
             type: 'hello',
             machineId: state.get().machineId,
