@@ -5,8 +5,8 @@
  */
 import type { SimAccountSpec } from './sim-account-spec.js';
 import { createRng, simulatedUuid } from './seeded-random.js';
-import type { UsageRates } from './usage-model.js';
-import { SEVEN_DAY_MS } from './usage-model.js';
+import type { UsageRates } from '../engine/index.js';
+import { SEVEN_DAY_MS } from '../engine/index.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;

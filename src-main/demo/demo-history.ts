@@ -6,7 +6,7 @@
  */
 import type { HistoryRecorder } from '../engine/index.js';
 import { createRng } from './seeded-random.js';
-import { advanceWindows, SEVEN_DAY_MS, type SimWindows, type UsageRates } from './usage-model.js';
+import { advanceWindows, SEVEN_DAY_MS, type SimWindows, type UsageRates } from '../engine/index.js';
 
 const MIN_MS = 60_000;
 const HOUR_MS = 60 * MIN_MS;

@@ -9,11 +9,11 @@ import { err, ok } from '../shared/result.js';
 import { OAUTH_REFRESH_SCOPE, type OAuthCredentials } from '../engine/index.js';
 import { createRng } from './seeded-random.js';
 import { createTokenLedger, type AccessCheck } from './token-ledger.js';
-import { advanceWindows, type SimWindows, type UsageRates } from './usage-model.js';
+import { advanceWindows, type SimWindows, type UsageRates } from '../engine/index.js';
 import type { SimAccountSpec } from './sim-account-spec.js';
 
 export { createDemoFleet, type DemoFleet, type DemoFleetOptions } from './demo-fleet.js';
-export type { SimWindows, UsageRates } from './usage-model.js';
+export type { SimWindows, UsageRates } from '../engine/index.js';
 export type { SimAccountSpec } from './sim-account-spec.js';
 export type { AccessCheck } from './token-ledger.js';
 

@@ -1,5 +1,5 @@
 /** The spec of one simulated account (demo-fleet.ts builds them; fleet-simulator.ts runs them). */
-import type { SimWindows, UsageRates } from './usage-model.js';
+import type { SimWindows, UsageRates } from '../engine/index.js';
 
 /** One simulated account as the simulation starts. */
 export interface SimAccountSpec {

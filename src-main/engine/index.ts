@@ -52,3 +52,13 @@ export { toClaudeAiOauth } from './claude-code/credential-targets/credentials-js
 export { defaultCredentialTarget, defaultIdentityTarget } from './claude-code/credential-targets/default-targets.js';
 export type { EventSink } from './ports.js';
 export { readJsonFileSync } from './storage/atomic-file.js';
+export { createPolicyStrategy } from './replay/policy-strategy.js';
+export { fleetWeeklyCapacityLoadHours, scaleRates } from './replay/sim-inputs.js';
+export type { Demand, SimAccount, ToolCall } from './replay/sim-inputs.js';
+export { createRng } from './replay/sim-rng.js';
+export type { Rng } from './replay/sim-rng.js';
+export { replayRotation } from './replay/simulate-rotation.js';
+export type { ReplayResult } from './replay/simulate-rotation.js';
+export type { Strategy, StrategyMove, StrategyView } from './replay/strategy-types.js';
+export { advanceWindows, FIVE_HOUR_MS, SEVEN_DAY_MS } from './replay/usage-model.js';
+export type { SimWindows, UsageRates } from './replay/usage-model.js';

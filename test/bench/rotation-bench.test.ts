@@ -5,17 +5,17 @@
  * accounting (expiry, who accrues usage) follows the usage model.
  */
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src-main/demo/seeded-random.js';
+import { createRng } from '../../src-main/engine/replay/sim-rng.js';
 import { createBenchFleet } from '../../scripts/bench/rotation/bench-fleet.js';
 import { createRoundRobin, createSwitchAtFull } from '../../scripts/bench/rotation/baselines.js';
 import { createDemand } from '../../scripts/bench/rotation/demand.js';
-import { createPolicyStrategy } from '../../scripts/bench/rotation/policy-strategy.js';
-import { replayRotation } from '../../scripts/bench/rotation/replay.js';
+import { createPolicyStrategy } from '../../src-main/engine/replay/policy-strategy.js';
+import { replayRotation } from '../../src-main/engine/replay/simulate-rotation.js';
 import { DEFAULT_BENCH_PARAMS, runRotationBench, type BenchParams } from '../../scripts/bench/rotation/run-bench.js';
 import { formatTable } from '../../scripts/bench/rotation/report.js';
 import { idealExpiredUnusedPct } from '../../scripts/bench/rotation/oracle.js';
 import { formatSweepGoals, formatSweepTable, runSweep } from '../../scripts/bench/rotation/sweep.js';
-import type { Strategy } from '../../scripts/bench/rotation/strategy-types.js';
+import type { Strategy } from '../../src-main/engine/replay/strategy-types.js';
 
 const HOUR_MS = 3_600_000;
 const SMOKE: BenchParams = { ...DEFAULT_BENCH_PARAMS, days: 3, tiers: ['Max 20x', 'Max 5x', 'Max 20x'] };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDemoFleet, createFleetSimulator, type FleetSimulator, type SimAccountSpec } from '../../src-main/demo/fleet-simulator.js';
-import { SEVEN_DAY_MS } from '../../src-main/demo/usage-model.js';
+import { SEVEN_DAY_MS } from '../../src-main/engine/replay/usage-model.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 
 const HOUR_MS = 3_600_000;

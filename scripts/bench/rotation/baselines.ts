@@ -3,7 +3,7 @@
  * switch at once when they decide to, and ignore tool calls altogether.
  */
 import type { PolicyAccount } from '../../../src-main/engine/rotation/rotation-types.js';
-import { readsFull, type Strategy, type StrategyMove, type StrategyView } from './strategy-types.js';
+import { readsFull, type Strategy, type StrategyMove, type StrategyView } from '../../../src-main/engine/replay/strategy-types.js';
 
 /**
  * Round-robin: every `periodMs` since its last switch, move to the next account in the fixed

@@ -2,8 +2,11 @@
  * The benchmark's synthetic fleet: Max 20x / 5x accounts on the demo simulator's usage model
  * (src-main/demo/usage-model.ts) with weekly resets staggered across the week. Pure and seeded.
  */
-import type { Rng } from '../../../src-main/demo/seeded-random.js';
-import { SEVEN_DAY_MS, type SimWindows, type UsageRates } from '../../../src-main/demo/usage-model.js';
+import type { Rng } from '../../../src-main/engine/replay/sim-rng.js';
+import type { SimAccount } from '../../../src-main/engine/replay/sim-inputs.js';
+import { SEVEN_DAY_MS, type UsageRates } from '../../../src-main/engine/replay/usage-model.js';
+
+export { fleetWeeklyCapacityLoadHours, scaleRates } from '../../../src-main/engine/replay/sim-inputs.js';
 
 export type BenchTier = 'Max 20x' | 'Max 5x';
 
@@ -20,22 +23,13 @@ export const BENCH_RATES: Readonly<Record<BenchTier, UsageRates>> = {
   'Max 5x': { fiveHourPctPerHour: 96, sevenDayPctPerHour: 16 },
 };
 
-/** One account of the benchmark fleet. */
-export interface BenchAccount {
-  readonly id: string;
-  readonly email: string;
-  readonly tier: BenchTier;
-  /** Fill rates at load 1; the replay scales them by the demand's load. */
-  readonly rates: UsageRates;
-  /** Work one full 7d window holds, in load-hours (100 % / the 7d rate). */
-  readonly weeklyCapacityLoadHours: number;
-  /**
-   * Windows at the start of the replay: 5h closed; the 7d reset somewhere in the first week, the
-   * window as used as if the account had been burned at a steady pace since it opened (so the
-   * first week offers no more spare capacity than any other).
-   */
-  readonly initialWindows: SimWindows;
-}
+/**
+ * One account of the benchmark fleet (the simulator's account, src-main/engine/replay/sim-inputs.ts).
+ * Its windows at the start of the replay: 5h closed; the 7d reset somewhere in the first week, the
+ * window as used as if the account had been burned at a steady pace since it opened (so the first
+ * week offers no more spare capacity than any other).
+ */
+export type BenchAccount = SimAccount & { readonly tier: BenchTier };
 
 export interface BenchFleetOptions {
   readonly startMs: number;
@@ -71,14 +65,4 @@ export function createBenchFleet(options: BenchFleetOptions): BenchAccount[] {
       },
     };
   });
-}
-
-/** The fleet's weekly capacity in load-hours. */
-export function fleetWeeklyCapacityLoadHours(fleet: readonly BenchAccount[]): number {
-  return fleet.reduce((sum, a) => sum + a.weeklyCapacityLoadHours, 0);
-}
-
-/** Rates scaled by a load (load 0: nothing accrues). */
-export function scaleRates(rates: UsageRates, load: number): UsageRates {
-  return { fiveHourPctPerHour: rates.fiveHourPctPerHour * load, sevenDayPctPerHour: rates.sevenDayPctPerHour * load };
 }

@@ -4,7 +4,8 @@
  * of 5 s–5 min. API requests (the model phases of a turn) spend quota; tool calls are what a switch
  * must avoid.
  */
-import type { Rng } from '../../../src-main/demo/seeded-random.js';
+import type { Rng } from '../../../src-main/engine/replay/sim-rng.js';
+import type { Demand, ToolCall } from '../../../src-main/engine/replay/sim-inputs.js';
 
 const SEC_MS = 1000;
 const MIN_MS = 60 * SEC_MS;
@@ -12,36 +13,7 @@ const HOUR_MS = 60 * MIN_MS;
 const DAY_MS = 24 * HOUR_MS;
 const TOOL_NAMES = ['Bash', 'Read', 'Edit', 'Grep', 'Write', 'Task'] as const;
 
-/** One tool call of one session: the interval between its `PreToolUse` and `PostToolUse`. */
-export interface ToolCall {
-  readonly sessionId: string;
-  readonly toolName: string;
-  readonly startMs: number;
-  readonly endMs: number;
-}
-
-/** The demand of a whole replay, binned into steps for the load and kept exact for tool calls. */
-export interface Demand {
-  readonly startMs: number;
-  readonly stepMs: number;
-  readonly stepCount: number;
-  /**
-   * Load per step: Σ over sessions making API requests (model phases, `Task` calls) of the turn's
-   * intensity × the share of the step they cover.
-   */
-  readonly loadPerStep: Float64Array;
-  /** 1 when any session is alive during the step, so the statusline reports the active account. */
-  readonly aliveSteps: Uint8Array;
-  /** Every tool call, sorted by start; one session's calls never overlap. */
-  readonly toolCalls: readonly ToolCall[];
-  readonly sessionCount: number;
-  /** Total demand in load-hours (after scaling). */
-  readonly loadHours: number;
-  /** Demand of each week (7 days from the start; the last may be partial), in load-hours. */
-  readonly weeklyLoadHours: readonly number[];
-  /** Mean factor applied to the turns' raw intensities to reach the target demand. */
-  readonly loadScale: number;
-}
+export type { Demand, ToolCall } from '../../../src-main/engine/replay/sim-inputs.js';
 
 export interface DemandOptions {
   /** Start of the replay; must be a Monday 00:00 (UTC) so days of the week line up. */

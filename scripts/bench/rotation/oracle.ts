@@ -3,11 +3,11 @@
  * strategy that burns an account to its limit) and the ideal expired-unused share (the capacity no
  * strategy could have used). Both read the true windows; neither is something the monitor could run.
  */
-import { SEVEN_DAY_MS } from '../../../src-main/demo/usage-model.js';
+import { SEVEN_DAY_MS } from '../../../src-main/engine/replay/usage-model.js';
 import type { BenchAccount } from './bench-fleet.js';
 import type { Demand } from './demand.js';
-import { isFull } from './replay-metrics.js';
-import type { Strategy } from './strategy-types.js';
+import { isFull } from '../../../src-main/engine/replay/replay-metrics.js';
+import type { Strategy } from '../../../src-main/engine/replay/strategy-types.js';
 
 /**
  * Oracle: reads the true windows and, whenever the active account is at 100 % of a window and

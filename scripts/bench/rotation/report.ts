@@ -1,7 +1,7 @@
 /** Renders a benchmark run as text: the run parameters, the table, the details behind it. */
 import { BENCH_RATES, fleetWeeklyCapacityLoadHours } from './bench-fleet.js';
 import { DEMAND_MODEL } from './demand.js';
-import { DEFAULT_CADENCE } from './observer.js';
+import { DEFAULT_CADENCE } from '../../../src-main/engine/replay/observer.js';
 import { idealExpiredUnusedPct } from './oracle.js';
 import type { BenchRun } from './run-bench.js';
 

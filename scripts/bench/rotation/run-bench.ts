@@ -2,14 +2,14 @@
  * One benchmark run: builds the seeded fleet and demand, then replays the same demand under each
  * strategy (the real policy and the baselines by default).
  */
-import { createRng } from '../../../src-main/demo/seeded-random.js';
+import { createRng } from '../../../src-main/engine/replay/sim-rng.js';
 import { createBenchFleet, fleetWeeklyCapacityLoadHours, type BenchAccount, type BenchTier } from './bench-fleet.js';
 import { createRoundRobin, createSwitchAtFull } from './baselines.js';
 import { createDemand, type Demand } from './demand.js';
 import { createOracle } from './oracle.js';
-import { createPolicyStrategy } from './policy-strategy.js';
-import { replayRotation, type ReplayResult } from './replay.js';
-import type { Strategy } from './strategy-types.js';
+import { createPolicyStrategy } from '../../../src-main/engine/replay/policy-strategy.js';
+import { replayRotation, type ReplayResult } from '../../../src-main/engine/replay/simulate-rotation.js';
+import type { Strategy } from '../../../src-main/engine/replay/strategy-types.js';
 
 const HOUR_MS = 3_600_000;
 

@@ -5,7 +5,7 @@
  */
 import { createRoundRobin, createSwitchAtFull } from './baselines.js';
 import { createOracle, idealExpiredUnusedPct } from './oracle.js';
-import { createPolicyStrategy } from './policy-strategy.js';
+import { createPolicyStrategy } from '../../../src-main/engine/replay/policy-strategy.js';
 import { runRotationBench, type BenchParams } from './run-bench.js';
 
 export const SWEEP_SEEDS = [20_261_124, 7331, 4242, 31_337] as const;

@@ -4,7 +4,7 @@
  * decision, `pendingDeferral` from a `defer` (cleared by anything else), `lastSwitch` from each
  * switch carried out, and the pin cleared when a decision says `releasePin` (the replay never pins).
  */
-import { decideRotation } from '../../../src-main/engine/rotation/decide-rotation.js';
+import { decideRotation } from '../rotation/decide-rotation.js';
 import {
   ROTATION_DEFAULTS,
   type LastSwitch,
@@ -12,7 +12,7 @@ import {
   type RotationDecision,
   type RotationInput,
   type RotationSettings,
-} from '../../../src-main/engine/rotation/rotation-types.js';
+} from '../rotation/rotation-types.js';
 import type { Strategy } from './strategy-types.js';
 
 export interface PolicyStrategyOptions {

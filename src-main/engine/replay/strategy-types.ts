@@ -1,8 +1,8 @@
 /** The contract every strategy in the rotation benchmark meets: the real policy and the baselines. */
-import type { PolicyAccount } from '../../../src-main/engine/rotation/rotation-types.js';
-import type { BlockingSession } from '../../../src-main/engine/sessions/session-states.js';
-import { toEffectiveWindow } from '../../../src-main/engine/usage/effective-window.js';
-import type { SimWindows } from '../../../src-main/demo/usage-model.js';
+import type { PolicyAccount } from '../rotation/rotation-types.js';
+import type { BlockingSession } from '../sessions/session-states.js';
+import { toEffectiveWindow } from '../usage/effective-window.js';
+import type { SimWindows } from './usage-model.js';
 
 /** What a strategy sees when asked: only readings (never the true windows) and live tool calls. */
 export interface StrategyView {

@@ -1,7 +1,6 @@
 /** What the rotation replay measures, against the true windows (never the readings). */
-import { SEVEN_DAY_MS, type SimWindows } from '../../../src-main/demo/usage-model.js';
-import type { BenchAccount } from './bench-fleet.js';
-import type { Demand } from './demand.js';
+import { SEVEN_DAY_MS, type SimWindows } from './usage-model.js';
+import type { Demand, SimAccount } from './sim-inputs.js';
 import type { StrategyMove } from './strategy-types.js';
 
 /** One switch carried out. */
@@ -92,7 +91,7 @@ export interface Metrics {
   result(truth: readonly SimWindows[], readings: ReplayResult['readings']): ReplayResult;
 }
 
-export function createMetrics(fleet: readonly BenchAccount[], demand: Demand, strategy: string): Metrics {
+export function createMetrics(fleet: readonly SimAccount[], demand: Demand, strategy: string): Metrics {
   let measuredWindows = 0;
   let measuredCapacityLoadHours = 0;
   let expiredLoadHours = 0;

@@ -4,12 +4,12 @@
  * schedule (parked accounts every ~12 min, the active one every ~5 min when no statusline flows).
  * Readings are whole percents, rounded down. Every reading is kept as a velocity sample.
  */
-import type { UsageWindow } from '../../../src-main/engine/anthropic/api-types.js';
-import type { PolicyAccount, UsageSample } from '../../../src-main/engine/rotation/rotation-types.js';
-import { SETTINGS_DEFAULTS } from '../../../src-main/engine/storage/state-schema.js';
-import type { Rng } from '../../../src-main/demo/seeded-random.js';
-import type { SimWindows } from '../../../src-main/demo/usage-model.js';
-import type { BenchAccount } from './bench-fleet.js';
+import type { UsageWindow } from '../anthropic/api-types.js';
+import type { PolicyAccount, UsageSample } from '../rotation/rotation-types.js';
+import { SETTINGS_DEFAULTS } from '../storage/state-schema.js';
+import type { Rng } from './sim-rng.js';
+import type { SimWindows } from './usage-model.js';
+import type { SimAccount } from './sim-inputs.js';
 
 /** The reading cadence (defaults: the product's poll settings). */
 export interface ReadingCadence {
@@ -48,7 +48,7 @@ export interface Observer {
 
 /** Creates the observer; first polls are spread over one parked interval. */
 export function createObserver(
-  fleet: readonly BenchAccount[],
+  fleet: readonly SimAccount[],
   startMs: number,
   rng: Rng,
   cadence: ReadingCadence = DEFAULT_CADENCE,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advanceWindows, FIVE_HOUR_MS, SEVEN_DAY_MS, type SimWindows } from '../../src-main/demo/usage-model.js';
+import { advanceWindows, FIVE_HOUR_MS, SEVEN_DAY_MS, type SimWindows } from '../../src-main/engine/replay/usage-model.js';
 
 const HOUR_MS = 3_600_000;
 const T0 = Date.UTC(2026, 10, 24, 12);

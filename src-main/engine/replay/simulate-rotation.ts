@@ -1,18 +1,20 @@
 /**
- * The rotation replay: steps a synthetic fleet through the demand on a simulated clock, feeds the
- * strategy the readings the monitor would have, carries out its switches (a deferred one the
- * moment a tool call ends) and measures the outcome against the true windows.
+ * The rotation simulator (pure: no I/O, no clock but the simulated one), shared by
+ * `npm run bench:rotation` (a seeded synthetic fleet and demand) and the what-if replay of the
+ * user's own history (`ccmax-monitor replay`). It steps a fleet through the demand on a simulated
+ * clock, feeds the strategy the readings the monitor would have, carries out its switches (a
+ * deferred one the moment a tool call ends) and measures the outcome against the true windows.
  *
- * Ground truth is the demo usage model (`advanceWindows`): the 5h window opens on first use and
- * resets 5 h later, the 7d window resets every 7 days, usage accrues only on the account in use at
- * the step's load, and an account at 100 % of either window serves nothing.
+ * Ground truth is the usage model (`advanceWindows`, ./usage-model.ts): the 5h window opens on first
+ * use and resets 5 h later, the 7d window resets every 7 days, usage accrues only on the account in
+ * use at the step's load, and an account at 100 % of either window serves nothing.
  */
-import { createRng } from '../../../src-main/demo/seeded-random.js';
-import { advanceWindows, type SimWindows } from '../../../src-main/demo/usage-model.js';
-import type { BlockingSession } from '../../../src-main/engine/sessions/session-states.js';
-import { rememberToolCall } from '../../../src-main/engine/rotation/tool-calls.js';
-import { scaleRates, type BenchAccount } from './bench-fleet.js';
-import type { Demand, ToolCall } from './demand.js';
+import { createRng } from './sim-rng.js';
+import { advanceWindows, type SimWindows } from './usage-model.js';
+import type { BlockingSession } from '../sessions/session-states.js';
+import { rememberToolCall } from '../rotation/tool-calls.js';
+import { scaleRates, type Demand, type SimAccount, type ToolCall } from './sim-inputs.js';
+
 import { createObserver, DEFAULT_CADENCE, type ReadingCadence } from './observer.js';
 import { readsFull, type Strategy, type StrategyMove } from './strategy-types.js';
 import { createMetrics, isFull, type ReplayResult, type TruePct } from './replay-metrics.js';
@@ -20,7 +22,7 @@ import { createMetrics, isFull, type ReplayResult, type TruePct } from './replay
 export type { ClosedWindow, HitRecord, ReplayResult, SwitchRecord, TruePct } from './replay-metrics.js';
 
 export interface ReplayOptions {
-  readonly fleet: readonly BenchAccount[];
+  readonly fleet: readonly SimAccount[];
   readonly demand: Demand;
   readonly strategy: Strategy;
   /** Seeds the poll schedule; the same seed gives every strategy the same schedule to start from. */
@@ -96,7 +98,7 @@ export function replayRotation(options: ReplayOptions): ReplayResult {
   /** Asks the strategy and carries out a switch at once. */
   function ask(nowMs: number): StrategyMove {
     const accounts = observer.policyAccounts();
-    const active = fleet[activeIndex] as BenchAccount;
+    const active = fleet[activeIndex] as SimAccount;
     const move = strategy.decide({
       nowMs,
       activeId: active.id,
