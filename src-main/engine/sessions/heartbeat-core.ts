@@ -3,29 +3,21 @@
  * connection and returns `closed(code, reason)`. It validates every frame, rate-limits each
  * connection, closes silent and misbehaving clients with named codes, applies messages to the
  * registry and acknowledges them — tool-ended and turn-ended only after `beforeAck` settles.
+ * One connection's life is in `heartbeat-connection.ts`, the acknowledgement in `heartbeat-ack.ts`.
  */
-import type { Clock, Logger, TimerHandle } from '../ports.js';
-import { parseClientMessage } from '../../shared/heartbeat-schema.js';
-import { CloseCode, PROTOCOL_VERSION, type AckMessage, type ActiveSummary, type ClientMessage } from '../../shared/heartbeat-protocol.js';
+import type { Clock, Logger } from '../ports.js';
+import { CloseCode, type ActiveSummary, type ClientMessage } from '../../shared/heartbeat-protocol.js';
 import type { ApplyOutcome } from './session-registry.js';
+import { createAcknowledger } from './heartbeat-ack.js';
+import {
+  openConnection,
+  type ConnectionContext,
+  type ConnectionSetup,
+  type CoreSocket,
+  type OpenConnections,
+} from './heartbeat-connection.js';
 
-/** The little a transport must offer the core. */
-export interface CoreSocket {
-  send(data: string): void;
-  close(code: number, reason: string): void;
-  /** Registers the single frame handler; text frames only. */
-  onMessage(handler: (data: string) => void): void;
-}
-
-/** What the transport learned on upgrade. */
-export interface ConnectionContext {
-  /** False when a non-loopback peer offered no valid token. */
-  readonly authorized: boolean;
-  /** False when a browser from another origin opened the socket. */
-  readonly originAllowed?: boolean;
-  /** Peer address, for logs. */
-  readonly peer: string;
-}
+export { clampReason, type ConnectionContext, type CoreSocket } from './heartbeat-connection.js';
 
 export interface HeartbeatCoreOptions {
   readonly registry: { apply(message: ClientMessage, peer?: string): ApplyOutcome };
@@ -53,145 +45,45 @@ export interface HeartbeatCore {
   dispose(): void;
 }
 
-const ACK_AFTER_SWITCH = new Set<ClientMessage['type']>(['tool-ended', 'turn-ended']);
-
-/** A close reason within the 123-byte limit of RFC 6455 (whole characters only). */
-export function clampReason(reason: string): string {
-  let out = reason;
-  while (Buffer.byteLength(out) > 123) out = out.slice(0, -1);
-  return out;
+/** Why a new connection is refused at once, with its close code and reason; null when it may open. */
+function refusal(disposed: boolean, context: ConnectionContext): { code: number; reason: string } | null {
+  if (disposed) return { code: CloseCode.GoingAway, reason: 'server shutting down' };
+  if (context.originAllowed === false) return { code: CloseCode.Forbidden, reason: 'forbidden: cross-origin WebSocket' };
+  if (!context.authorized) return { code: CloseCode.Unauthorized, reason: 'unauthorized: peers beyond loopback need the token' };
+  return null;
 }
 
 /** Creates a protocol core. */
 export function createHeartbeatCore(options: HeartbeatCoreOptions): HeartbeatCore {
-  const { clock, logger, registry } = options;
-  const beforeAck = options.beforeAck ?? (() => Promise.resolve());
-  const beforeAckTimeoutMs = options.beforeAckTimeoutMs ?? 2_000;
-  const firstMessageTimeoutMs = options.firstMessageTimeoutMs ?? 5_000;
-  const { burst, perSecond } = options.rateLimit ?? { burst: 30, perSecond: 10 };
-  /** Open connections and how to close each one. */
-  const open = new Map<CoreSocket, (code: number, reason: string) => void>();
-  let disposed = false;
-
-  const boundedBeforeAck = (message: ClientMessage): Promise<void> =>
-    new Promise<void>((resolve) => {
-      const timer = clock.setTimeout(() => {
-        logger.warn('beforeAck took too long; acknowledging anyway', { type: message.type, afterMs: beforeAckTimeoutMs });
-        resolve();
-      }, beforeAckTimeoutMs);
-      const done = (): void => {
-        clock.clearTimeout(timer);
-        resolve();
-      };
-      let pending: Promise<void>;
-      try {
-        pending = beforeAck(message);
-      } catch (error) {
-        pending = Promise.reject(error);
-      }
-      pending.then(done, (error: unknown) => {
-        logger.error('beforeAck failed; acknowledging anyway', { type: message.type, error: String(error) });
-        done();
-      });
-    });
-
-  const activeSummary = (sessionId: string): ActiveSummary | null => {
-    try {
-      return options.describeActive?.(sessionId) ?? null;
-    } catch (error) {
-      logger.warn('describeActive failed', { error: String(error) });
-      return null;
-    }
+  const { clock, logger } = options;
+  const setup: ConnectionSetup = {
+    registry: options.registry,
+    clock,
+    logger,
+    acknowledge: createAcknowledger({
+      clock,
+      logger,
+      beforeAck: options.beforeAck ?? (() => Promise.resolve()),
+      beforeAckTimeoutMs: options.beforeAckTimeoutMs ?? 2_000,
+      describeActive: options.describeActive,
+    }),
+    firstMessageTimeoutMs: options.firstMessageTimeoutMs ?? 5_000,
+    rateLimit: options.rateLimit ?? { burst: 30, perSecond: 10 },
   };
+  const open: OpenConnections = new Map();
+  let disposed = false;
 
   return {
     opened(socket, context) {
-      let closed = false;
-      let silenceTimer: TimerHandle | null = null;
-      const close = (code: number, reason: string): void => {
-        if (closed) return;
-        closed = true;
-        open.delete(socket);
-        if (silenceTimer !== null) clock.clearTimeout(silenceTimer);
-        try {
-          socket.close(code, clampReason(reason));
-        } catch (error) {
-          logger.debug('heartbeat socket close failed', { error: String(error) });
+      const refused = refusal(disposed, context);
+      if (refused) {
+        if (refused.code === CloseCode.Unauthorized) {
+          logger.warn('heartbeat refused: peer offered no valid token', { peer: context.peer });
         }
-      };
-      const send = (ack: AckMessage): void => {
-        if (closed) return;
-        try {
-          socket.send(JSON.stringify(ack));
-        } catch (error) {
-          logger.debug('heartbeat ack not sent', { error: String(error) });
-        }
-      };
-      if (disposed) {
-        closed = true;
-        socket.close(CloseCode.GoingAway, 'server shutting down');
+        socket.close(refused.code, refused.reason);
         return () => {};
       }
-      if (context.originAllowed === false) {
-        closed = true;
-        socket.close(CloseCode.Forbidden, 'forbidden: cross-origin WebSocket');
-        return () => {};
-      }
-      if (!context.authorized) {
-        closed = true;
-        logger.warn('heartbeat refused: peer offered no valid token', { peer: context.peer });
-        socket.close(CloseCode.Unauthorized, 'unauthorized: peers beyond loopback need the token');
-        return () => {};
-      }
-      open.set(socket, close);
-      silenceTimer = clock.setTimeout(() => {
-        silenceTimer = null;
-        close(CloseCode.SilentClient, `silent: no message within ${firstMessageTimeoutMs} ms`);
-      }, firstMessageTimeoutMs);
-
-      let tokens = burst;
-      let refilledAtMs = clock.now();
-      socket.onMessage((data) => {
-        if (closed) return;
-        if (silenceTimer !== null) {
-          clock.clearTimeout(silenceTimer);
-          silenceTimer = null;
-        }
-        const nowMs = clock.now();
-        tokens = Math.min(burst, tokens + ((nowMs - refilledAtMs) / 1000) * perSecond);
-        refilledAtMs = nowMs;
-        if (tokens < 1) {
-          logger.warn('heartbeat client flooding; closed', { peer: context.peer });
-          close(CloseCode.TooManyMessages, `too many messages (limit ${perSecond}/s)`);
-          return;
-        }
-        tokens -= 1;
-        const parsed = parseClientMessage(data);
-        if (!parsed.ok) {
-          logger.debug('heartbeat frame refused', { peer: context.peer, kind: parsed.error.kind });
-          close(CloseCode.BadMessage, parsed.error.message);
-          return;
-        }
-        const message = parsed.value;
-        if (registry.apply(message, context.peer) === 'full') {
-          close(CloseCode.RegistryFull, 'too many live sessions');
-          return;
-        }
-        const id = message.id;
-        if (id === undefined) return;
-        if (ACK_AFTER_SWITCH.has(message.type)) {
-          void boundedBeforeAck(message).then(() => send({ v: PROTOCOL_VERSION, type: 'ack', id }));
-        } else if (message.type === 'statusline') {
-          send({ v: PROTOCOL_VERSION, type: 'ack', id, active: activeSummary(message.sessionId) });
-        } else {
-          send({ v: PROTOCOL_VERSION, type: 'ack', id });
-        }
-      });
-      return () => {
-        closed = true;
-        open.delete(socket);
-        if (silenceTimer !== null) clock.clearTimeout(silenceTimer);
-      };
+      return openConnection(socket, context, setup, open);
     },
     connectionCount: () => open.size,
     dispose() {
