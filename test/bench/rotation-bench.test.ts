@@ -59,6 +59,19 @@ describe('rotation benchmark on a 3-day, 3-account replay', () => {
     expect(resultOf('switch at 100 %').switchesDuringToolCall).toBeGreaterThan(0);
   });
 
+  it('splits switches during a tool call into those that could break a request and those at a wall (true figures)', () => {
+    // Switch at 100 % leaves only accounts that read 100 %, and a whole-percent reading rounded down never overstates.
+    const atFull = resultOf('switch at 100 %');
+    expect(atFull.switchLog.every((s) => s.fromTrueFull)).toBe(true);
+    expect(atFull.breakingSwitchesDuringToolCall).toBe(0);
+    expect(atFull.wallSwitchesDuringToolCall).toBe(atFull.switchesDuringToolCall);
+    // Round-robin's period switches leave accounts below their limits, tool call or not.
+    const rr = resultOf('round-robin');
+    expect(rr.breakingSwitchesDuringToolCall).toBeGreaterThan(0);
+    expect(rr.breakingSwitchesDuringToolCall).toBe(rr.switchLog.filter((s) => s.duringToolCall && !s.fromTrueFull).length);
+    for (const r of smoke.results) expect(r.breakingSwitchesDuringToolCall + r.wallSwitchesDuringToolCall).toBe(r.switchesDuringToolCall);
+  });
+
   it('gives the same figures for the same seed', () => {
     const again = runRotationBench(SMOKE);
     expect(formatTable(again)).toEqual(formatTable(smoke));

@@ -8,8 +8,11 @@ import type { BenchRun } from './run-bench.js';
 const MIN_MS = 60_000;
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
-/** The goals of issue 3 for our policy. */
-export const GOALS = { maxExpiredUnusedPct: 2, maxAvoidableHits: 0, maxSwitchesDuringToolCall: 0 } as const;
+/**
+ * The goals of issues 3 and 12 for our policy. A switch during a tool call away from an account at
+ * 100 % (a wall) is not counted against it: that account's next request would fail anyway.
+ */
+export const GOALS = { maxExpiredUnusedPct: 2, maxAvoidableHits: 0, maxBreakingSwitchesDuringToolCall: 1 } as const;
 
 /** The parameters of the run, one per line. */
 export function formatParams(run: BenchRun): string[] {
@@ -47,7 +50,7 @@ export function formatTable(run: BenchRun): string[] {
     'avoidable limit hits (demand-min / episodes)',
     'unavoidable hits (demand-min)',
     'switches',
-    'switches during a tool call',
+    'switches during a tool call: could break a request / at a wall',
     'demand served',
   ];
   const rows = run.results.map((r) => [
@@ -56,7 +59,7 @@ export function formatTable(run: BenchRun): string[] {
     `${r.avoidableHitSteps} / ${r.avoidableHitEpisodes}`,
     String(r.unavoidableHitSteps),
     String(r.switches),
-    String(r.switchesDuringToolCall),
+    `${r.breakingSwitchesDuringToolCall} / ${r.wallSwitchesDuringToolCall}`,
     `${((100 * r.servedLoadHours) / Math.max(1e-9, r.demandLoadHours)).toFixed(1)} %`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
@@ -84,7 +87,10 @@ export function formatGoals(run: BenchRun): string {
       ours.expiredUnusedPct <= GOALS.maxExpiredUnusedPct,
     ],
     [`avoidable limit hits ${ours.avoidableHitSteps} = 0`, ours.avoidableHitSteps <= GOALS.maxAvoidableHits],
-    [`switches during a tool call ${ours.switchesDuringToolCall} = 0`, ours.switchesDuringToolCall <= GOALS.maxSwitchesDuringToolCall],
+    [
+      `switches during a tool call that could break a request ${ours.breakingSwitchesDuringToolCall} ≤ ${GOALS.maxBreakingSwitchesDuringToolCall}`,
+      ours.breakingSwitchesDuringToolCall <= GOALS.maxBreakingSwitchesDuringToolCall,
+    ],
   ] as const;
   return `goals for ${ours.strategy}: ${checks.map(([text, met]) => `${met ? 'MET' : 'MISSED'} ${text}`).join(' · ')}`;
 }

@@ -14,6 +14,11 @@ export interface SwitchRecord {
   readonly duringToolCall: boolean;
   /** True when the account left read 100 % of a window at that instant. */
   readonly fromReadFull: boolean;
+  /**
+   * True when the account left was truly at 100 % of a window at that instant (a wall): its next
+   * request would fail anyway, so a switch then cannot break a session's next request.
+   */
+  readonly fromTrueFull: boolean;
 }
 
 /** True utilizations of one account, to one decimal. */
@@ -64,7 +69,14 @@ export interface ReplayResult {
   /** Avoidable hits by the strategy's decision at that step (e.g. `stay:no-eligible-target`). */
   readonly avoidableHitsByLabel: Readonly<Record<string, number>>;
   readonly switches: number;
+  /** Switches while some session was inside a tool call, whatever the account left. */
   readonly switchesDuringToolCall: number;
+  /**
+   * Of those, switches away from an account below 100 % of both windows (true figures): the ones
+   * that could break a session's next request. The rest left an account at a wall.
+   */
+  readonly breakingSwitchesDuringToolCall: number;
+  readonly wallSwitchesDuringToolCall: number;
   readonly forcedSwitches: number;
   readonly switchesByLabel: Readonly<Record<string, number>>;
   /** Times a switch was deferred (a run of `wait` decisions counts once). */
@@ -176,6 +188,8 @@ export function createMetrics(fleet: readonly SimAccount[], demand: Demand, stra
         avoidableHitsByLabel,
         switches: switchLog.length,
         switchesDuringToolCall: switchLog.filter((s) => s.duringToolCall).length,
+        breakingSwitchesDuringToolCall: switchLog.filter((s) => s.duringToolCall && !s.fromTrueFull).length,
+        wallSwitchesDuringToolCall: switchLog.filter((s) => s.duringToolCall && s.fromTrueFull).length,
         forcedSwitches: switchLog.filter((s) => s.forced).length,
         switchesByLabel,
         deferrals,

@@ -121,6 +121,7 @@ export function replayRotation(options: ReplayOptions): ReplayResult {
       forced: move.forced,
       duringToolCall: openTools.length > 0,
       fromReadFull: fromReading ? readsFull(fromReading, nowMs) : false,
+      fromTrueFull: isFull(truth[activeIndex] as SimWindows),
     });
     activeIndex = toIndex;
     return move;
