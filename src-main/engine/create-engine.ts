@@ -23,6 +23,7 @@ import { toPolicyAccounts } from './rotation/policy-accounts.js';
 import { createRotationLoop } from './rotation/rotation-loop.js';
 import { createLimitRescue } from './sessions/limit-rescue.js';
 import { createStatuslineIntake } from './sessions/statusline-intake.js';
+import { createSessionOwnerGuard } from './claude-code/session-owner-guard.js';
 import { createSignal } from './signal.js';
 import { createSwitcher } from './switching/switcher.js';
 import { wireKeepers, type EngineContext } from './wire-keepers.js';
@@ -59,6 +60,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const { changed, metaOf } = ctx;
   const activeId = (): string | null => ctx.active.accountId();
   const keepers = wireKeepers(ctx);
+  const guard = createSessionOwnerGuard({ files: deps.guardConfigFiles ?? [deps.claudePaths.claudeJson] });
   const { keeper, poller, tracker, recordOf } = keepers;
 
   const switcher = createSwitcher({
@@ -131,6 +133,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   const sessions = deps.sessions ?? null;
   const snapshot = createEngineSnapshot({
+    guard: guard.view,
     version: deps.version,
     demo: deps.demo,
     clock,
@@ -148,5 +151,5 @@ export function createEngine(deps: EngineDeps): Engine {
   });
   const publisher = createSnapshotPublisher(snapshot, logger);
   changes.on(() => publisher.changed());
-  return createEngineApi({ ...keepers, ctx, switcher, rotation, accounts, recordStatusline, rescue, snapshot, publisher, running });
+  return createEngineApi({ ...keepers, guard, ctx, switcher, rotation, accounts, recordStatusline, rescue, snapshot, publisher, running });
 }

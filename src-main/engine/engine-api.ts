@@ -1,6 +1,7 @@
 /** The engine's public face over its wired parts: start and stop, and what the commands call. */
 import type { FleetSnapshot } from '../shared/view-model.js';
 import type { AccountService } from './accounts/account-service.js';
+import type { SessionOwnerGuard } from './claude-code/session-owner-guard.js';
 import type { LimitRescue } from './sessions/limit-rescue.js';
 import type { StatuslineReading } from './sessions/session-registry.js';
 import type { Engine } from './engine-types.js';
@@ -12,6 +13,7 @@ import type { Keepers, EngineContext } from './wire-keepers.js';
 
 export interface EngineApiParts extends Keepers {
   readonly ctx: EngineContext;
+  readonly guard: SessionOwnerGuard;
   readonly switcher: Pick<Switcher, 'repairIdentity'>;
   readonly rotation: RotationLoop;
   readonly accounts: AccountService;
@@ -34,8 +36,7 @@ export function createEngineApi(parts: EngineApiParts): Engine {
 
   function armDetect(): void {
     detectTimer = clock.setTimeout(() => {
-      void tracker
-        .check()
+      void Promise.all([tracker.check(), checkGuard()])
         .then(() => changed()) // also re-evaluates stale marks and passed resets
         .finally(() => {
           if (running.value) armDetect();
@@ -45,7 +46,24 @@ export function createEngineApi(parts: EngineApiParts): Engine {
   async function load(): Promise<void> {
     if (deps.loginFallback) await ctx.logins.recover(deps.loginFallback);
     for (const m of ctx.metas()) await fleet.loadRecord(m.id);
-    await tracker.check();
+    await Promise.all([tracker.check(), checkGuard()]);
+  }
+  /** Re-reads the session-owner guard flag; a change is logged once and re-decides rotation. */
+  async function checkGuard(): Promise<void> {
+    if (!(await parts.guard.check())) return;
+    const view = parts.guard.view();
+    const where = view.configs.filter((c) => c.state === 'on').map((c) => c.path);
+    events.emit(
+      'session-owner-guard-changed',
+      view.on ? 'warn' : 'info',
+      view.on
+        ? `Claude Code's session-owner guard is on (${where.join(', ')}): rotation now switches only when no interactive session is running, or when you choose "Switch now".`
+        : "Claude Code's session-owner guard is off: rotation switches under running sessions again.",
+      undefined,
+      { on: view.on, configs: view.configs.length },
+    );
+    changed();
+    if (running.value) void rotation.request('guard-changed');
   }
 
   return {

@@ -40,6 +40,11 @@ export interface EngineDeps {
   readonly activeAccount?: ActiveAccountCell;
   /** Live Claude Code sessions (deferral, the sessions panel, statusline readings); null: none are tracked. */
   readonly sessions?: SessionSource | null;
+  /**
+   * The `.claude.json` of every Claude Code config to read the session-owner guard flag from;
+   * default the one of `claudePaths`.
+   */
+  readonly guardConfigFiles?: readonly string[];
   /** Re-decide rotation at least this often; default 30 s. */
   readonly rotationTickMs?: number;
 }

@@ -1,5 +1,5 @@
 /** Builds the engine's snapshot from the parts that hold each piece of it. */
-import type { FleetSnapshot, SessionView } from '../shared/view-model.js';
+import type { FleetSnapshot, SessionOwnerGuardView, SessionView } from '../shared/view-model.js';
 import type { ActiveAccountCell } from './claude-code/active-account.js';
 import type { Clock } from './ports.js';
 import type { RotationLoop } from './rotation/rotation-loop.js';
@@ -25,6 +25,8 @@ export interface EngineSnapshotDeps {
   readonly keeper: Pick<TokenKeeper, 'refreshingIds' | 'nextRefreshAtMs'>;
   readonly rotation: Pick<RotationLoop, 'lastSwitch' | 'isPaused' | 'view'>;
   readonly sessions: (() => readonly SessionView[]) | null;
+  /** Claude Code's session-owner guard as last read. */
+  readonly guard: () => SessionOwnerGuardView;
   /** Whether the engine runs (the next poll and refresh times are shown only then). */
   readonly started: () => boolean;
 }
@@ -64,6 +66,7 @@ export function createEngineSnapshot(deps: EngineSnapshotDeps): () => FleetSnaps
       rotation: rotation.view(),
       sessions: deps.sessions?.() ?? [],
       settings: deps.settings(),
+      sessionOwnerGuard: deps.guard(),
     });
   };
 }

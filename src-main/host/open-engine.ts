@@ -104,6 +104,17 @@ export function defaultLoginFallbackDirs(dataDir: string): string[] {
   return [join(dataDir, 'pending-logins'), join(tmpdir(), `ccmax-monitor-${user}-${tag}`)];
 }
 
+/**
+ * The `.claude.json` files the session-owner guard flag is read from: the config the engine writes,
+ * and, when `CLAUDE_CONFIG_DIR` moved it, the default `~/.claude.json` too (a `claude` started
+ * without the variable uses that one). `homeDir` null: the given config only (demo sandbox).
+ */
+export function guardConfigFiles(paths: ClaudePaths, homeDir: string | null): string[] {
+  const files = [paths.claudeJson];
+  if (homeDir !== null && paths.customConfigDir) files.push(join(homeDir, '.claude.json'));
+  return [...new Set(files)];
+}
+
 /** Opens the engine (not started). Throws only for a misconfiguration, with a message that says how to fix it. */
 export async function openEngine(options: OpenEngineOptions): Promise<OpenedEngine> {
   const { dataDir, logger } = options;
@@ -170,6 +181,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<OpenedEngi
     ...(options.detectEveryMs !== undefined ? { detectEveryMs: options.detectEveryMs } : {}),
     activeAccount,
     sessions: options.sessions === undefined ? registry : options.sessions,
+    guardConfigFiles: guardConfigFiles(claudePaths, options.claudePaths ? null : options.homeDir),
   });
   return {
     engine,

@@ -131,6 +131,7 @@ export const exampleSnapshot = (version: string): FleetSnapshot => ({
     },
   ],
   activeSessionCount: 1,
+  sessionOwnerGuard: { on: false, configs: [{ path: '/home/me/.claude.json', state: 'off' }] },
   settings: {
     fiveHourThresholdPct: EXAMPLE_SETTINGS.fiveHourThresholdPct,
     hysteresisPct: EXAMPLE_SETTINGS.hysteresisPct,

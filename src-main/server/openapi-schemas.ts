@@ -11,10 +11,12 @@ import type {
   AccountStatus,
   ExtraWindowView,
   FleetSnapshot,
+  GuardHoldView,
   LastSwitchView,
   NextInLine,
   PendingSwitchView,
   RotationView,
+  SessionOwnerGuardView,
   SessionState,
   SessionView,
   SettingsView,
@@ -147,6 +149,7 @@ const fleetSnapshot = objectOf<FleetSnapshot>(
     sessions: arrayOf(ref('SessionView')),
     activeSessionCount: int,
     settings: ref('SettingsView'),
+    sessionOwnerGuard: ref('SessionOwnerGuardView'),
   },
   { optional: ['rotation'], description: 'The secret-free fleet snapshot the dashboard renders (`src-main/shared/view-model.ts`).' },
 );
@@ -210,8 +213,31 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       }),
     ),
     lastDecision: nullable(str),
+    guardHold: nullable(
+      objectOf<GuardHoldView>(
+        {
+          toId: str,
+          trigger: str,
+          sinceMs: ms('When the hold began'),
+          sessionCount: { type: 'integer', minimum: 0, description: 'Live sessions the switch would interrupt.' },
+        },
+        { description: 'A switch held because the session-owner guard is on and interactive sessions run.' },
+      ),
+    ),
   }),
   SessionState: sessionState,
+  SessionOwnerGuardView: objectOf<SessionOwnerGuardView>(
+    {
+      on: {
+        type: 'boolean',
+        description: 'True when the flag is on in any known config: switches wait until no interactive session is alive, or "switch now".',
+      },
+      configs: arrayOf(
+        objectOf<SessionOwnerGuardView['configs'][number]>({ path: str, state: oneOfStrings(['on', 'off', 'unset', 'unreadable']) }),
+      ),
+    },
+    { description: "Claude Code's session-owner guard (flag `tengu_ticklish_moon`, CLI 2.1.331+), read from every known `.claude.json`." },
+  ),
   SessionView: objectOf<SessionView>({
     id: str,
     host: str,

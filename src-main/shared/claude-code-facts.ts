@@ -16,7 +16,13 @@ const VERIFIED = ['2.1.331', '2.1.332'] as const;
 export const CLAUDE_CODE_FACTS = {
   /** The CLI version pinned in devDependencies, the one `npm test` runs the e2e suite on. */
   pinnedVersion: '2.1.331',
-  /** Before building each API client the CLI stats `.credentials.json` and drops its cached login when `mtimeMs` changed; no TTL. */
+  /**
+   * Before building each API client the CLI stats `.credentials.json` and drops its cached login when
+   * `mtimeMs` differs from the last one seen (`if (mtimeMs !== lastCredentialsMtimeMs) … credentialsChangedOnDisk.emit()`
+   * in the 2.1.331 bundle, node_modules/@anthropic-ai/claude-code/bin/claude.exe); no TTL. Every write
+   * must therefore move the mtime: `replaceFile` sets it past the old one when a rename did not (same
+   * second on a coarse file system, a clock that stepped back).
+   */
   reReadRule: { value: 'mtime-change', verifiedOn: VERIFIED } satisfies ClaudeCodeFact<'mtime-change'>,
   /** `proper-lockfile` directories the CLI takes while refreshing (relative to the config dir / its parent). */
   lockPaths: {
@@ -28,8 +34,19 @@ export const CLAUDE_CODE_FACTS = {
     value: ['forced apiKeyHelper', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN', 'apiKeyHelper', 'ANTHROPIC_PROFILE', 'stored login'],
     verifiedOn: VERIFIED,
   } satisfies ClaudeCodeFact<readonly string[]>,
-  /** The feature flag of the session-owner guard, cached in `<config>/.claude.json` → `cachedGrowthBookFeatures`. */
+  /**
+   * The feature flag of the session-owner guard (default off; interactive sessions only — the 2.1.331
+   * bundle reads `function evl(){if(_e()||qt())return!1;return b("tengu_ticklish_moon",!1)}`), cached
+   * in the config's `.claude.json` as a boolean under `cachedGrowthBookFeatures`, else the older
+   * `cachedFeatureFlags` (`function IK(e){return e.cachedGrowthBookFeatures??e.cachedFeatureFlags}`).
+   * Read by `engine/claude-code/session-owner-guard.ts`.
+   */
   sessionOwnerGuardFlag: { value: 'tengu_ticklish_moon', verifiedOn: VERIFIED } satisfies ClaudeCodeFact<string>,
+  /** Where the cached flags live in `.claude.json`, first found wins. */
+  cachedFlagKeys: {
+    value: ['cachedGrowthBookFeatures', 'cachedFeatureFlags'],
+    verifiedOn: ['2.1.331'],
+  } satisfies ClaudeCodeFact<readonly string[]>,
   /** `StopFailure`'s `error` when a turn ended on the usage limit. */
   limitHitError: { value: 'rate_limit', verifiedOn: VERIFIED } satisfies ClaudeCodeFact<string>,
   /** Statusline `rate_limits` windows: `used_percentage` 0–100, `resets_at` epoch seconds; figures of the last API response. */

@@ -41,6 +41,8 @@ export const EVENT_KINDS = [
   'machine-connected',
   'machine-lost',
   'machine-lagging',
+  'session-owner-guard-changed',
+  'rotation-held',
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];

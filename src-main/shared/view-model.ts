@@ -128,6 +128,16 @@ export interface PendingSwitchView {
   readonly blockedByTool: string | null;
 }
 
+/** A switch held because Claude Code's session-owner guard is on and interactive sessions are running. */
+export interface GuardHoldView {
+  readonly toId: string;
+  readonly trigger: string;
+  /** When the hold began. */
+  readonly sinceMs: number;
+  /** Live sessions the switch would interrupt (unrotatable ones do not count). */
+  readonly sessionCount: number;
+}
+
 /** What rotation is doing now, beyond the last switch. */
 export interface RotationView {
   /** A manual pin: rotation stays on this account until unpinned or it becomes unusable. */
@@ -137,6 +147,8 @@ export interface RotationView {
   readonly allExhausted: { readonly nextAvailableAtMs: number | null; readonly nextAccountId: string | null } | null;
   /** The last decision in a few words (`staying: best account`, `waiting: minimum dwell, 3m left`). */
   readonly lastDecision: string | null;
+  /** A switch held by Claude Code's session-owner guard until no session runs or the user says "switch now". */
+  readonly guardHold: GuardHoldView | null;
 }
 
 /** The account rotation would move to next, and why it is that one. */
@@ -144,6 +156,20 @@ export interface NextInLine {
   readonly accountId: string;
   /** `pending-switch`: a deferred switch already chose it; `rotation-order`: the first account rotation may land on. */
   readonly reason: 'pending-switch' | 'rotation-order';
+}
+
+/** The session-owner guard flag in one Claude Code config: `unset` when the CLI cached no value (off by default). */
+export type GuardConfigState = 'on' | 'off' | 'unset' | 'unreadable';
+
+/**
+ * Claude Code's session-owner guard (flag `tengu_ticklish_moon`, CLI 2.1.331+): when on, an interactive
+ * session stops at "This session belongs to another account" after the stored login changes account.
+ */
+export interface SessionOwnerGuardView {
+  /** True when the flag is on in any known config: rotation then holds switches while an interactive session is alive. */
+  readonly on: boolean;
+  /** Every `.claude.json` read, with what it says. */
+  readonly configs: readonly { readonly path: string; readonly state: GuardConfigState }[];
 }
 
 export interface FleetSnapshot {
@@ -172,4 +198,6 @@ export interface FleetSnapshot {
   readonly sessions: readonly SessionView[];
   readonly activeSessionCount: number;
   readonly settings: SettingsView;
+  /** Claude Code's session-owner guard as read from its configs. */
+  readonly sessionOwnerGuard: SessionOwnerGuardView;
 }

@@ -28,6 +28,8 @@ const GROUP_OF: Readonly<Record<EventKind, EventGroup>> = {
   'rotation-resumed': 'switches',
   'rotation-unpinned': 'switches',
   'switch-failed': 'switches',
+  'session-owner-guard-changed': 'switches',
+  'rotation-held': 'deferrals',
   'switch-deferred': 'deferrals',
   'token-refreshed': 'tokens',
   'token-refresh-failed': 'tokens',

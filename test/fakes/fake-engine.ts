@@ -88,6 +88,7 @@ export function makeSnapshot(overrides: Partial<FleetSnapshot> = {}): FleetSnaps
       },
     ],
     activeSessionCount: 1,
+    sessionOwnerGuard: { on: false, configs: [{ path: '/home/dev/.claude.json', state: 'unset' }] },
     settings: toSettingsView(settings),
     ...overrides,
   };

@@ -86,6 +86,7 @@ describe('toFleetSnapshot', () => {
       pendingSwitch: { toId: 'hot', trigger: 'breach', sinceMs: NOW, blockedBySessionId: null, blockedByTool: null },
       allExhausted: null,
       lastDecision: null,
+      guardHold: null,
     };
     expect(snapshot(accounts, { activeAccountId: 'act', rotation }).nextInLine).toEqual({ accountId: 'hot', reason: 'pending-switch' });
     expect(snapshot([account('act')], { activeAccountId: 'act' }).nextInLine).toBeNull();

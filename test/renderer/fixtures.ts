@@ -90,6 +90,7 @@ export function makeSnapshot(overrides: Partial<FleetSnapshot> = {}): FleetSnaps
       deferralMode: 'tool',
       notifications: true,
     },
+    sessionOwnerGuard: { on: false, configs: [{ path: '/home/dev/.claude.json', state: 'unset' }] },
     ...overrides,
   };
   // Like the engine: next in line follows from the rows, the pending switch and the threshold.

@@ -36,6 +36,7 @@ describe('rotation story', () => {
         },
         allExhausted: null,
         lastDecision: 'waiting: tool call',
+        guardHold: null,
       },
     });
     expect(toNextInLine(snapshot)?.id).toBe('acct-a');

@@ -119,7 +119,7 @@ describe('row actions', () => {
 
   test('a pinned row says so and unpins with one click', async () => {
     const snapshot = makeSnapshot();
-    const rotation = { pinnedAccountId: 'acct-b', pendingSwitch: null, allExhausted: null, lastDecision: null };
+    const rotation = { pinnedAccountId: 'acct-b', pendingSwitch: null, allExhausted: null, lastDecision: null, guardHold: null };
     const { bridge } = renderDashboard(FleetTable, { snapshot: { ...snapshot, rotation } });
     expect(within(row('acct-b')).getByTestId('pinned-tag').textContent).toBe('pinned');
     expect(within(row('acct-c')).queryByTestId('pinned-tag')).toBeNull();

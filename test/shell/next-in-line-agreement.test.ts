@@ -63,6 +63,7 @@ const cases: readonly (readonly [string, FleetSnapshot])[] = [
         pendingSwitch: { toId: 'target', trigger: 'breach', sinceMs: T0 - MIN, blockedBySessionId: null, blockedByTool: null },
         allExhausted: null,
         lastDecision: null,
+        guardHold: null,
       },
     }),
   ],

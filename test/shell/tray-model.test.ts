@@ -127,6 +127,34 @@ describe('tray tooltip and title', () => {
   });
 });
 
+describe('session-owner guard in the tray', () => {
+  const guardOn = { on: true, configs: [{ path: '/home/dev/.claude.json', state: 'on' as const }] };
+  const rotation = { pinnedAccountId: null, pendingSwitch: null, allExhausted: null, lastDecision: null };
+
+  it('says nothing while the guard is off', () => {
+    const model = toTrayModel(fleet(), 'linux', T0);
+    expect(model.tooltip).not.toContain('Guard');
+    expect(model.menu.some((i) => i.kind === 'item' && i.id === 'session-owner-guard')).toBe(false);
+  });
+
+  it('says the guard is on in the tooltip and the menu', () => {
+    const model = toTrayModel(fleet({}, { sessionOwnerGuard: guardOn, rotation: { ...rotation, guardHold: null } }), 'linux', T0);
+    expect(model.tooltip).toBe('ccmax-monitor\none@example.com: 5h 10% · 7d 42%\nGuard on: switches wait for idle sessions');
+    expect(labels(model.menu)).toContain('Guard on: switches wait for idle sessions');
+  });
+
+  it('says a switch is held and for how many sessions, within the tooltip limit', () => {
+    const guardHold = { toId: 'acct-2', trigger: 'breach', sinceMs: T0 - 60_000, sessionCount: 2 };
+    const snapshot = fleet(
+      { email: `${'a'.repeat(60)}@example.com` },
+      { sessionOwnerGuard: guardOn, rotation: { ...rotation, guardHold } },
+    );
+    const model = toTrayModel(snapshot, 'win32', T0);
+    expect(model.tooltip.length).toBeLessThanOrEqual(TOOLTIP_MAX_CHARS);
+    expect(model.tooltip.endsWith('Guard on: switch waits for 2 sessions')).toBe(true);
+  });
+});
+
 describe('tray menu', () => {
   it('lists the accounts in rotation order with figures, ▶ on the active one and the next in line', () => {
     const model = toTrayModel(fleet(), 'linux', T0);

@@ -1,5 +1,6 @@
 /** `ccmax-monitor status [--json]`: the fleet table, from the running server or the data dir. */
 import { parseArgs } from 'node:util';
+import { toGuardNotice } from '../../shared/guard-words.js';
 import type { FleetSnapshot } from '../../shared/view-model.js';
 import type { CommandHandler } from '../cli-types.js';
 import { dataDirChosen, dataDirFrom, vaultKindFrom } from '../common-options.js';
@@ -48,6 +49,8 @@ export const statusCommand: CommandHandler = async (argv, io) => {
     const columns = io.columns;
     io.stdout(`${columns && source.length > columns ? `${source.slice(0, columns - 1)}…` : source}\n`);
     io.stdout(formatFleetTable(snapshot, Date.now(), { ...(columns ? { columns } : {}), color }));
+    const guard = toGuardNotice(snapshot);
+    if (guard) io.stdout(`\n${guard.headline}. ${guard.detail}${guard.held ? ' Run `ccmax-monitor switch --now`.' : ''}\n`);
     // A hub lists its machines (a monitor without agents, or one that is not a hub, prints nothing more).
     const machines = server
       ? await server.get<{ machines: MachineView[] }>('/api/machines').then(

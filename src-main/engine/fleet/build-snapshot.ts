@@ -8,6 +8,7 @@ import type {
   FleetSnapshot,
   LastSwitchView,
   RotationView,
+  SessionOwnerGuardView,
   SessionView,
   SettingsView,
   UsageWindowView,
@@ -58,7 +59,12 @@ export interface SnapshotInput {
   /** Live sessions only (the registry has already pruned dead ones). */
   readonly sessions: readonly SessionView[];
   readonly settings: Settings;
+  /** Claude Code's session-owner guard; default off with no config read. */
+  readonly sessionOwnerGuard?: SessionOwnerGuardView;
 }
+
+/** The guard as reported before any config was read. */
+export const GUARD_UNKNOWN: SessionOwnerGuardView = { on: false, configs: [] };
 
 interface Candidate extends RotationCandidate {
   readonly input: SnapshotAccountInput;
@@ -148,6 +154,7 @@ export function toFleetSnapshot(input: SnapshotInput): FleetSnapshot {
     sessions: input.sessions,
     activeSessionCount: input.sessions.length,
     settings: toSettingsView(settings),
+    sessionOwnerGuard: input.sessionOwnerGuard ?? GUARD_UNKNOWN,
   };
 }
 

@@ -23,7 +23,6 @@ import {
   type RotationDecision,
   type UsageSample,
 } from './rotation-types.js';
-
 /** Samples older than this are dropped (velocity looks back 30 min). */
 const SAMPLE_KEEP_MS = 60 * 60_000;
 
@@ -86,7 +85,7 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
   let unsubscribeSessions: (() => void) | null = null;
 
   const emailOf = (id: string | null) => (id === null ? 'an unknown login' : (deps.metaOf(id)?.email ?? id));
-  const persist = () => {
+  const persist = (): void => {
     const state = deps.store.read();
     deps.store.write({ ...state, rotation: { paused, pinnedAccountId: pinned, lastSwitch } });
   };
@@ -294,6 +293,7 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
         : null,
       allExhausted,
       lastDecision: paused ? 'paused' : lastDecisionText,
+      guardHold: null,
     }),
     settle: () => chain,
   };

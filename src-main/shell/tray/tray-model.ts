@@ -4,6 +4,7 @@
  * the menu. `tray.ts` only applies this model, so everything here is tested without Electron.
  */
 import { formatDuration } from '../../shared/format.js';
+import { toGuardLine } from '../../shared/guard-words.js';
 import { fleetLevel, firstComeback, isFleetExhausted, type QuotaLevel } from '../../shared/levels.js';
 import type { AccountRow, FleetSnapshot } from '../../shared/view-model.js';
 
@@ -66,7 +67,8 @@ export function toTrayModel(snapshot: FleetSnapshot, platform: NodeJS.Platform, 
 
 function toTooltip(snapshot: FleetSnapshot, nowMs: number): string {
   const head = ['ccmax-monitor', snapshot.demo ? ' DEMO' : '', snapshot.paused ? ' (rotation paused)' : ''].join('');
-  return `${head}\n${fleetSummary(snapshot, nowMs)}`;
+  const guard = toGuardLine(snapshot);
+  return `${head}\n${fleetSummary(snapshot, nowMs)}${guard ? `\n${guard}` : ''}`;
 }
 
 /** One line: the active account and its figures, or what stands in the way. */
@@ -126,6 +128,8 @@ function statusLines(snapshot: FleetSnapshot, nowMs: number): TrayMenuItem[] {
   else if (isFleetExhausted(snapshot)) lines.push(info('status', exhaustedLine(snapshot, nowMs)));
   else if (!activeRow(snapshot)) lines.push(info('status', 'No active account'));
   if (snapshot.paused) lines.push(info('paused', 'Rotation paused'));
+  const guard = toGuardLine(snapshot);
+  if (guard) lines.push(info('session-owner-guard', guard));
   return lines;
 }
 

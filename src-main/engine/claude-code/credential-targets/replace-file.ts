@@ -106,13 +106,38 @@ async function writeIfUnchanged(
       await removeQuietly(tmp);
       return err({ kind: 'locked', message: `lost the lock on ${target} while writing; nothing was changed` });
     }
+    const previousMtimeMs = await mtimeMsOf(target);
     await fsp.rename(tmp, target);
+    if (previousMtimeMs !== null) await moveMtimePast(target, previousMtimeMs);
   } catch (error) {
     await removeQuietly(tmp);
     return err({ kind: 'io', message: `cannot write ${target} (${errorCode(error)})` });
   }
   await fsyncDir(path.dirname(target));
   return ok('replaced');
+}
+
+async function mtimeMsOf(filePath: string): Promise<number | null> {
+  try {
+    return (await fsp.stat(filePath)).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Claude Code re-reads its credentials only when their `mtimeMs` differs from the last one it saw
+ * (`CLAUDE_CODE_FACTS.reReadRule`). Two writes within the file system's timestamp resolution (1 s or
+ * 2 s on some), or a clock that stepped back, could leave the mtime where it was: then it is set
+ * just past the old one — 1 ms later, or a whole second where the file system keeps no finer time.
+ */
+export async function moveMtimePast(filePath: string, previousMtimeMs: number): Promise<void> {
+  for (const stepMs of [1, 1_000, 2_000]) {
+    const nowMtimeMs = await mtimeMsOf(filePath);
+    if (nowMtimeMs === null || nowMtimeMs > previousMtimeMs) return;
+    const atS = (previousMtimeMs + stepMs) / 1000;
+    await fsp.utimes(filePath, atS, atS);
+  }
 }
 
 /** The file's text, null when it does not exist. */
