@@ -1,16 +1,19 @@
 /**
  * Knows which account Claude Code is using and takes back ("harvests") the login Claude Code
- * refreshed on its own, so the vault always holds each account's newest refresh token.
+ * refreshed on its own, so the vault always holds each account's newest refresh token. Harvesting
+ * is in `harvest-login.ts`, telling whose a login is in `login-owner.ts`.
  */
 import { err, ok, type Result } from '../../shared/result.js';
 import type { AnthropicClient } from '../anthropic/api-types.js';
 import type { EngineEvents } from '../engine-events.js';
 import type { Clock, Logger } from '../ports.js';
-import { fingerprint, type OAuthCredentials, type VaultRecord } from '../vault/credentials.js';
+import type { OAuthCredentials, VaultRecord } from '../vault/credentials.js';
 import type { Vault } from '../vault/vault-types.js';
 import { readClaudeCredentials, readOAuthAccount, type ClaudePaths, type ReadCredentialsOptions } from './claude-store.js';
 import { createActiveAccountCell, type ActiveAccountCell } from './active-account.js';
 import { detectActiveAccount, shouldHarvest, type ActiveAccount } from './detect-active.js';
+import { accountEmail, harvestLogin, vaultLogins, type TrackedAccounts } from './harvest-login.js';
+import { createLoginOwners } from './login-owner.js';
 
 export interface ActiveTrackerDeps {
   readonly clock: Clock;
@@ -21,7 +24,7 @@ export interface ActiveTrackerDeps {
   readonly paths: ClaudePaths;
   readonly readOptions: ReadCredentialsOptions;
   /** Every account with its current record (the engine's cache). */
-  readonly accounts: () => readonly { readonly id: string; readonly email: string; readonly record: VaultRecord | null }[];
+  readonly accounts: TrackedAccounts;
   /** Called after a harvested record is safely in the vault. */
   readonly onHarvested: (accountId: string, record: VaultRecord) => void;
   /** Where the detected account is kept; default a cell of the tracker's own. */
@@ -44,55 +47,16 @@ export interface ActiveTracker {
 export function createActiveTracker(deps: ActiveTrackerDeps): ActiveTracker {
   const active = deps.active ?? createActiveAccountCell();
   let running: Promise<boolean> | null = null;
-  /** Access tokens already verified (or rejected) as belonging to an account, by fingerprint. */
-  const verified = new Map<string, string | null>();
-
-  const emailOf = (id: string) => deps.accounts().find((a) => a.id === id)?.email ?? id;
-
-  /** When only `oauthAccount` names the account, make sure the token really is that account's. */
-  async function tokenBelongsTo(accountId: string, credentials: OAuthCredentials): Promise<boolean> {
-    const key = fingerprint(credentials.accessToken);
-    if (verified.has(key)) return verified.get(key) === accountId;
-    const profile = await deps.client.getProfile(credentials.accessToken);
-    if (!profile.ok) return false; // unknown for now; try again on a later check
-    verified.set(key, profile.value.accountUuid);
-    return profile.value.accountUuid === accountId;
-  }
-
-  async function harvest(accountId: string, credentials: OAuthCredentials): Promise<boolean> {
-    const record: VaultRecord = {
-      version: 1,
-      credentials,
-      refreshedAtMs: deps.clock.now(),
-      refreshPath: 'claude',
-      needsLogin: false,
-    };
-    const written = await deps.vault.write(accountId, record);
-    if (!written.ok) {
-      deps.logger.error('could not store the login Claude Code refreshed', { accountId, reason: written.error.message });
-      return false;
-    }
-    deps.events.emit(
-      'token-harvested',
-      'info',
-      `Claude Code refreshed the login of ${emailOf(accountId)}; the new token was saved to the vault.`,
-      accountId,
-      {
-        token: fingerprint(credentials.accessToken),
-        path: 'claude',
-      },
-    );
-    deps.onHarvested(accountId, record);
-    return true;
-  }
+  const owners = createLoginOwners(deps);
+  const emailOf = (id: string): string => accountEmail(deps.accounts, id);
+  const harvest = (accountId: string, credentials: OAuthCredentials): Promise<boolean> => harvestLogin(deps, accountId, credentials);
 
   async function checkOnce(): Promise<boolean> {
     const [login, oauthAccount] = await Promise.all([readClaudeCredentials(deps.paths, deps.readOptions), readOAuthAccount(deps.paths)]);
     const claude = login.ok ? login.value.credentials : null;
     const accounts = deps.accounts();
-    const vault = accounts.flatMap((a) => (a.record ? [{ id: a.id, credentials: a.record.credentials }] : []));
-    let found = detectActiveAccount({ claude, oauthAccountUuid: oauthAccount?.accountUuid ?? null, vault });
-    if (found && found.matchedBy === 'oauth-account' && claude && !(await tokenBelongsTo(found.accountId, claude))) {
+    let found = detectActiveAccount({ claude, oauthAccountUuid: oauthAccount?.accountUuid ?? null, vault: vaultLogins(accounts) });
+    if (found && found.matchedBy === 'oauth-account' && claude && !(await owners.tokenBelongsTo(found.accountId, claude))) {
       // Claude Code's identity block names one of ours but its token is someone else's (or cannot be
       // checked yet): do not claim it is active and never harvest it.
       found = null;
@@ -123,35 +87,9 @@ export function createActiveTracker(deps: ActiveTrackerDeps): ActiveTracker {
     return changed;
   }
 
-  /** Whose login `claude` is, by its tokens or else by asking the profile endpoint; null when not ours. */
-  async function ownerOf(claude: OAuthCredentials): Promise<Result<string | null, { readonly message: string }>> {
-    const accounts = deps.accounts();
-    const vault = accounts.flatMap((a) => (a.record ? [{ id: a.id, credentials: a.record.credentials }] : []));
-    const byToken = detectActiveAccount({ claude, oauthAccountUuid: null, vault });
-    if (byToken) return ok(byToken.accountId);
-    // Both tokens are new to us: Claude Code refreshed (they rotate together), or it is another login.
-    const key = fingerprint(claude.accessToken);
-    let owner = verified.get(key);
-    if (owner === undefined) {
-      const profile = await deps.client.getProfile(claude.accessToken);
-      if (profile.ok) {
-        owner = profile.value.accountUuid;
-        verified.set(key, owner);
-      } else if (profile.error.kind === 'unauthorized') {
-        deps.logger.warn('Claude Code holds a login whose access token is rejected; it cannot be identified', {
-          token: fingerprint(claude.accessToken),
-        });
-        owner = null;
-      } else {
-        return err({ message: `cannot tell whose login Claude Code holds now (${profile.error.kind}); try again shortly` });
-      }
-    }
-    return ok(owner !== null && accounts.some((a) => a.id === owner) ? owner : null);
-  }
-
   async function secure(claude: OAuthCredentials | null): Promise<Result<void, { readonly message: string }>> {
     if (claude === null) return ok(undefined);
-    const owner = await ownerOf(claude);
+    const owner = await owners.ownerOf(claude);
     if (!owner.ok) return owner;
     if (owner.value === null) return ok(undefined);
     const record = deps.accounts().find((a) => a.id === owner.value)?.record ?? null;
