@@ -75,7 +75,6 @@ export default tseslint.config(
     files: [
       'src-main/cli/heartbeat/mini-ws.ts',
       'src-main/demo/stand-in-api.ts',
-      'src-main/engine/accounts/account-service.ts',
       'src-main/engine/history/history-store.ts',
       'src-main/engine/rotation/rotation-loop.ts',
       'src-main/engine/tokens/token-keeper.ts',

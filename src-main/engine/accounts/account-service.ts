@@ -1,33 +1,16 @@
 /**
  * Account management: add (from Claude Code's current login or a credentials file), list, label,
  * enable/disable, remove. Identity comes from the profile endpoint; the account uuid is the key, so
- * importing the same account twice updates it and keeps the newer token.
+ * importing the same account twice updates it and keeps the newer token (`add-account.ts`).
  */
-import { err, ok, type Result } from '../../shared/result.js';
+import { err, ok } from '../../shared/result.js';
 import type { AccountOpError, AccountsApi, AccountSummary } from '../engine-types.js';
-import type { AnthropicClient, Profile } from '../anthropic/api-types.js';
-import type { EngineEvents } from '../engine-events.js';
-import type { Clock } from '../ports.js';
-import type { StateStore } from '../storage/store-port.js';
 import type { AccountMeta } from '../storage/state-schema.js';
-import { fingerprint, type OAuthCredentials, type VaultRecord } from '../vault/credentials.js';
-import type { Vault } from '../vault/vault-types.js';
+import { toAccountSummary, type AccountServiceDeps } from './account-deps.js';
+import { addCredentials } from './add-account.js';
 import { findAccountByRef } from './find-account.js';
 
-export interface AccountServiceDeps {
-  readonly clock: Clock;
-  readonly client: Pick<AnthropicClient, 'getProfile'>;
-  readonly vault: Vault;
-  readonly store: StateStore;
-  readonly events: EngineEvents;
-  /** Reads the login Claude Code holds now (credentials file or macOS keychain). */
-  readonly readClaudeLogin: () => Promise<Result<OAuthCredentials, { readonly message: string }>>;
-  /** Parses credentials JSON in Claude Code's file shape or the inner `claudeAiOauth` object. */
-  readonly parseCredentialsJson: (json: string) => Result<OAuthCredentials, { readonly message: string }>;
-  readonly toPlan: (profile: Profile, credentials: OAuthCredentials) => string | null;
-  /** Called after any change, with the ids whose login changed (so the poller can retry them). */
-  readonly onChanged: (loginChangedIds: readonly string[]) => void;
-}
+export type { AccountServiceDeps } from './account-deps.js';
 
 export interface AccountService extends AccountsApi {
   /** Metadata of every account, in insertion order. */
@@ -37,14 +20,7 @@ export interface AccountService extends AccountsApi {
 /** Creates the account service. All methods return secret-free results. */
 export function createAccountService(deps: AccountServiceDeps): AccountService {
   const metas = (): readonly AccountMeta[] => deps.store.read().accounts;
-  const summary = (m: AccountMeta, outcome?: AccountSummary['outcome']): AccountSummary => ({
-    id: m.id,
-    email: m.email,
-    label: m.label,
-    enabled: m.enabled,
-    plan: m.plan,
-    ...(outcome ? { outcome } : {}),
-  });
+  const summary = toAccountSummary;
   const notFound = (ref: string): AccountOpError => ({
     kind: 'not-found',
     message: `No account matches '${ref}'. Run 'ccmax-monitor accounts list' to see them.`,
@@ -61,65 +37,6 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
     return next;
   };
 
-  async function addCredentials(credentials: OAuthCredentials, source: string): Promise<Result<AccountSummary, AccountOpError>> {
-    const profile = await deps.client.getProfile(credentials.accessToken);
-    if (!profile.ok) {
-      const e = profile.error;
-      const why =
-        e.kind === 'unauthorized'
-          ? 'the access token was rejected (it may have expired). Run `claude` once so Claude Code refreshes its login, then import again'
-          : e.kind === 'rate-limited'
-            ? 'the profile endpoint is rate-limiting; try again in a few minutes'
-            : e.kind === 'network' || e.kind === 'timeout'
-              ? `the Anthropic API could not be reached (${e.kind})`
-              : `the profile endpoint answered unexpectedly (${e.message})`;
-      return err({ kind: 'profile-failed', message: `Could not identify the account from ${source}: ${why}.` });
-    }
-    const p = profile.value;
-    const nowMs = deps.clock.now();
-    const existing = metas().find((m) => m.id === p.accountUuid);
-    const stored = existing ? await deps.vault.read(existing.id) : null;
-    const storedRecord = stored?.ok ? stored.value : null;
-    // Refresh tokens are single-use: never replace a newer stored login with an older copy.
-    const keepStored = storedRecord !== null && !storedRecord.needsLogin && storedRecord.credentials.expiresAtMs > credentials.expiresAtMs;
-    if (!keepStored) {
-      const record: VaultRecord = { version: 1, credentials, refreshedAtMs: nowMs, refreshPath: 'login', needsLogin: false };
-      const written = await deps.vault.write(p.accountUuid, record);
-      if (!written.ok) {
-        return err({ kind: 'vault-failed', message: `Could not store the login in the ${deps.vault.kind}: ${written.error.message}` });
-      }
-    }
-    const meta: AccountMeta = {
-      id: p.accountUuid,
-      email: p.email,
-      displayName: p.displayName ?? p.fullName,
-      organizationUuid: p.organizationUuid,
-      organizationName: p.organizationName,
-      plan: deps.toPlan(p, credentials),
-      rateLimitTier: p.rateLimitTier ?? credentials.rateLimitTier,
-      label: existing?.label ?? null,
-      enabled: existing?.enabled ?? true,
-      addedAtMs: existing?.addedAtMs ?? nowMs,
-    };
-    const state = deps.store.read();
-    const accounts = existing ? state.accounts.map((m) => (m.id === meta.id ? meta : m)) : [...state.accounts, meta];
-    deps.store.write({ ...state, accounts });
-    const outcome: AccountSummary['outcome'] = !existing ? 'added' : keepStored ? 'kept-newer' : 'updated';
-    deps.events.emit(
-      existing ? 'account-login-updated' : 'account-added',
-      'info',
-      outcome === 'added'
-        ? `Added ${meta.email} from ${source}.`
-        : outcome === 'updated'
-          ? `Updated the login of ${meta.email} from ${source}.`
-          : `${meta.email} was imported again from ${source}; the stored login is newer and was kept.`,
-      meta.id,
-      { source, token: fingerprint(credentials.accessToken), outcome },
-    );
-    deps.onChanged(keepStored ? [] : [meta.id]);
-    return ok(summary(meta, outcome));
-  }
-
   function find(ref: string): AccountSummary | null {
     const m = findAccountByRef(metas(), ref);
     return m ? summary(m) : null;
@@ -133,12 +50,12 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
     async importFromClaudeCode() {
       const login = await deps.readClaudeLogin();
       if (!login.ok) return err({ kind: 'no-login', message: login.error.message });
-      return addCredentials(login.value, "Claude Code's current login");
+      return addCredentials(deps, login.value, "Claude Code's current login");
     },
     async addFromCredentialsJson(json) {
       const parsed = deps.parseCredentialsJson(json);
       if (!parsed.ok) return err({ kind: 'invalid-credentials', message: parsed.error.message });
-      return addCredentials(parsed.value, 'a credentials file');
+      return addCredentials(deps, parsed.value, 'a credentials file');
     },
     list: () => metas().map((m) => summary(m)),
     find,
