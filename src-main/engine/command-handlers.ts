@@ -13,6 +13,8 @@ import type { AccountOpError, AccountSummary, Engine } from './engine-types.js';
 import { silentLogger, type Logger } from './ports.js';
 import { redactSecrets } from './vault/redact.js';
 import type { HistoryReader } from './history/history-types.js';
+import { createReplayCommand } from './replay/replay-command.js';
+import { toRotationSettings } from './rotation/rotation-types.js';
 
 const invalid = (name: string, e: z.ZodError): CommandError => ({
   code: 'invalid-arguments',
@@ -27,7 +29,7 @@ export interface CommandHandlerOptions {
   readonly nowMs?: () => number;
   /** A refreshNow within this long after the last one for the same account (or all) is not repeated; default 15 s. */
   readonly refreshGapMs?: number;
-  /** The recorded history behind getHistory/getInsights; null or absent: they answer `unavailable`. */
+  /** The recorded history behind getHistory/getInsights/replay; null or absent: they answer `unavailable`. */
   readonly history?: HistoryReader | null;
 }
 
@@ -43,6 +45,7 @@ export function createCommandHandlers(engine: Engine, logger: Logger = silentLog
     code: 'unavailable',
     message: 'This monitor keeps no history (another ccmax-monitor runs the fleet, or the history database could not be opened).',
   };
+  const replay = history ? createReplayCommand(history) : null;
   const known = (accountId: string) => engine.accounts.list().some((a) => a.id === accountId);
   const notFound = (accountId: string): CommandError => ({ code: 'not-found', message: `No account has the id '${accountId}'.` });
 
@@ -113,6 +116,7 @@ export function createCommandHandlers(engine: Engine, logger: Logger = silentLog
       if (fromMs > toMs) return err({ code: 'invalid-arguments', message: 'getInsights: fromMs is after toMs' });
       return ok(history.insights({ fromMs, toMs }, nowMs));
     },
+    replay: async (a) => (replay ? replay(a, toRotationSettings(engine.settings()), engine.snapshot().generatedAtMs) : err(noHistory)),
   };
 
   return mapCommands((name) => async (args) => {

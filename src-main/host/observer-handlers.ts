@@ -13,6 +13,7 @@ const PASS_THROUGH: ReadonlySet<CommandName> = new Set<CommandName>([
   'refreshNow',
   'getHistory',
   'getInsights',
+  'replay',
 ]);
 
 /** Wraps `handlers` so that changes answer `{ code: 'deferring' }` naming `otherUrl`. */

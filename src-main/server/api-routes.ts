@@ -22,6 +22,7 @@ import {
 } from './api-schemas.js';
 import { command, commandRoute, type JsonReply, type RouteFactory, type Runner } from './command-routes.js';
 import { createHistoryRoutes } from './history-routes.js';
+import { replayRoute } from './replay-route.js';
 import { DOCS_CSP, renderDocsPage } from './docs-page.js';
 import { httpError } from './http-io.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -183,6 +184,7 @@ export function createApiRoutes(deps: ApiDeps): Route[] {
       }),
     },
     ...createHistoryRoutes(handlers),
+    replayRoute(handlers, logger),
     { method: 'GET', path: '/openapi.json', handle: () => json(200, document) },
     { method: 'GET', path: '/docs', handle: ({ req }) => ({ status: 200, html: docsHtml(req.headers.host), csp: DOCS_CSP }) },
   ];

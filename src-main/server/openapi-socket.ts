@@ -67,6 +67,11 @@ export const COMMAND_DOCS: Readonly<Record<CommandName, { readonly args: string;
     value: 'InsightsView',
     does: 'Insight figures per account, fleet-wide and per week (as GET /api/insights).',
   },
+  replay: {
+    args: '{ fromMs?, toMs?, fiveHourThresholdPct?, minDwellMs?, hysteresisPct?, accountsDelta?, addPlan? }',
+    value: 'ReplayView',
+    does: 'Replays the recorded history under other settings or another fleet, beside what happened (as GET /api/replay).',
+  },
 };
 
 const commandResult: JsonSchema = {

@@ -7,6 +7,7 @@ import { EXAMPLE_ACCOUNT, EXAMPLE_EVENTS, EXAMPLE_SETTINGS, exampleHealth, examp
 import { common, errorResponse, jsonBody, requestBody, responseRef, withBody, type Operation } from './openapi-helpers.js';
 import { ROTATION_SCHEMAS, rotationPaths } from './openapi-rotation.js';
 import { HISTORY_SCHEMAS, historyPaths } from './openapi-history.js';
+import { REPLAY_SCHEMAS, replayPaths } from './openapi-replay.js';
 import { COMPONENT_SCHEMAS, type JsonSchema } from './openapi-schemas.js';
 import { socketPath, SOCKET_SCHEMAS } from './openapi-socket.js';
 
@@ -122,6 +123,7 @@ function buildPaths(version: string): Record<string, Record<string, Operation>> 
     },
     ...rotationPaths(),
     ...historyPaths(),
+    ...replayPaths(),
     '/api/accounts': {
       get: {
         operationId: 'listAccounts',
@@ -268,6 +270,7 @@ export function buildOpenApiDocument(
         ...COMPONENT_SCHEMAS,
         ...ROTATION_SCHEMAS,
         ...HISTORY_SCHEMAS,
+        ...REPLAY_SCHEMAS,
         ...SOCKET_SCHEMAS,
       },
       responses: ERROR_RESPONSES,

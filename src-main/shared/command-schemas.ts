@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { CommandArgs, CommandName } from './contract.js';
 import { EVENT_KINDS } from './event-types.js';
 import { MAX_HISTORY_POINTS } from './history-view.js';
+import { REPLAY_PLANS } from './replay-view.js';
 import { SettingsPatchSchema } from './settings-schema.js';
 
 /** An account id as commands take it. */
@@ -47,4 +48,24 @@ export const COMMAND_ARGS: { readonly [K in CommandName]: z.ZodType<CommandArgs<
     points: z.number().int().min(1).max(MAX_HISTORY_POINTS).optional(),
   }),
   getInsights: z.strictObject({ fromMs: z.number().int().min(0).optional(), toMs: z.number().int().min(0).optional() }),
+  replay: z.strictObject({
+    fromMs: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('Start of the period (default: 28 days before toMs; at most 35 days are replayed).'),
+    toMs: z.number().int().min(0).optional().describe('End of the period (default: now).'),
+    fiveHourThresholdPct: z.number().min(1).max(100).optional().describe('The 5-hour threshold to replay with.'),
+    minDwellMs: z.number().int().min(0).max(3_600_000).optional().describe('The minimum dwell to replay with.'),
+    hysteresisPct: z.number().min(0).max(50).optional().describe('The hysteresis to replay with.'),
+    accountsDelta: z
+      .number()
+      .int()
+      .min(-50)
+      .max(5)
+      .optional()
+      .describe('Accounts to add (1–5, of addPlan) or leave out (negative: the last ones in the fleet order).'),
+    addPlan: z.enum(REPLAY_PLANS).optional().describe('The plan of added accounts (default Max 20x).'),
+  }),
 };

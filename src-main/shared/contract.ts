@@ -8,6 +8,7 @@
 import type { Result } from './result.js';
 import type { EngineEvent, EventKind } from './event-types.js';
 import type { HistoryQuery, HistoryView, InsightsQuery, InsightsView } from './history-view.js';
+import type { ReplayQuery, ReplayView } from './replay-view.js';
 import type { FleetSnapshot, SettingsView } from './view-model.js';
 
 /** Every code a {@link CommandError} can carry, by where it comes from. */
@@ -88,6 +89,8 @@ export interface CommandContract {
   updateSettings: { args: SettingsPatch; value: SettingsView };
   getHistory: { args: HistoryQuery; value: HistoryView };
   getInsights: { args: InsightsQuery; value: InsightsView };
+  /** Replays the recorded history under other settings or another fleet, beside what happened. */
+  replay: { args: ReplayQuery; value: ReplayView };
 }
 
 export type CommandName = keyof CommandContract;
@@ -110,6 +113,7 @@ export const COMMAND_NAMES = [
   'updateSettings',
   'getHistory',
   'getInsights',
+  'replay',
 ] as const satisfies readonly CommandName[];
 
 // Fails to compile when a command of the contract is missing from COMMAND_NAMES.

@@ -130,6 +130,7 @@ export class FakeBridge implements DashboardBridge {
   declare updateSettings: CommandHandlers['updateSettings'];
   declare getHistory: CommandHandlers['getHistory'];
   declare getInsights: CommandHandlers['getInsights'];
+  declare replay: CommandHandlers['replay'];
 
   constructor(snapshot: FleetSnapshot | null = null) {
     this.#snapshot = snapshot;

@@ -6,11 +6,14 @@ import { MAX_HISTORY_POINTS, type HistoryView, type InsightsView } from '../../s
 import type { HistoryReader, RecordedAccount } from './history-types.js';
 import { computeInsights, monthStartOf } from './insights.js';
 import { toHitView, toResetView, toSource, toSwitchView } from './history-rows.js';
+import { firstSampleAtMs, readReplaySource } from './replay-source.js';
 import { num, numOrNull, type SqlDatabase } from './sqlite.js';
 
 export function createHistoryReader(db: SqlDatabase, accounts: () => readonly RecordedAccount[]): HistoryReader {
   return {
     accounts,
+    replaySource: (query) => readReplaySource(db, accounts(), query),
+    firstSampleAtMs: () => firstSampleAtMs(db),
     resolveAccount(ref) {
       const wanted = ref.trim().toLowerCase();
       if (wanted === '') return null;

@@ -32,6 +32,27 @@ export interface HistoryRecorder {
   noteAccount(account: RecordedAccount, atMs: number): void;
 }
 
+/** One stored reading with its reset times, as the what-if replay reads it. */
+export interface ReplaySample {
+  readonly atMs: number;
+  readonly fiveHourPct: number | null;
+  readonly fiveHourResetsAtMs: number | null;
+  readonly sevenDayPct: number | null;
+  readonly sevenDayResetsAtMs: number | null;
+}
+
+/** What the what-if replay reads of the history for a period. */
+export interface ReplaySource {
+  readonly fromMs: number;
+  readonly toMs: number;
+  /** Every account with readings, in the order first seen; samples oldest first, from the last one before `fromMs`. */
+  readonly accounts: readonly (RecordedAccount & { readonly samples: readonly ReplaySample[] })[];
+  /** The account in use at `fromMs` (from the switches), if the history knows. */
+  readonly activeAtStartId: string | null;
+  /** Switches in the period. */
+  readonly switches: number;
+}
+
 /** What readers ask of the history. */
 export interface HistoryReader {
   /** Resolves an account id, email or label (case-insensitive) to an id known to the history. */
@@ -40,6 +61,10 @@ export interface HistoryReader {
   insights(query: { readonly fromMs: number; readonly toMs: number }, nowMs: number): InsightsView;
   /** Every account the history knows, in the order first seen. */
   accounts(): readonly RecordedAccount[];
+  /** Every reading of the period (and the last one before it), for the what-if replay. */
+  replaySource(query: { readonly fromMs: number; readonly toMs: number }): ReplaySource;
+  /** The first reading's time; null when the history is empty. */
+  firstSampleAtMs(): number | null;
 }
 
 export interface HistoryStore extends HistoryRecorder, HistoryReader {

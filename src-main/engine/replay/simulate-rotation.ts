@@ -32,8 +32,23 @@ export interface ReplayOptions {
   readonly initialActiveId?: string;
 }
 
+/** A replay that runs step by step, so a long one can yield to the event loop between slices. */
+export interface ReplayRun {
+  /** Runs up to `maxSteps` more steps; true once the whole demand is replayed. */
+  advance(maxSteps: number): boolean;
+  /** The figures (call once `advance` returned true). */
+  result(): ReplayResult;
+}
+
 /** Replays the whole demand under one strategy. Deterministic for the same options. */
 export function replayRotation(options: ReplayOptions): ReplayResult {
+  const run = startRotationReplay(options);
+  while (!run.advance(Infinity));
+  return run.result();
+}
+
+/** Starts a replay; nothing runs until `advance`. */
+export function startRotationReplay(options: ReplayOptions): ReplayRun {
   const { fleet, demand, strategy } = options;
   const observer = createObserver(fleet, demand.startMs, createRng(options.seed), options.cadence ?? DEFAULT_CADENCE);
   const metrics = createMetrics(fleet, demand, strategy.name);
@@ -127,7 +142,7 @@ export function replayRotation(options: ReplayOptions): ReplayResult {
     return move;
   }
 
-  for (step = 0; step < demand.stepCount; step++) {
+  function runStep(): void {
     const tickMs = demand.startMs + step * demand.stepMs;
     const endMs = tickMs + demand.stepMs;
     syncTools(tickMs);
@@ -144,7 +159,15 @@ export function replayRotation(options: ReplayOptions): ReplayResult {
     advanceTo(endMs);
     metrics.stepEnded(step);
   }
-  return metrics.result(truth, observer.counts);
+
+  return {
+    advance(maxSteps) {
+      const until = Math.min(demand.stepCount, step + maxSteps);
+      for (; step < until; step++) runStep();
+      return step >= demand.stepCount;
+    },
+    result: () => metrics.result(truth, observer.counts),
+  };
 }
 
 function toTruePct(w: SimWindows): TruePct {
