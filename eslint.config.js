@@ -79,7 +79,6 @@ export default tseslint.config(
       'src-main/engine/rotation/rotation-loop.ts',
       'src-main/engine/tokens/token-keeper.ts',
       'src-main/server/heartbeat-socket.ts',
-      'src-main/server/http-server.ts',
       'src-main/server/openapi.ts',
       'src-main/server/snapshot-socket.ts',
       'src-main/shell/desktop-app.ts',

@@ -1,16 +1,17 @@
 /**
  * The headless server: HTTP API + dashboard files + WebSocket upgrades, behind one set of access
  * checks (Host, Origin, token). Binds 127.0.0.1 by default; any other address needs a token.
+ * A request's path is in `http-requests.ts`, the Node server's timeouts, listen and close in
+ * `http-listener.ts`.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { createCommandHandlers, type Engine, type HistoryReader, type Logger } from '../engine/index.js';
 import type { VaultView } from '../shared/view-model.js';
-import { decideAccess, isLoopbackHost, loopbackHostSet, toHostHeader, tokenCookie, type AccessPolicy } from './access.js';
-import { createApiRoutes, errorText } from './api-routes.js';
+import { isLoopbackHost, loopbackHostSet, toHostHeader, type AccessPolicy } from './access.js';
+import { createApiRoutes } from './api-routes.js';
 import type { CallLimits } from './call-limiter.js';
-import { applySecurityHeaders, httpError, readJsonBody, sendError, sendJson } from './http-io.js';
-import { findRoute, splitTarget, type Reply, type Route } from './routes.js';
+import { closeListener, createListener, listen } from './http-listener.js';
+import { createRequestHandler } from './http-requests.js';
+import type { Route } from './routes.js';
 import { createSnapshotSocket } from './snapshot-socket.js';
 import { createStaticFiles } from './static-files.js';
 import { createUpgradeRouter, type UpgradeHandler, type UpgradeMountOptions } from './upgrades.js';
@@ -63,21 +64,23 @@ export interface HttpServerHandle {
   attachUpgrade(path: string, handler: UpgradeHandler, options?: UpgradeMountOptions): void;
 }
 
-const PAGE_PATHS = /(^\/$|\.html$|^\/docs$)/;
+/** Throws when the token is malformed, or missing for an address beyond loopback. */
+function checkBinding(host: string, token: string | null): void {
+  if (token !== null && !/^[\x21-\x7e]+$/.test(token)) {
+    throw new Error('The server token must be printable ASCII without spaces; pick another --token or CCMAX_TOKEN.');
+  }
+  if (!isLoopbackHost(host) && token === null) {
+    throw new Error(`listening on ${host} needs a token: pass --token or set CCMAX_TOKEN`);
+  }
+}
 
 /** Starts the server; rejects when the address is taken, throws on a misconfiguration. */
 export async function createHttpServer(options: HttpServerOptions): Promise<HttpServerHandle> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? null;
   const loopback = isLoopbackHost(host);
-  if (token !== null && !/^[\x21-\x7e]+$/.test(token)) {
-    throw new Error('The server token must be printable ASCII without spaces; pick another --token or CCMAX_TOKEN.');
-  }
-  if (!loopback && token === null) {
-    throw new Error(`listening on ${host} needs a token: pass --token or set CCMAX_TOKEN`);
-  }
+  checkBinding(host, token);
   const { engine, logger } = options;
-  const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
   const closeGraceMs = options.closeGraceMs ?? 3_000;
   const handlers = createCommandHandlers(engine, logger, { history: options.history ?? null });
   const routes: Route[] = createApiRoutes({
@@ -89,7 +92,6 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     startedAtMs: Date.now(),
   });
   routes.push(...(options.extraRoutes ?? []));
-  const staticFiles = createStaticFiles(options.rendererDir, logger);
   const snapshots = createSnapshotSocket({
     engine,
     logger,
@@ -98,103 +100,31 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     ...(options.wsCallLimits ? { callLimits: options.wsCallLimits } : {}),
     ...(options.wsMaxClients ? { maxClients: options.wsMaxClients } : {}),
   });
-  const sockets = new Set<Socket>();
   let policy: AccessPolicy = { token, allowedHosts: null };
   let closing: Promise<void> | null = null;
   const upgrades = createUpgradeRouter({ logger, policy: () => policy, isClosing: () => closing !== null });
   upgrades.attach('/api/ws', (req, socket, head) => snapshots.handleUpgrade(req, socket, head));
-
-  const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    applySecurityHeaders(res);
-    if (closing) res.setHeader('Connection', 'close');
-    const [pathname, search] = splitTarget(req.url);
-    if (!pathname.startsWith('/'))
-      return sendError(res, httpError(400, 'bad-request', 'The request target must be a path like /api/state.'));
-    const query = new URLSearchParams(search);
-    const access = decideAccess(req.headers, query, policy);
-    if (!access.ok) {
-      const headers = access.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="ccmax-monitor"' } : undefined;
-      return sendError(res, httpError(access.status, access.code, access.message, headers));
-    }
-    if (access.tokenSource === 'query' && token !== null && req.method === 'GET' && PAGE_PATHS.test(pathname)) {
-      // Keep the token for the page's own requests, and out of the address bar and history.
-      query.delete('token');
-      const rest = query.toString();
-      res.setHeader('Set-Cookie', tokenCookie(token));
-      res.setHeader('Location', rest ? `${pathname}?${rest}` : pathname);
-      res.setHeader('Cache-Control', 'no-store');
-      res.statusCode = 303;
-      res.end();
-      return;
-    }
-    const match = findRoute(routes, req.method ?? 'GET', pathname);
-    if (match.kind === 'wrong-method') {
-      return sendError(
-        res,
-        httpError(405, 'method-not-allowed', `Use ${match.allow.join(' or ')} for ${pathname}.`, { Allow: match.allow.join(', ') }),
-      );
-    }
-    if (match.kind === 'found') {
-      const reply = await match.route.handle({
-        req,
-        params: match.params,
-        query,
-        readBody: ({ allowEmpty }) => readJsonBody(req, { maxBytes: maxBodyBytes, allowEmpty }),
-      });
-      return sendReply(req, res, reply);
-    }
-    if (pathname === '/api' || pathname.startsWith('/api/')) {
-      return sendError(res, httpError(404, 'not-found', `There is no API at ${pathname}; see /docs for the list.`));
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return sendError(res, httpError(405, 'method-not-allowed', 'Dashboard files are read-only: use GET.', { Allow: 'GET, HEAD' }));
-    }
-    return staticFiles.serve(req, res, pathname);
-  };
-
+  const handleRequest = createRequestHandler({
+    routes,
+    staticFiles: createStaticFiles(options.rendererDir, logger),
+    policy: () => policy,
+    token,
+    isClosing: () => closing !== null,
+    maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
+  });
   const headersTimeoutMs = options.headersTimeoutMs ?? 10_000;
-  const serverOptions = {
-    headersTimeout: headersTimeoutMs,
-    requestTimeout: Math.max(headersTimeoutMs, options.requestTimeoutMs ?? 30_000),
-    keepAliveTimeout: 5_000,
-    // Node checks the two timeouts above only this often (default 30 s, which would defeat them).
-    connectionsCheckingInterval: Math.min(1_000, Math.ceil(headersTimeoutMs / 3)),
-  };
-  const server = createServer(serverOptions, (req, res) => {
-    const startedMs = Date.now();
-    const path = splitTarget(req.url)[0];
-    res.on('finish', () =>
-      logger.debug('http request', { method: req.method, path, status: res.statusCode, durationMs: Date.now() - startedMs }),
-    );
-    handleRequest(req, res).catch((error: unknown) => {
-      logger.error('http handler failed', { method: req.method, path, error: errorText(error) });
-      if (res.headersSent) return void res.destroy();
-      sendError(res, httpError(500, 'internal', 'Something went wrong inside ccmax-monitor; the server log has the details.'));
-    });
-  });
-
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-
+  const listener = createListener({ headersTimeoutMs, requestTimeoutMs: options.requestTimeoutMs ?? 30_000 }, handleRequest, logger);
+  const { server } = listener;
   server.on('upgrade', (req, socket, head) => upgrades.handle(req, socket, head));
 
+  let port: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    port = await listen(server, options.port ?? 0, host);
   } catch (error) {
     await snapshots.close(0); // drop the engine subscription and the keep-alive timer
     throw error;
   }
   server.on('error', (error) => logger.error('http server error', { error: error.message }));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? 0);
   policy = {
     token,
     allowedHosts: loopback ? loopbackHostSet(host, port) : null,
@@ -203,17 +133,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   logger.info('server listening', { host, port, tokenRequired: token !== null, vault: options.vault.kind });
 
   const close = async (): Promise<void> => {
-    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    // Bounded: whatever is still open when the grace period ends is destroyed.
-    const deadline = setTimeout(() => {
-      for (const socket of sockets) socket.destroy();
-    }, closeGraceMs);
-    deadline.unref();
-    await snapshots.close(closeGraceMs);
-    server.closeIdleConnections();
-    await stopped;
-    clearTimeout(deadline);
+    await closeListener(listener, closeGraceMs, (graceMs) => snapshots.close(graceMs));
     logger.info('server closed', { port });
   };
 
@@ -224,26 +144,6 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     close: () => (closing ??= close()),
     attachUpgrade: (path: string, handler: UpgradeHandler, options?: UpgradeMountOptions) => upgrades.attach(path, handler, options),
   };
-}
-
-function sendReply(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
-  if ('error' in reply) return sendError(res, reply.error);
-  if ('json' in reply) return sendJson(res, reply.status, reply.json, reply.headers);
-  if ('text' in reply) {
-    res.statusCode = reply.status;
-    for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-    res.setHeader('Content-Type', reply.contentType);
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Content-Length', Buffer.byteLength(reply.text));
-    res.end(req.method === 'HEAD' ? undefined : reply.text);
-    return;
-  }
-  res.statusCode = reply.status;
-  res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  res.setHeader('Content-Security-Policy', reply.csp);
-  res.setHeader('Cache-Control', 'no-cache');
-  res.setHeader('Content-Length', Buffer.byteLength(reply.html));
-  res.end(req.method === 'HEAD' ? undefined : reply.html);
 }
 
 /** The host to put in the URL users open: wildcard binds are reachable on loopback. */
