@@ -80,7 +80,6 @@ export default tseslint.config(
       'src-main/engine/tokens/token-keeper.ts',
       'src-main/server/heartbeat-socket.ts',
       'src-main/server/openapi.ts',
-      'src-main/server/snapshot-socket.ts',
       'src-main/shell/desktop-app.ts',
     ],
     rules: { 'max-lines-per-function': 'off' },

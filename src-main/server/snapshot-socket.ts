@@ -3,19 +3,21 @@
  * connect, then on each engine change, coalesced per client (at most one send per `coalesceMs`,
  * always the latest) — and runs contract calls `{type:'call', id, name, args}`, answering
  * `{type:'result', id, result}` (see `socket-session.ts` for limits and errors). `{"type":"ping"}`
- * is answered with `{"type":"pong"}`; a malformed message closes with 4400.
+ * is answered with `{"type":"pong"}`; a malformed message closes with 4400. Pushing is in
+ * `snapshot-push.ts`, keep-alive and closing in `dashboard-clients.ts`.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { createCommandHandlers, type Engine, type Logger } from '../engine/index.js';
 import type { CommandHandlers } from '../shared/contract.js';
-import type { FleetSnapshot } from '../shared/view-model.js';
 import { DEFAULT_CALL_LIMITS, type CallLimits } from './call-limiter.js';
 import { CloseCode } from './close-codes.js';
+import { closeClients, pingClients, rawText, type LivenessState } from './dashboard-clients.js';
 import { httpError } from './http-io.js';
 import { MAX_CLIENT_MESSAGE_BYTES, type DashboardServerMessage } from './socket-protocol.js';
 import { createSocketSession, type SocketSession } from './socket-session.js';
+import { createSnapshotPush, type PushClient } from './snapshot-push.js';
 import { rejectUpgrade } from './upgrades.js';
 
 export { MAX_CLIENT_MESSAGE_BYTES } from './socket-protocol.js';
@@ -45,11 +47,7 @@ export interface SnapshotSocket {
   close(graceMs: number): Promise<void>;
 }
 
-interface ClientState {
-  alive: boolean;
-  lastSentAtMs: number;
-  sentVersion: number;
-  timer: NodeJS.Timeout | null;
+interface ClientState extends PushClient, LivenessState {
   readonly session: SocketSession;
 }
 
@@ -57,8 +55,6 @@ interface ClientState {
 export function createSnapshotSocket(options: SnapshotSocketOptions): SnapshotSocket {
   const { engine, logger } = options;
   const keepAliveMs = options.keepAliveMs ?? 30_000;
-  const coalesceMs = options.coalesceMs ?? 100;
-  const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
   const handlers = options.handlers ?? createCommandHandlers(engine, logger);
   const callLimits: CallLimits = { ...DEFAULT_CALL_LIMITS, ...options.callLimits };
   const maxClients = options.maxClients ?? 32;
@@ -69,9 +65,6 @@ export function createSnapshotSocket(options: SnapshotSocketOptions): SnapshotSo
     clientTracking: false,
   });
   const clients = new Map<WebSocket, ClientState>();
-  let latest: FleetSnapshot | null = null;
-  let latestJson: string | null = null;
-  let version = 0;
 
   const guard = (what: string, fn: () => void): void => {
     try {
@@ -80,45 +73,19 @@ export function createSnapshotSocket(options: SnapshotSocketOptions): SnapshotSo
       logger.error(`snapshot socket: ${what} failed`, { error: error instanceof Error ? error.message : String(error) });
     }
   };
-
-  const setLatest = (snapshot: FleetSnapshot): void => {
-    latest = snapshot;
-    latestJson = null;
-    version++;
-  };
-
-  const sendLatest = (ws: WebSocket, state: ClientState): void => {
-    state.timer = null;
-    if (ws.readyState !== WebSocket.OPEN || latest === null || state.sentVersion === version) return;
-    if (ws.bufferedAmount > maxBufferedBytes) {
-      // A slow reader: skip this one, try again later with whatever is latest then.
-      state.timer = setTimeout(() => guard('retrying a send', () => sendLatest(ws, state)), coalesceMs);
-      state.timer.unref();
-      return;
-    }
-    latestJson ??= JSON.stringify({ type: 'snapshot', snapshot: latest } satisfies DashboardServerMessage);
-    state.lastSentAtMs = Date.now();
-    state.sentVersion = version;
-    ws.send(latestJson, (error) => {
-      if (error) logger.warn('snapshot socket: a send failed', { error: error.message });
-    });
-  };
-
-  const schedule = (ws: WebSocket, state: ClientState): void => {
-    if (state.timer !== null) return; // already due: it will send the latest snapshot
-    const waitMs = coalesceMs - (Date.now() - state.lastSentAtMs);
-    if (waitMs <= 0) return sendLatest(ws, state);
-    state.timer = setTimeout(() => guard('sending a snapshot', () => sendLatest(ws, state)), waitMs);
-    state.timer.unref();
-  };
+  const push = createSnapshotPush({
+    logger,
+    coalesceMs: options.coalesceMs ?? 100,
+    maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
+    guard,
+  });
 
   const unsubscribe = engine.subscribe((snapshot) =>
     guard('handling an engine change', () => {
-      setLatest(snapshot);
-      for (const [ws, state] of clients) schedule(ws, state);
+      push.setLatest(snapshot);
+      for (const [ws, state] of clients) push.schedule(ws, state);
     }),
   );
-
   const onMessage = (ws: WebSocket, state: ClientState, data: RawData, isBinary: boolean): void => {
     state.alive = true;
     if (ws.readyState !== WebSocket.OPEN) return; // closing: whatever still arrives is dropped
@@ -154,7 +121,7 @@ export function createSnapshotSocket(options: SnapshotSocketOptions): SnapshotSo
       clients.delete(ws);
     });
     try {
-      setLatest(engine.snapshot());
+      push.setLatest(engine.snapshot());
     } catch (error) {
       logger.error('snapshot socket: the engine could not produce a snapshot', {
         error: error instanceof Error ? error.message : String(error),
@@ -162,23 +129,10 @@ export function createSnapshotSocket(options: SnapshotSocketOptions): SnapshotSo
       ws.close(CloseCode.InternalError, 'the snapshot is unavailable; try again');
       return;
     }
-    sendLatest(ws, state);
+    push.sendLatest(ws, state);
   };
 
-  const keepAlive = setInterval(
-    () =>
-      guard('keep-alive', () => {
-        for (const [ws, state] of clients) {
-          if (!state.alive) {
-            ws.terminate();
-            continue;
-          }
-          state.alive = false;
-          ws.ping();
-        }
-      }),
-    keepAliveMs,
-  );
+  const keepAlive = setInterval(() => guard('keep-alive', () => pingClients(clients)), keepAliveMs);
   keepAlive.unref();
 
   return {
@@ -198,27 +152,8 @@ export function createSnapshotSocket(options: SnapshotSocketOptions): SnapshotSo
     async close(graceMs) {
       clearInterval(keepAlive);
       unsubscribe();
-      const closed = [...clients.keys()].map(
-        (ws) =>
-          new Promise<void>((resolve) => {
-            ws.once('close', () => resolve());
-            ws.close(CloseCode.GoingAway, 'server shutting down');
-          }),
-      );
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, graceMs);
-        timer.unref();
-      });
-      await Promise.race([Promise.all(closed), timeout]);
-      clearTimeout(timer);
-      for (const ws of clients.keys()) ws.terminate();
+      await closeClients(clients, graceMs);
       wss.close();
     },
   };
-}
-
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data as ArrayBuffer).toString('utf8');
 }
