@@ -8,7 +8,7 @@ import { render } from '@testing-library/svelte';
 import type { Component } from 'svelte';
 import { COMMAND_NAMES, type CommandHandlers, type CommandName, type CommandResult } from '../../src-main/shared/contract.js';
 import type { EngineEvent } from '../../src-main/shared/event-types.js';
-import { ok } from '../../src-main/shared/result.js';
+import { err, ok } from '../../src-main/shared/result.js';
 import type { AccountRow, FleetSnapshot } from '../../src-main/shared/view-model.js';
 import type { ConnectionState, DashboardBridge } from '../../src-renderer/lib/bridge-types.js';
 import { FLEET_KEY } from '../../src-renderer/lib/context.js';
@@ -148,6 +148,8 @@ export class FakeBridge implements DashboardBridge {
     if (name === 'pauseRotation') return ok({ paused: true });
     if (name === 'resumeRotation') return ok({ paused: false });
     if (name === 'updateSettings') return ok(this.#snapshot?.settings);
+    // Like a monitor that keeps no history (an observer): the history panel says so.
+    if (name === 'getHistory' || name === 'getInsights') return err({ code: 'unavailable', message: 'This monitor keeps no history.' });
     return ok({ accepted: true, id: 'acct-new', email: 'new@example.com', label: null, enabled: true, plan: null, outcome: 'added' });
   }
 

@@ -12,6 +12,7 @@ import type {
   WindowResetView,
   WeekInsights,
 } from '../../shared/history-view.js';
+import { max20xDaysPerWeek } from '../../shared/plan-capacity.js';
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
@@ -35,12 +36,8 @@ export interface InsightInput {
   readonly switches: readonly SwitchView[];
 }
 
-/** A plan's weekly quota in days of a Max 20x account's quota (a Max 20x week = 7 days). */
-export function max20xDaysPerWeek(plan: string | null): number {
-  if (plan === 'Max 5x') return 7 / 4;
-  if (plan === 'Pro') return 7 / 20;
-  return 7;
-}
+/** A plan's weekly quota in days of a Max 20x account's quota (kept in shared/ so the dashboard weights the same). */
+export { max20xDaysPerWeek };
 
 /** Monday 00:00 UTC of the week holding `ms`. */
 export function weekStartOf(ms: number): number {
