@@ -78,7 +78,6 @@ export default tseslint.config(
       'src-main/engine/history/history-store.ts',
       'src-main/engine/rotation/rotation-loop.ts',
       'src-main/engine/tokens/token-keeper.ts',
-      'src-main/server/heartbeat-socket.ts',
       'src-main/server/openapi.ts',
       'src-main/shell/desktop-app.ts',
     ],
