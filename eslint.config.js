@@ -75,7 +75,6 @@ export default tseslint.config(
     files: [
       'src-main/demo/stand-in-api.ts',
       'src-main/engine/history/history-store.ts',
-      'src-main/engine/rotation/rotation-loop.ts',
       'src-main/engine/tokens/token-keeper.ts',
       'src-main/server/openapi.ts',
       'src-main/shell/desktop-app.ts',

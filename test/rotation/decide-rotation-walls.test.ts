@@ -45,13 +45,26 @@ const noDeferralAtWall: Case[] = [
     expected: { kind: 'switch', to: 'b', trigger: 'exhaustion', figures: expect.objectContaining({ deferralSkipped: 'at-limit' }) },
   },
   {
-    name: 'switches at once when the wall (2 min) comes before the tool call likely ends (observed calls run 5 min)',
+    name: 'still waits below 100 % though the wall (2 min) comes before the tool call likely ends: a switch now could break its next request',
     input: input(climbing(90), 'a', blockedBy(NOW - 10 * SEC, calls(5 * MIN))),
+    expected: {
+      kind: 'defer',
+      to: 'b',
+      trigger: 'breach',
+      figures: expect.objectContaining({ wallInMs: 2 * MIN, likelyHoldMs: 290 * SEC }),
+    },
+  },
+  {
+    name: 'switches mid-tool-call once a reading shows the wall (it was waiting for that call)',
+    input: input([account('a', { ...soon, fiveHourPct: 100, samples: rising('5h', 100, 5, 6) }), account('b', later)], 'a', {
+      ...blockedBy(NOW - 2 * MIN, calls(5 * MIN)),
+      pendingDeferral: { sinceMs: NOW - 2 * MIN, to: 'b', trigger: 'breach' },
+    }),
     expected: {
       kind: 'switch',
       to: 'b',
       trigger: 'breach',
-      figures: expect.objectContaining({ deferralSkipped: 'limit-before-tool-ends', wallInMs: 2 * MIN, likelyHoldMs: 290 * SEC }),
+      figures: expect.objectContaining({ deferralSkipped: 'at-limit', deferredMs: 2 * MIN }),
     },
   },
   {
@@ -62,7 +75,7 @@ const noDeferralAtWall: Case[] = [
   {
     name: 'before ten calls are observed, expects a call to run as long again as it has (at least a minute)',
     input: input(climbing(90), 'a', blockedBy(NOW - 3 * MIN)),
-    expected: { kind: 'switch', figures: expect.objectContaining({ deferralSkipped: 'limit-before-tool-ends', likelyHoldMs: 3 * MIN }) },
+    expected: { kind: 'defer', figures: expect.objectContaining({ likelyHoldMs: 3 * MIN }) },
   },
   {
     name: 'defers a breach with no projected wall, as before',
@@ -73,11 +86,23 @@ const noDeferralAtWall: Case[] = [
 
 const parallelSessions: Case[] = [
   {
-    name: 'weighs the longest hold of several blocking sessions: an old call on top of a short one lets the others hit the wall',
+    name: 'waits for the longest-running of several blocking sessions, below 100 %: the others cost at most a reading at the wall',
     input: input(climbing(90), 'a', {
       sessions: { blocking: [inTool('short', NOW - 5 * SEC), inTool('long', NOW - 4 * MIN)], recentToolCallMs: calls(20 * SEC) },
     }),
-    expected: { kind: 'switch', to: 'b', figures: expect.objectContaining({ deferralSkipped: 'limit-before-tool-ends', blockedCount: 2 }) },
+    expected: {
+      kind: 'defer',
+      to: 'b',
+      blockedBy: { sessionId: 'long' },
+      figures: expect.objectContaining({ blockedCount: 2, wallInMs: 2 * MIN }),
+    },
+  },
+  {
+    name: 'switches at once, whatever the sessions, when the others have run the account to 100 %',
+    input: input([account('a', { ...soon, fiveHourPct: 100 }), account('b', later)], 'a', {
+      sessions: { blocking: [inTool('short', NOW - 5 * SEC), inTool('long', NOW - 4 * MIN)], recentToolCallMs: calls(20 * SEC) },
+    }),
+    expected: { kind: 'switch', to: 'b', figures: expect.objectContaining({ deferralSkipped: 'at-limit', blockedCount: 2 }) },
   },
   {
     name: 'defers for several short calls while the wall is further off than they likely run',
@@ -146,14 +171,33 @@ const neverHeldAtWall: Case[] = [
         account('c', { ...latest, fiveHourPct: 85 }),
       ],
       'a',
+    ),
+    expected: { kind: 'switch', to: 'c', trigger: 'breach' },
+  },
+  {
+    name: 'waits for the tool call to end before taking that last resort (a switch below 100 % could break a request)',
+    input: input(
+      [
+        account('a', { ...soon, fiveHourPct: 95, samples: rising('5h', 95, 6, 6) }),
+        account('b', { ...later, fiveHourPct: 90 }),
+        account('c', { ...latest, fiveHourPct: 85 }),
+      ],
+      'a',
       blockedBy(NOW - 10 * SEC),
     ),
-    expected: {
-      kind: 'switch',
-      to: 'c',
-      trigger: 'breach',
-      figures: expect.objectContaining({ deferralSkipped: 'limit-before-tool-ends' }),
-    },
+    expected: { kind: 'defer', to: 'c', trigger: 'breach' },
+  },
+  {
+    name: 'takes a parked account at 98 % as the last resort: its climb from before it was left is no wall (it is not in use)',
+    input: input(
+      [
+        account('a', { ...soon, fiveHourPct: 100 }),
+        account('b', { ...later, fiveHourPct: 98, samples: rising('5h', 98, 3, 6) }),
+        account('c', { ...latest, fiveHourPct: 100 }),
+      ],
+      'a',
+    ),
+    expected: { kind: 'switch', to: 'b', trigger: 'breach' },
   },
   {
     name: 'still stays when every other account is over the threshold and no wall is in sight',

@@ -13,7 +13,7 @@
  * lengthened by the observed tool-call margin (`toolCallMarginMs`), so a breach that would come
  * during the next tool call is avoided now rather than deferred then.
  */
-import { toPolicyView, type PolicyView } from './policy-view.js';
+import { isAtFullWindow, toPolicyView, type PolicyView } from './policy-view.js';
 import { proposeAutomatic, proposeManual, type Proposal } from './propose-switch.js';
 import { likelyHoldMs, toolCallMarginMs } from './tool-calls.js';
 import type { BlockingSession } from '../sessions/session-states.js';
@@ -69,9 +69,9 @@ export function decideRotation(input: RotationInput): RotationDecision {
       likelyHoldMs: Math.round(holdMs),
       wallInMs: wallInMs === null ? null : Math.round(wallInMs),
     };
-    // No deferral at a wall: every request on the active account fails while it waits.
-    const skip = wallInMs === null ? null : wallInMs <= 0 ? 'at-limit' : wallInMs <= holdMs ? 'limit-before-tool-ends' : null;
-    if (skip) {
+    // No deferral at a wall: every request on the active account fails while it waits, so a switch
+    // now cannot break the next request of the session in the tool call. Below 100 % it could: wait.
+    if (view.active !== null && isAtFullWindow(view.active)) {
       return {
         kind: 'switch',
         from,
@@ -79,7 +79,7 @@ export function decideRotation(input: RotationInput): RotationDecision {
         trigger,
         ...velocityField,
         forced: false,
-        figures: { ...figures, deferralSkipped: skip },
+        figures: { ...figures, deferralSkipped: 'at-limit' },
         ...memory(landing),
       };
     }

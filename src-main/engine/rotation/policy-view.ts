@@ -59,7 +59,9 @@ export function toPolicyView(
     velocitySevenDayHorizonMs: settings.velocitySevenDayHorizonMs + aheadMs,
     velocityFiveHourHorizonMs: settings.velocityFiveHourHorizonMs + aheadMs,
   };
-  const ordered = toRotationOrder(accounts, nowMs).map(({ account, group }, rank) => toAccountView(account, group, rank, nowMs, horizons));
+  const ordered = toRotationOrder(accounts, nowMs).map(({ account, group }, rank) =>
+    toAccountView(account, group, rank, nowMs, horizons, account.id === activeAccountId),
+  );
   const byId = new Map(ordered.map((v) => [v.id, v]));
   return {
     nowMs,
@@ -71,7 +73,14 @@ export function toPolicyView(
   };
 }
 
-function toAccountView(account: PolicyAccount, group: OrderGroup, rank: number, nowMs: number, settings: RotationSettings): AccountView {
+function toAccountView(
+  account: PolicyAccount,
+  group: OrderGroup,
+  rank: number,
+  nowMs: number,
+  settings: RotationSettings,
+  isActive: boolean,
+): AccountView {
   const sevenDay = toEffectiveWindow(account.sevenDay, nowMs);
   const fiveHour = toEffectiveWindow(account.fiveHour, nowMs);
   const base = {
@@ -97,10 +106,13 @@ function toAccountView(account: PolicyAccount, group: OrderGroup, rank: number, 
     ),
   };
   // The wall looks at a shorter, fresher stretch than velocity: an account just switched to has parked (flat) readings before it.
-  const wallFits = {
-    sevenDay: fitVelocity(toPoints(account.samples, 'sevenDayPct', passedResetMs(account.sevenDay, nowMs)), nowMs, WALL_LOOKBACK_MS),
-    fiveHour: fitVelocity(toPoints(account.samples, 'fiveHourPct', passedResetMs(account.fiveHour, nowMs)), nowMs, WALL_LOOKBACK_MS),
-  };
+  // Only the account in use moves towards its wall: a parked one's recent climb is from before it was left.
+  const wallFits = isActive
+    ? {
+        sevenDay: fitVelocity(toPoints(account.samples, 'sevenDayPct', passedResetMs(account.sevenDay, nowMs)), nowMs, WALL_LOOKBACK_MS),
+        fiveHour: fitVelocity(toPoints(account.samples, 'fiveHourPct', passedResetMs(account.fiveHour, nowMs)), nowMs, WALL_LOOKBACK_MS),
+      }
+    : { sevenDay: null, fiveHour: null };
   const wall = toWall(wallFits, base, nowMs);
   const atWall = base.sevenDayPct >= 100 || base.fiveHourPct >= 100;
   return {

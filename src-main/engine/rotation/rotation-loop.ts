@@ -11,20 +11,11 @@ import type { SessionStates } from '../sessions/session-states.js';
 import type { AccountMeta, Settings } from '../storage/state-schema.js';
 import type { StateStore } from '../storage/store-port.js';
 import type { Switcher } from '../switching/switcher.js';
+import { applyDecision, type ApplyDeps } from './apply-decision.js';
 import { decideRotation } from './decide-rotation.js';
-import { describeDecision } from './describe-decision.js';
+import { createLoopState, persistLoopState, recordLoopSample, toRotationView, type LoopState } from './loop-state.js';
 import { rememberToolCall, toolCallLengthMs } from './tool-calls.js';
-import {
-  toLastSwitch,
-  toRotationSettings,
-  type LastSwitch,
-  type PendingDeferral,
-  type PolicyAccount,
-  type RotationDecision,
-  type UsageSample,
-} from './rotation-types.js';
-/** Samples older than this are dropped (velocity looks back 30 min). */
-const SAMPLE_KEEP_MS = 60 * 60_000;
+import { toRotationSettings, type LastSwitch, type PolicyAccount, type RotationDecision, type UsageSample } from './rotation-types.js';
 
 export interface RotationLoopDeps {
   readonly clock: Clock;
@@ -67,17 +58,7 @@ export interface RotationLoop {
 export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
   const { clock, events } = deps;
   const tickEveryMs = deps.tickEveryMs ?? 30_000;
-  const samples = new Map<string, UsageSample[]>();
-  const recentToolCallMs: number[] = [];
-  const persisted = deps.store.read().rotation;
-  let paused = persisted.paused;
-  let pinned = persisted.pinnedAccountId;
-  let lastSwitch: LastSwitch | null = toLastSwitch(persisted.lastSwitch);
-  let preferredId: string | null = null;
-  let pending: (PendingDeferral & { blockedBySessionId: string | null; blockedByTool: string | null }) | null = null;
-  let allExhausted: RotationView['allExhausted'] = null;
-  let lastDecisionText: string | null = null;
-  let failureKey: string | null = null;
+  const state = createLoopState(deps.store);
   let started = false;
   let timer: TimerHandle | null = null;
   let chain: Promise<void> = Promise.resolve();
@@ -85,110 +66,12 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
   let unsubscribeSessions: (() => void) | null = null;
 
   const emailOf = (id: string | null) => (id === null ? 'an unknown login' : (deps.metaOf(id)?.email ?? id));
-  const persist = (): void => {
-    const state = deps.store.read();
-    deps.store.write({ ...state, rotation: { paused, pinnedAccountId: pinned, lastSwitch } });
-  };
+  const applyDeps: ApplyDeps = { ...deps, emailOf };
+  const persist = () => persistLoopState(deps.store, state);
 
   async function decideOnce(): Promise<void> {
-    if (!started || paused) return;
-    const settings = deps.settings();
-    const decision = decideRotation({
-      nowMs: clock.now(),
-      accounts: deps.accounts().map((a) => ({ ...a, samples: samples.get(a.id) ?? [] })),
-      activeAccountId: deps.activeId(),
-      pin: pinned ? { accountId: pinned } : null,
-      lastSwitch,
-      preferredId,
-      sessions: { blocking: deps.sessions?.blockingSessions(settings.deferralMode) ?? [], recentToolCallMs },
-      pendingDeferral: pending,
-      settings: toRotationSettings(settings),
-    });
-    preferredId = decision.preferredId;
-    if (decision.releasePin && pinned) {
-      events.emit(
-        'rotation-unpinned',
-        'warn',
-        `${emailOf(pinned)} is no longer usable, so its pin was released and rotation is automatic again.`,
-        pinned,
-      );
-      pinned = null;
-      persist();
-    }
-    lastDecisionText = describeDecision(decision, clock.now(), emailOf);
-    trackExhaustion(decision);
-    if (decision.kind === 'defer') {
-      if (!pending || pending.to !== decision.to) {
-        const state = decision.blockedBy.state;
-        const tool = state.kind === 'tool' ? state.toolName : null;
-        events.emit(
-          'switch-deferred',
-          'info',
-          `Waiting to switch from ${emailOf(decision.from)} to ${emailOf(decision.to)} until session ${decision.blockedBy.sessionId.slice(0, 8)} finishes ${tool ? `its ${tool} call` : 'its turn'}.`,
-          decision.to,
-          { trigger: decision.trigger, blockedBy: decision.blockedBy.sessionId, tool, blockedCount: decision.blockedCount },
-        );
-      }
-      pending = {
-        sinceMs: decision.sinceMs,
-        to: decision.to,
-        trigger: decision.trigger,
-        blockedBySessionId: decision.blockedBy.sessionId,
-        blockedByTool: decision.blockedBy.state.kind === 'tool' ? decision.blockedBy.state.toolName : null,
-      };
-      deps.onChanged();
-      return;
-    }
-    const deferredSince = pending?.sinceMs;
-    pending = null;
-    if (decision.kind !== 'switch') {
-      deps.onChanged();
-      return;
-    }
-    const result = await deps.switcher.switchTo({
-      fromId: decision.from,
-      toId: decision.to,
-      trigger: decision.trigger,
-      figures: decision.figures,
-      forced: decision.forced,
-      ...(decision.velocity ? { velocity: decision.velocity } : {}),
-      ...(deferredSince !== undefined ? { deferredForMs: clock.now() - deferredSince } : {}),
-    });
-    if (result.ok) {
-      lastSwitch = { atMs: result.value.atMs, trigger: decision.trigger, fromId: decision.from, toId: decision.to };
-      failureKey = null;
-      persist();
-    } else {
-      // Said once per target and reason; the next tick tries again (a dead login is excluded by the policy).
-      const key = `${decision.to}:${result.error.kind}`;
-      if (key !== failureKey) {
-        events.emit('switch-failed', 'error', `Could not switch to ${emailOf(decision.to)}: ${result.error.message}`, decision.to, {
-          trigger: decision.trigger,
-          reason: result.error.kind,
-        });
-        failureKey = key;
-      }
-    }
-    deps.onChanged();
-  }
-
-  function trackExhaustion(decision: RotationDecision): void {
-    if (decision.kind === 'all-exhausted') {
-      if (!allExhausted) {
-        const back = decision.nextAvailableAt;
-        events.emit(
-          'all-exhausted',
-          'warn',
-          `Every account has used its 7-day quota.${back !== null && decision.nextAccountId ? ` ${emailOf(decision.nextAccountId)} comes back at ${new Date(back).toISOString()}.` : ''}`,
-          decision.nextAccountId ?? undefined,
-          { nextAvailableAtMs: back },
-        );
-      }
-      allExhausted = { nextAvailableAtMs: decision.nextAvailableAt, nextAccountId: decision.nextAccountId };
-    } else if (allExhausted) {
-      allExhausted = null;
-      events.emit('fleet-recovered', 'info', 'An account is usable again; rotation resumes.');
-    }
+    if (!started || state.paused) return;
+    await applyDecision(applyDeps, state, decide(deps, state));
   }
 
   function request(cause: string): Promise<void> {
@@ -222,8 +105,8 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
       unsubscribeSessions =
         deps.sessions?.onTransition((transition) => {
           const lengthMs = toolCallLengthMs(transition);
-          if (lengthMs !== null) rememberToolCall(recentToolCallMs, lengthMs);
-          if (pending) void request('session-transition');
+          if (lengthMs !== null) rememberToolCall(state.recentToolCallMs, lengthMs);
+          if (state.pending) void request('session-transition');
         }) ?? null;
       arm();
       void request('start');
@@ -235,66 +118,76 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
       await chain;
     },
     request,
-    recordSample(accountId, sample) {
-      const list = (samples.get(accountId) ?? []).filter((s) => s.atMs > sample.atMs - SAMPLE_KEEP_MS && s.atMs <= sample.atMs);
-      list.push(sample);
-      samples.set(accountId, list);
-    },
+    recordSample: (accountId, sample) => recordLoopSample(state, accountId, sample),
     switchTo(accountId) {
-      if (accountId === null) {
-        if (pinned) events.emit('rotation-unpinned', 'info', `Unpinned ${emailOf(pinned)}; rotation is automatic again.`, pinned);
-        pinned = null;
+      const result = pin(deps, state, accountId, emailOf);
+      if (result.ok) {
         persist();
-        void request('unpin');
-        return ok({ pinnedAccountId: null });
+        void request(accountId === null ? 'unpin' : 'manual');
       }
-      const meta = deps.metaOf(accountId);
-      if (!meta) return err({ kind: 'not-found', message: `No account has the id '${accountId}'.` });
-      const account = deps.accounts().find((a) => a.id === accountId);
-      if (!meta.enabled || !account?.tokenUsable) {
-        return err({
-          kind: 'unusable',
-          message: `${meta.email} cannot be used now (${!meta.enabled ? 'disabled' : 'it needs a new login'}).`,
-        });
-      }
-      pinned = accountId;
-      persist();
-      void request('manual');
-      return ok({ pinnedAccountId: accountId });
+      return result;
     },
     pause() {
-      if (paused) return;
-      paused = true;
-      pending = null;
+      if (state.paused) return;
+      state.paused = true;
+      state.pending = null;
       persist();
       events.emit('rotation-paused', 'info', 'Rotation paused: no automatic switches until it is resumed.');
       deps.onChanged();
     },
     resume() {
-      if (!paused) return;
-      paused = false;
+      if (!state.paused) return;
+      state.paused = false;
       persist();
       events.emit('rotation-resumed', 'info', 'Rotation resumed.');
       deps.onChanged();
       void request('resume');
     },
-    isPaused: () => paused,
-    lastSwitch: () => lastSwitch,
-    view: () => ({
-      pinnedAccountId: pinned,
-      pendingSwitch: pending
-        ? {
-            toId: pending.to,
-            trigger: pending.trigger,
-            sinceMs: pending.sinceMs,
-            blockedBySessionId: pending.blockedBySessionId,
-            blockedByTool: pending.blockedByTool,
-          }
-        : null,
-      allExhausted,
-      lastDecision: paused ? 'paused' : lastDecisionText,
-      guardHold: null,
-    }),
+    isPaused: () => state.paused,
+    lastSwitch: () => state.lastSwitch,
+    view: () => toRotationView(state),
     settle: () => chain,
   };
+}
+
+/** One decision of the policy on the fleet, sessions and settings now, with the loop's memory. */
+function decide(deps: RotationLoopDeps, state: LoopState): RotationDecision {
+  const settings = deps.settings();
+  return decideRotation({
+    nowMs: deps.clock.now(),
+    accounts: deps.accounts().map((a) => ({ ...a, samples: state.samples.get(a.id) ?? [] })),
+    activeAccountId: deps.activeId(),
+    pin: state.pinned ? { accountId: state.pinned } : null,
+    lastSwitch: state.lastSwitch,
+    preferredId: state.preferredId,
+    sessions: { blocking: deps.sessions?.blockingSessions(settings.deferralMode) ?? [], recentToolCallMs: state.recentToolCallMs },
+    pendingDeferral: state.pending,
+    settings: toRotationSettings(settings),
+  });
+}
+
+/** Pins an account (or unpins with null) in the state; the caller persists and re-decides. */
+function pin(
+  deps: RotationLoopDeps,
+  state: LoopState,
+  accountId: string | null,
+  emailOf: (id: string | null) => string,
+): Result<{ readonly pinnedAccountId: string | null }, ManualSwitchError> {
+  if (accountId === null) {
+    if (state.pinned)
+      deps.events.emit('rotation-unpinned', 'info', `Unpinned ${emailOf(state.pinned)}; rotation is automatic again.`, state.pinned);
+    state.pinned = null;
+    return ok({ pinnedAccountId: null });
+  }
+  const meta = deps.metaOf(accountId);
+  if (!meta) return err({ kind: 'not-found', message: `No account has the id '${accountId}'.` });
+  const account = deps.accounts().find((a) => a.id === accountId);
+  if (!meta.enabled || !account?.tokenUsable) {
+    return err({
+      kind: 'unusable',
+      message: `${meta.email} cannot be used now (${!meta.enabled ? 'disabled' : 'it needs a new login'}).`,
+    });
+  }
+  state.pinned = accountId;
+  return ok({ pinnedAccountId: accountId });
 }
