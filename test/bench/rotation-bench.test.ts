@@ -29,12 +29,12 @@ const resultOf = (name: string) => {
 };
 
 describe('rotation benchmark on a 3-day, 3-account replay', () => {
-  it('drives the real policy through switches without ever switching during a tool call', () => {
+  it('drives the real policy through switches without a switch during a tool call that could break a request', () => {
     const ours = resultOf('ccmax policy');
     expect(ours.switches).toBeGreaterThan(0);
     expect(ours.deferrals).toBeGreaterThan(0);
-    expect(ours.switchesDuringToolCall).toBe(0);
-    expect(ours.switchLog.every((s) => !s.duringToolCall)).toBe(true);
+    expect(ours.breakingSwitchesDuringToolCall).toBe(0);
+    expect(ours.switchLog.every((s) => !s.duringToolCall || s.fromTrueFull)).toBe(true);
   });
 
   it('has round-robin switch only when its period has run out or the active account reads 100 %', () => {
