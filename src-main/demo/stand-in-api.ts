@@ -2,48 +2,23 @@
  * A loopback stand-in for the Anthropic OAuth endpoints, backed by the fleet simulator: the demo
  * mode (`serve --demo`) and the tests talk to it instead of api.anthropic.com. It answers the
  * documented shapes, checks the headers the real API checks, records every request (by token
- * fingerprint, never the token), and injects faults on demand.
+ * fingerprint, never the token), and injects faults on demand. Requests and the built-in answers
+ * are in `stand-in-request.ts`, writing answers in `stand-in-answer.ts`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Logger, OAUTH_BETA, PROFILE_PATH, silentLogger, USAGE_PATH } from '../engine/index.js';
-import type { AccessCheck, FleetSimulator } from './fleet-simulator.js';
-import { createFaultBoard, type FaultBoard } from './stand-in-faults.js';
-import { bearerOf, refreshTokenIn, toRecord, type RecordedRequest } from './stand-in-record.js';
-import {
-  apiError,
-  apiErrorForStatus,
-  profileBody,
-  tokenResponse,
-  usageBody,
-  type StandInResponse,
-  type UsageForm,
-} from './stand-in-oauth.js';
+import { type Logger, silentLogger } from '../engine/index.js';
+import type { FleetSimulator } from './fleet-simulator.js';
+import { createDelays, sendAnswer as send, truncatedAnswer } from './stand-in-answer.js';
+import { createFaultBoard, type FaultBoard, type StandInFault } from './stand-in-faults.js';
+import { toRecord, type RecordedRequest } from './stand-in-record.js';
+import { apiErrorForStatus, type UsageForm } from './stand-in-oauth.js';
+import { builtInAnswer, readStandInRequest, TOKEN_PATH, type RouteHandler, type StandInRequest } from './stand-in-request.js';
 
 export type { StandInFault, FaultBoard, FaultScope, ArmedFault } from './stand-in-faults.js';
 export type { StandInResponse, UsageForm } from './stand-in-oauth.js';
 export type { RecordedRequest } from './stand-in-record.js';
-
-export const TOKEN_PATH = '/v1/oauth/token';
-const MAX_BODY_BYTES = 1_000_000;
-
-/** What a custom route sees. `access` is the bearer checked against the simulator (null: none sent). */
-export interface StandInRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly url: URL;
-  readonly headers: IncomingMessage['headers'];
-  readonly bodyText: string;
-  /** The body parsed as JSON; null when empty or not JSON. */
-  readonly json: unknown;
-  readonly bearer: string | null;
-  readonly access: AccessCheck | null;
-  readonly accountId: string | null;
-  readonly simulator: FleetSimulator;
-}
-
-/** Returns an answer, or nothing when it wrote to `res` itself (e.g. a stream). */
-export type RouteHandler = (request: StandInRequest, res: ServerResponse) => StandInResponse | void | Promise<StandInResponse | void>;
+export { TOKEN_PATH, type RouteHandler, type StandInRequest } from './stand-in-request.js';
 
 export interface StandInOptions {
   readonly simulator: FleetSimulator;
@@ -79,56 +54,19 @@ export async function startStandInApi(options: StandInOptions): Promise<StandInA
   const faults = createFaultBoard();
   const routes = new Map<string, RouteHandler>();
   const requests: RecordedRequest[] = [];
-  const delays = new Set<{ timer: NodeJS.Timeout; done: () => void }>();
+  const delays = createDelays();
   let usageForm: UsageForm = options.usageForm ?? 'named';
 
-  function builtIn(request: StandInRequest): StandInResponse {
-    if (request.method === 'POST' && request.path === TOKEN_PATH) return tokenResponse(simulator, request.json);
-    if (request.method !== 'GET' || (request.path !== USAGE_PATH && request.path !== PROFILE_PATH)) {
-      return apiError(404, 'not_found_error', 'Not found');
-    }
-    const beta = String(request.headers['anthropic-beta'] ?? '')
-      .split(',')
-      .map((s) => s.trim());
-    if (!request.bearer) return apiError(401, 'authentication_error', 'Missing bearer token');
-    if (!beta.includes(OAUTH_BETA)) return apiError(401, 'authentication_error', 'OAuth authentication is currently not supported.');
-    if (request.access?.kind === 'expired') {
-      return apiError(401, 'authentication_error', 'OAuth token has expired. Please obtain a new token or refresh your existing token.');
-    }
-    const account = request.access?.kind === 'valid' ? simulator.account(request.access.accountId) : null;
-    if (!account) return apiError(401, 'authentication_error', 'Invalid bearer token');
-    return { status: 200, json: request.path === USAGE_PATH ? usageBody(account, usageForm) : profileBody(account) };
-  }
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const bodyText = await readBody(req);
-    const url = new URL(req.url ?? '/', 'http://stand-in');
-    const bearer = bearerOf(req.headers.authorization);
-    const json = parseJson(bodyText);
-    const refreshToken = refreshTokenIn(json);
-    const access = bearer ? simulator.checkAccessToken(bearer) : null;
-    const accountId =
-      access && access.kind !== 'unknown' ? access.accountId : refreshToken ? simulator.ownerOfRefreshToken(refreshToken) : null;
-    const request: StandInRequest = {
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      url,
-      headers: req.headers,
-      bodyText,
-      json,
-      bearer,
-      access,
-      accountId,
-      simulator,
-    };
-    const fault = faults.take(accountId, request.path);
+  /** Records the request (bounded), and its status once answered. */
+  function remember(request: StandInRequest, refreshToken: string | null, fault: StandInFault | null, res: ServerResponse): void {
+    const { accountId } = request;
     const record = toRecord({
       method: request.method,
       path: request.path,
       atMs: simulator.now(),
-      headers: req.headers,
-      json,
-      bearer,
+      headers: request.headers,
+      json: request.json,
+      bearer: request.bearer,
       refreshToken,
       accountId,
       fault,
@@ -145,9 +83,15 @@ export async function startStandInApi(options: StandInOptions): Promise<StandInA
         token: record.bearerFingerprint,
       });
     });
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { request, refreshToken } = await readStandInRequest(req, simulator);
+    const fault = faults.take(request.accountId, request.path);
+    remember(request, refreshToken, fault, res);
 
     if (fault?.kind === 'destroy') return void req.socket.destroy();
-    if (fault?.kind === 'delay' && !(await sleep(fault.ms))) return;
+    if (fault?.kind === 'delay' && !(await delays.sleep(fault.ms))) return;
     if (fault?.kind === 'status') return send(res, apiErrorForStatus(fault.status));
     if (fault?.kind === 'rate-limited') {
       const answer = apiErrorForStatus(429);
@@ -157,31 +101,9 @@ export async function startStandInApi(options: StandInOptions): Promise<StandInA
       return send(res, { status: 200, headers: { 'content-type': 'text/html' }, body: '<html><body>upstream hiccup</body></html>' });
 
     const custom = routes.get(`${request.method} ${request.path}`);
-    const answer = custom ? await custom(request, res) : builtIn(request);
+    const answer = custom ? await custom(request, res) : builtInAnswer(request, usageForm);
     if (!answer) return;
-    if (fault?.kind === 'truncated') {
-      const full = answer.body ?? JSON.stringify(answer.json ?? null);
-      return send(res, {
-        status: answer.status,
-        headers: { 'content-type': 'application/json', ...answer.headers },
-        body: full.slice(0, Math.floor(full.length / 2)),
-      });
-    }
-    send(res, answer);
-  }
-
-  /** Resolves true after `ms`, or false when the server closes first. */
-  function sleep(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const entry = {
-        timer: setTimeout(() => {
-          delays.delete(entry);
-          resolve(true);
-        }, ms),
-        done: () => resolve(false),
-      };
-      delays.add(entry);
-    });
+    send(res, fault?.kind === 'truncated' ? truncatedAnswer(answer) : answer);
   }
 
   const server = createServer((req, res) => {
@@ -213,48 +135,11 @@ export async function startStandInApi(options: StandInOptions): Promise<StandInA
       usageForm = form;
     },
     close() {
-      for (const entry of delays) {
-        clearTimeout(entry.timer);
-        entry.done();
-      }
-      delays.clear();
+      delays.cancelAll();
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
     },
   };
-}
-
-function send(res: ServerResponse, answer: StandInResponse): void {
-  if (res.destroyed) return;
-  const body = answer.body ?? (answer.json === undefined ? '' : JSON.stringify(answer.json));
-  const contentType = answer.json === undefined ? 'text/plain' : 'application/json';
-  res.writeHead(answer.status, {
-    'content-type': contentType,
-    'request-id': `req_standin_${Math.random().toString(36).slice(2, 12)}`,
-    ...answer.headers,
-    'content-length': Buffer.byteLength(body),
-  });
-  res.end(body);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) break;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function parseJson(text: string): unknown {
-  if (text === '') return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
 }
