@@ -10,6 +10,7 @@ import type { CredentialTarget, IdentityTarget, Logger } from '../engine/index.j
 import { AGENT_PATH, AGENT_PROTOCOL_VERSION, AgentCloseCode, parseHubMessage } from '../shared/machines-protocol.js';
 import type { AgentStateStore } from './agent-state.js';
 import { createLoginHandler } from './agent-login.js';
+import type { HookRelay } from './agent-relay.js';
 
 export interface AgentOptions {
   /** The hub's base URL (`http(s)://` or `ws(s)://`); `/agent` is appended when missing. */
@@ -25,6 +26,8 @@ export interface AgentOptions {
   readonly minBackoffMs?: number;
   readonly maxBackoffMs?: number;
   readonly random?: () => number;
+  /** Relays this machine's hooks and statusline to the hub (see agent-relay.ts); none by default. */
+  readonly relay?: HookRelay;
   /** Called when the hub refuses this agent for good (wrong token, revoked): the agent stops. */
   readonly onFatal?: (code: number, reason: string) => void;
 }
@@ -80,6 +83,7 @@ export function createAgent(options: AgentOptions): Agent {
     }
     const message = parsed.value;
     if (message.type === 'welcome') return;
+    if (message.type === 'relay' || message.type === 'relay-close') return options.relay?.fromHub(message);
     chain = chain
       .then(() => logins.apply(message))
       .catch((error: unknown) => logger.error('applying a login failed', { error: String(error) }));
@@ -115,6 +119,7 @@ export function createAgent(options: AgentOptions): Agent {
             agentVersion: options.agentVersion,
             held: state.get().held,
           });
+          if (ws === socket) options.relay?.hubUp(send);
         })
         .catch((error: unknown) => logger.error('greeting the hub failed', { error: String(error) }));
     });
@@ -127,7 +132,10 @@ export function createAgent(options: AgentOptions): Agent {
     });
     socket.on('error', (error) => logger.debug('hub socket error', { error: error.message }));
     socket.on('close', (code, reason) => {
-      if (ws === socket) ws = null;
+      if (ws === socket) {
+        ws = null;
+        options.relay?.hubDown();
+      }
       const text = reason.toString('utf8');
       if (FATAL_CODES.has(code)) {
         logger.error('the hub refused this agent', { code, reason: text });

@@ -83,8 +83,9 @@ export const COMMAND_CATALOG: readonly CommandInfo[] = [
   },
   {
     name: 'agent',
-    summary: 'run this machine as an agent of a hub: it holds the login the hub assigns (README "Several machines")',
-    usage: ['agent --hub <url> [--token T] [--data-dir DIR] [--log-level L]'],
+    summary:
+      'run this machine as an agent of a hub: it holds the login the hub assigns and relays this machine\'s hooks (README "Several machines")',
+    usage: ['agent --hub <url> [--token T] [--hooks-port N] [--data-dir DIR] [--log-level L]'],
     options: {
       '--hub': 'URL  the hub (http(s):// or ws(s)://; default CCMAX_HUB_URL)',
       '--token': 'T  the token the hub was started with (default CCMAX_TOKEN)',

@@ -150,6 +150,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         ...(machines ? { afterSettle: () => machines.settle() } : {}),
       })
     : null;
+  // Hooks on the agents' machines report through their agent into this server's heartbeat core.
+  if (machines && heartbeat) machines.relayHeartbeats(heartbeat.core);
   // Agents always need the token (the hub refuses a connection without one, in the protocol's words).
   if (machines)
     server.attachUpgrade(AGENT_PATH, (req, socket, head, access) => machines.handleUpgrade(req, socket, head, access), {

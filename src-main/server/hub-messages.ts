@@ -2,7 +2,7 @@
  * What the machines hub does with each frame an agent sends: `hello` (register, refuse a revoked
  * machine, replace an older connection of the same machine, send the assignment), `harvest` (a
  * login the machine's Claude Code refreshed goes to the vault first), `ack` (the machine holds a
- * login) and `refuse`. Logins never reach a log or an event.
+ * login), `refuse`, and the machine's relayed hook traffic (`relay`, `relay-close`; hub-relay.ts). Logins never reach a log or an event.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../engine/index.js';
@@ -10,6 +10,7 @@ import { AGENT_PROTOCOL_VERSION, AgentCloseCode, type AgentMessage } from '../sh
 import type { AssignmentSource } from './assignment-source.js';
 import type { Connection, HubConnections } from './hub-connections.js';
 import type { MachineRegistry } from './machine-registry.js';
+import type { ConnectionRelay } from './hub-relay.js';
 
 export interface HubMessageDeps {
   readonly hub: HubConnections;
@@ -20,6 +21,8 @@ export interface HubMessageDeps {
   readonly nowMs: () => number;
   /** Re-reads the assignment (and pushes it to every connection when it changed). */
   readonly refreshAssignment: () => Promise<void>;
+  /** The connection's relay of its machine's hook traffic into the hub's heartbeat core. */
+  readonly relayFor: (c: Connection) => ConnectionRelay;
 }
 
 export type HubMessageHandler = (c: Connection, message: AgentMessage, req: IncomingMessage) => Promise<void>;
@@ -55,6 +58,8 @@ export function createHubMessageHandler(deps: HubMessageDeps): HubMessageHandler
         return;
       }
     } else registry.touch(c.machineId, deps.nowMs());
+    if (message.type === 'relay') return deps.relayFor(c).frame(message.channel, message.frame);
+    if (message.type === 'relay-close') return deps.relayFor(c).closeChannel(message.channel);
     if (message.type === 'harvest') {
       const outcome = await deps.source.harvest(message.accountId, message.login);
       logger.info('a machine sent a login its Claude Code refreshed', { machineId: c.machineId, accountId: message.accountId, outcome });

@@ -18,6 +18,7 @@ import type { AssignmentSource } from './assignment-source.js';
 import { createHubConnections, type Connection, type HubState } from './hub-connections.js';
 import { createHubMessageHandler } from './hub-messages.js';
 import type { MachineRegistry } from './machine-registry.js';
+import { createConnectionRelay, type ConnectionRelay, type RelayCore } from './hub-relay.js';
 
 export interface MachinesHubOptions {
   readonly registry: MachineRegistry;
@@ -37,6 +38,8 @@ export interface MachinesHub {
   /** `sync()`, then waits (bounded by `ackTimeoutMs`) for every connected machine to hold the assigned login. */
   settle(): Promise<void>;
   list(nowMs?: number): readonly MachineView[];
+  /** Feeds the machines' relayed hooks and statusline into this heartbeat core (the hub's own `/heartbeat`). */
+  relayHeartbeats(core: RelayCore): void;
   /** Revokes a machine: closes its connection and refuses it from now on. False when unknown. */
   revoke(id: string): boolean;
   dispose(): Promise<void>;
@@ -65,6 +68,20 @@ export function createMachinesHub(options: MachinesHubOptions): MachinesHub {
     for (const c of state.connections) hub.push(c);
   };
 
+  let relayCore: RelayCore | null = null;
+  const relays = new Map<Connection, ConnectionRelay>();
+  const relayFor = (c: Connection): ConnectionRelay => {
+    let relay = relays.get(c);
+    if (!relay) {
+      const send = (message: object): void => {
+        if (c.ws.readyState === c.ws.OPEN) c.ws.send(JSON.stringify(message));
+      };
+      relay = createConnectionRelay({ core: relayCore, send, peer: `agent:${c.machineId ?? 'unknown'}`, logger });
+      relays.set(c, relay);
+    }
+    return relay;
+  };
+
   const onMessage = createHubMessageHandler({
     hub,
     registry,
@@ -73,6 +90,7 @@ export function createMachinesHub(options: MachinesHubOptions): MachinesHub {
     hubVersion: options.hubVersion,
     nowMs: () => clock.now(),
     refreshAssignment,
+    relayFor,
   });
 
   const accept = (ws: WebSocket, req: IncomingMessage): void => {
@@ -90,6 +108,8 @@ export function createMachinesHub(options: MachinesHubOptions): MachinesHub {
     });
     ws.on('close', () => {
       state.connections.delete(c);
+      relays.get(c)?.closeAll();
+      relays.delete(c);
       hub.release(c);
       if (c.machineId !== null && !state.disposed) {
         registry.touch(c.machineId, clock.now());
@@ -114,6 +134,9 @@ export function createMachinesHub(options: MachinesHubOptions): MachinesHub {
     async settle() {
       await refreshAssignment();
       await Promise.all([...state.connections].filter((c) => c.machineId !== null).map(hub.waitFor));
+    },
+    relayHeartbeats(core) {
+      relayCore = core;
     },
     list: (nowMs = clock.now()) => listMachines(registry, state, nowMs),
     revoke(id) {

@@ -3,7 +3,7 @@
  * and statusline report through it. A `tool-ended`/`turn-ended` report is acknowledged only after
  * any switch it unblocked has been written, so the session's next request uses the new account.
  */
-import { type Clock, createHeartbeatCore, type Engine, type Logger, type SessionRegistry } from '../engine/index.js';
+import { type Clock, createHeartbeatCore, type Engine, type HeartbeatCore, type Logger, type SessionRegistry } from '../engine/index.js';
 import { createHeartbeatListener } from './heartbeat-socket.js';
 import { HEARTBEAT_PATH, type ActiveSummary } from '../shared/heartbeat-protocol.js';
 import type { HttpServerHandle } from './http-server.js';
@@ -20,8 +20,11 @@ export interface MountHeartbeatOptions {
   readonly afterSettle?: () => Promise<void>;
 }
 
-/** Mounts the heartbeat endpoint; `dispose()` closes its connections (call before closing the server). */
-export function mountHeartbeat(options: MountHeartbeatOptions): { dispose(): Promise<void> } {
+/**
+ * Mounts the heartbeat endpoint; `core` also takes hook traffic agents relay from other machines;
+ * `dispose()` closes its connections (call before closing the server).
+ */
+export function mountHeartbeat(options: MountHeartbeatOptions): { readonly core: HeartbeatCore; dispose(): Promise<void> } {
   const { engine } = options;
   const core = createHeartbeatCore({
     registry: options.registry,
@@ -39,7 +42,7 @@ export function mountHeartbeat(options: MountHeartbeatOptions): { dispose(): Pro
     loopbackPeersWithoutToken: true,
     refusesInProtocol: true,
   });
-  return { dispose: () => listener.dispose() };
+  return { core, dispose: () => listener.dispose() };
 }
 
 /** What the statusline prints: the active account and its figures. */

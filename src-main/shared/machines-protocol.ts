@@ -13,6 +13,9 @@ export const AGENT_PROTOCOL_VERSION = 1 as const;
 /** The HTTP path the agent WebSocket is mounted on. */
 export const AGENT_PATH = '/agent';
 
+/** The longest heartbeat frame an agent relays, in characters (the heartbeat socket caps frames at 16 KiB). */
+export const RELAY_FRAME_MAX_CHARS = 16 * 1024;
+
 /** Close codes on `/agent` (4000–4999 are ours, mirroring HTTP statuses). */
 export const AgentCloseCode = {
   /** A frame we do not accept. */
@@ -51,6 +54,15 @@ const held = z.object({
 });
 export type HeldLogin = z.infer<typeof held>;
 
+/**
+ * Relayed hook traffic: the machine's hooks and statusline talk to the agent on loopback, which
+ * forwards each heartbeat frame on a numbered channel (one per local connection; the first frame
+ * opens it on the hub) and relays the hub's acknowledgements back.
+ */
+const channel = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/** A heartbeat frame as its client sent it (the hub's heartbeat core validates it). */
+const relayedFrame = z.string().min(1).max(RELAY_FRAME_MAX_CHARS);
+
 const v = z.literal(AGENT_PROTOCOL_VERSION);
 const AgentMessageSchema = z.discriminatedUnion('type', [
   z.object({
@@ -83,6 +95,9 @@ const AgentMessageSchema = z.discriminatedUnion('type', [
     generation: z.number().int().nonnegative(),
     reason: z.string().max(500),
   }),
+  z.object({ v, type: z.literal('relay'), channel, frame: relayedFrame }),
+  /** The local hook connection closed. */
+  z.object({ v, type: z.literal('relay-close'), channel }),
 ]);
 export type AgentMessage = z.infer<typeof AgentMessageSchema>;
 
@@ -96,6 +111,9 @@ const HubMessageSchema = z.discriminatedUnion('type', [
     login: wireLogin,
     identity: identity.nullable(),
   }),
+  z.object({ v, type: z.literal('relay'), channel, frame: relayedFrame }),
+  /** The hub closed that channel (the heartbeat protocol's close code and reason). */
+  z.object({ v, type: z.literal('relay-close'), channel, code: z.number().int().min(1000).max(4999), reason: z.string().max(123) }),
 ]);
 export type HubMessage = z.infer<typeof HubMessageSchema>;
 

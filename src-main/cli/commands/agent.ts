@@ -1,12 +1,12 @@
 /**
- * `ccmax-monitor agent --hub <url> [--token T]`: runs this machine as an agent of a hub (another
- * machine's `serve` or tray app). Holds only the login the hub assigns, written where this
- * machine's Claude Code reads it; reconnects until SIGINT/SIGTERM or until the hub refuses it.
+ * `ccmax-monitor agent --hub <url> [--token T] [--hooks-port N]`: runs this machine as an agent of a
+ * hub (another machine's `serve` or tray app). Holds only the login the hub assigns, written where
+ * this machine's Claude Code reads it; relays this machine's hooks and statusline to the hub;
+ * reconnects until SIGINT/SIGTERM or until the hub refuses it.
  */
 import { parseArgs } from 'node:util';
-import { defaultCredentialTarget, defaultIdentityTarget, PRODUCT_VERSION, resolveClaudePaths } from '../../engine/index.js';
-import { createAgent } from '../../agent/agent-client.js';
-import { openAgentState } from '../../agent/agent-state.js';
+import { PRODUCT_VERSION } from '../../engine/index.js';
+import { startAgentRunner } from '../../host/agent-runner.js';
 import { createConsoleLogger, isLogLevel } from '../../host/console-logger.js';
 import type { CommandHandler } from '../cli-types.js';
 import { dataDirFrom } from '../common-options.js';
@@ -17,6 +17,7 @@ export const agentCommand: CommandHandler = async (argv, io) => {
     options: {
       hub: { type: 'string' },
       token: { type: 'string' },
+      'hooks-port': { type: 'string' },
       'data-dir': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
     },
@@ -28,10 +29,10 @@ export const agentCommand: CommandHandler = async (argv, io) => {
   if (!token) throw new Error('agent needs the hub token: --token T (or CCMAX_TOKEN), the one the hub was started with');
   const level = values['log-level'];
   if (!isLogLevel(level)) throw new Error(`--log-level must be debug, info, warn or error; got '${level}'`);
+  const hooksPort = values['hooks-port'] === undefined ? 0 : Number(values['hooks-port']);
+  if (!Number.isInteger(hooksPort) || hooksPort < 0 || hooksPort > 65_535)
+    throw new Error(`--hooks-port must be a port number (0 picks a free one); got '${values['hooks-port']}'`);
   const logger = createConsoleLogger({ level });
-  const dataDir = dataDirFrom(values['data-dir'], io);
-  const state = await openAgentState(dataDir);
-  const paths = resolveClaudePaths(io.env, io.homeDir, io.platform);
   let fatal: string | null = null;
   let wake: () => void = () => undefined;
   const done = new Promise<void>((resolve) => {
@@ -39,25 +40,25 @@ export const agentCommand: CommandHandler = async (argv, io) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
-  const agent = createAgent({
+  const runner = await startAgentRunner({
     hubUrl: hub,
     token,
-    state,
-    credentialsTarget: defaultCredentialTarget(io.platform, paths, logger),
-    identityTarget: defaultIdentityTarget(paths, logger),
+    dataDir: dataDirFrom(values['data-dir'], io),
+    env: io.env,
+    homeDir: io.homeDir,
+    platform: io.platform,
     logger,
-    agentVersion: PRODUCT_VERSION,
+    hooksPort,
     onFatal: (code, reason) => {
       fatal = `the hub refused this agent (${code}: ${reason})`;
       wake();
     },
   });
-  agent.start();
   io.stdout(
-    `ccmax-monitor ${PRODUCT_VERSION} agent of ${hub} · machine ${state.get().machineId} · Claude Code at ${paths.configDir} · Ctrl-C to stop\n`,
+    `ccmax-monitor ${PRODUCT_VERSION} agent of ${hub} · machine ${runner.machineId} · Claude Code at ${runner.configDir} · hooks report to ${runner.hooksUrl} · Ctrl-C to stop\n`,
   );
   await done;
-  await agent.stop();
+  await runner.stop();
   if (fatal !== null) {
     io.stderr(`ccmax-monitor: ${fatal}\n`);
     return 1;
