@@ -76,7 +76,6 @@ export default tseslint.config(
       'src-main/engine/history/history-store.ts',
       'src-main/engine/tokens/token-keeper.ts',
       'src-main/server/openapi.ts',
-      'src-main/shell/desktop-app.ts',
     ],
     rules: { 'max-lines-per-function': 'off' },
   },
