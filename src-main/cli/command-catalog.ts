@@ -53,6 +53,26 @@ export const COMMAND_CATALOG: readonly CommandInfo[] = [
     },
   },
   {
+    name: 'replay',
+    summary: 'what-if: replay your recorded history under other settings or another fleet',
+    usage: [
+      'replay [--threshold PCT] [--dwell MIN] [--hysteresis PTS] [--accounts +N|-N] [--plan PLAN]',
+      '       [--days N | --from DATE --to DATE] [--json] [--data-dir DIR]',
+    ],
+    options: {
+      '--threshold': 'PCT  5-hour threshold to replay with',
+      '--dwell': 'MIN  minimum dwell to replay with',
+      '--hysteresis': 'PTS  hysteresis to replay with',
+      '--accounts': '+N|-N  add N accounts, or leave the last N out',
+      '--plan': 'PLAN  plan of added accounts: "Max 20x" (default), "Max 5x", "Pro"',
+      '--days': 'N  the last N days (default 28, at most 35)',
+      '--from': 'DATE  start (2026-11-20 or epoch ms)',
+      '--to': 'DATE  end (default now)',
+      '--json': 'the result as JSON',
+      ...DATA_DIR,
+    },
+  },
+  {
     name: 'accounts',
     summary: 'add, list, label, disable, enable or remove accounts',
     usage: [

@@ -30,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<CommandHandler>> = {
   hooks: async () => (await import('./commands/hooks.js')).hooksCommand,
   history: async () => (await import('./commands/history.js')).historyCommand,
   insights: async () => (await import('./commands/history.js')).insightsCommand,
+  replay: async () => (await import('./commands/replay.js')).replayCommand,
   heartbeat: async () => (await import('./commands/heartbeat.js')).heartbeatCommand,
   agent: async () => (await import('./commands/agent.js')).agentCommand,
   machines: async () => (await import('./commands/machines.js')).machinesCommand,

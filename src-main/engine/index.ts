@@ -62,3 +62,5 @@ export type { ReplayResult } from './replay/simulate-rotation.js';
 export type { Strategy, StrategyMove, StrategyView } from './replay/strategy-types.js';
 export { advanceWindows, FIVE_HOUR_MS, SEVEN_DAY_MS } from './replay/usage-model.js';
 export type { SimWindows, UsageRates } from './replay/usage-model.js';
+export { createReplayCommand } from './replay/replay-command.js';
+export { toRotationSettings } from './rotation/rotation-types.js';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReplaySample, ReplaySource } from '../../src-main/engine/history/history-types.js';
 import { rebuildDemand } from '../../src-main/engine/replay/history-demand.js';
-import { replayWhatIf } from '../../src-main/engine/replay/what-if.js';
+import { REPLAY_STEP_MS, replayWhatIf } from '../../src-main/engine/replay/what-if.js';
 import { ROTATION_DEFAULTS } from '../../src-main/engine/rotation/rotation-types.js';
 import type { ReplayFigures } from '../../src-main/shared/replay-view.js';
 
@@ -139,8 +139,8 @@ describe('the what-if replay', () => {
     });
     expect(view.whatIf.fleet.map((x) => x.accountId)).toEqual(['a']);
     // a alone: 50 points of room, full after 50 h; the remaining 22 h of demand are refused, plus the
-    // 2-minute step in which it filled (a step that ends at 100 % under load counts, as in the bench).
-    expect(view.replayedWhatIf.limitHitMinutes).toBe(22 * 60 + 2);
+    // step in which it filled (a step that ends at 100 % under load counts, as in the bench).
+    expect(view.replayedWhatIf.limitHitMinutes).toBe(22 * 60 + REPLAY_STEP_MS / M);
     expect(view.replayedWhatIf.avoidableLimitHitMinutes).toBe(0);
     expect(view.replayedWhatIf.demandServedPct).toBeCloseTo((100 * 50) / 72, 0);
     expect(view.replayedWhatIf.weeklyResets).toBe(0);

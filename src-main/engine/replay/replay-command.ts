@@ -4,7 +4,7 @@ import { MAX_REPLAY_DAYS, type ReplayFigures, type ReplayQuery, type ReplayView 
 import { err, ok } from '../../shared/result.js';
 import type { HistoryReader } from '../history/history-types.js';
 import type { RotationSettings } from '../rotation/rotation-types.js';
-import { replayWhatIf } from './what-if.js';
+import { REPLAY_STEP_MS, replayWhatIf } from './what-if.js';
 
 const DAY_MS = 86_400_000;
 /** The period replayed when none is given: the last four weeks (or the whole history when shorter). */
@@ -15,8 +15,10 @@ export function createReplayCommand(
   history: HistoryReader,
 ): (query: ReplayQuery, settings: RotationSettings, nowMs: number) => Promise<CommandResult<ReplayView>> {
   let running = false;
+  const asIsCache = new Map<string, ReplayFigures>();
   return async (query, settings, nowMs) => {
-    const toMs = Math.min(query.toMs ?? nowMs, nowMs);
+    // A default end moves in whole steps, so what-ifs asked one after another share the as-is replay.
+    const toMs = Math.min(query.toMs ?? Math.floor(nowMs / REPLAY_STEP_MS) * REPLAY_STEP_MS, nowMs);
     const first = history.firstSampleAtMs();
     let fromMs = query.fromMs ?? Math.max(first ?? toMs, toMs - DEFAULT_REPLAY_DAYS * DAY_MS);
     if (fromMs >= toMs) return err({ code: 'invalid-arguments', message: 'replay: the period is empty (fromMs is not before toMs)' });
@@ -34,7 +36,7 @@ export function createReplayCommand(
         switches: fleet.switches,
         demandServedPct: null,
       };
-      return ok(await replayWhatIf({ source: history.replaySource({ fromMs, toMs }), recorded, settings, query }));
+      return ok(await replayWhatIf({ source: history.replaySource({ fromMs, toMs }), recorded, settings, query, asIsCache }));
     } finally {
       running = false;
     }
