@@ -16,6 +16,8 @@ export interface AgentOptions {
   /** The hub's base URL (`http(s)://` or `ws(s)://`); `/agent` is appended when missing. */
   readonly hubUrl: string;
   readonly token: string;
+  /** Extra CA certificate(s) to trust for a `wss://` hub (e.g. its self-signed certificate); default the system's. */
+  readonly ca?: string | Buffer;
   readonly state: AgentStateStore;
   readonly credentialsTarget: CredentialTarget;
   readonly identityTarget: IdentityTarget | null;
@@ -105,6 +107,7 @@ export function createAgent(options: AgentOptions): Agent {
       headers: { authorization: `Bearer ${options.token}` },
       handshakeTimeout: 10_000,
       maxPayload: 256 * 1024,
+      ...(options.ca ? { ca: options.ca } : {}),
     });
     ws = socket;
     socket.on('open', () => {

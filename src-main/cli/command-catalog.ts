@@ -18,7 +18,9 @@ export const COMMAND_CATALOG: readonly CommandInfo[] = [
   {
     name: 'serve',
     summary: 'run the monitor headless: API, dashboard and heartbeat on 127.0.0.1',
-    usage: ['serve [--host 127.0.0.1] [--port N] [--data-dir DIR] [--token T] [--vault keychain|file] [--demo] [--log-level L]'],
+    usage: [
+      'serve [--host 127.0.0.1] [--port N] [--data-dir DIR] [--token T] [--tls-cert PEM --tls-key PEM] [--vault keychain|file] [--demo] [--log-level L]',
+    ],
     options: {
       '--host': 'ADDR  address to listen on (default 127.0.0.1; anything else needs --token)',
       '--port': 'N  port (default CCMAX_PORT or 47821; 0 picks a free one)',
@@ -105,7 +107,7 @@ export const COMMAND_CATALOG: readonly CommandInfo[] = [
     name: 'agent',
     summary:
       'run this machine as an agent of a hub: it holds the login the hub assigns and relays this machine\'s hooks (README "Several machines")',
-    usage: ['agent --hub <url> [--token T] [--hooks-port N] [--data-dir DIR] [--log-level L]'],
+    usage: ['agent --hub <url> [--token T] [--ca PEM] [--hooks-port N] [--data-dir DIR] [--log-level L]'],
     options: {
       '--hub': 'URL  the hub (http(s):// or ws(s)://; default CCMAX_HUB_URL)',
       '--token': 'T  the token the hub was started with (default CCMAX_TOKEN)',

@@ -22,6 +22,8 @@ import { removeDiscovery, writeDiscovery } from './discovery.js';
 export interface AgentRunnerOptions {
   readonly hubUrl: string;
   readonly token: string;
+  /** Extra CA certificate(s) for a `wss://` hub with its own certificate. */
+  readonly ca?: string | Buffer;
   readonly dataDir: string;
   readonly env: NodeJS.ProcessEnv;
   readonly homeDir: string;
@@ -58,6 +60,7 @@ export async function startAgentRunner(options: AgentRunnerOptions): Promise<Age
   const agent = createAgent({
     hubUrl: options.hubUrl,
     token: options.token,
+    ...(options.ca ? { ca: options.ca } : {}),
     state,
     credentialsTarget: defaultCredentialTarget(options.platform, paths, logger),
     identityTarget: defaultIdentityTarget(paths, logger),

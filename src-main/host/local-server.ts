@@ -20,6 +20,7 @@ import { createHttpServer, type HttpServerHandle } from '../server/http-server.j
 import { mountHeartbeat } from '../server/mount-heartbeat.js';
 import { createMachineRoutes } from '../server/machine-routes.js';
 import type { MachinesHub } from '../server/machines-hub.js';
+import type { TlsFiles } from '../server/tls-front.js';
 import { AGENT_PATH } from '../shared/machines-protocol.js';
 import type { VaultView } from '../shared/view-model.js';
 import { isMonitorAt } from './monitor-probe.js';
@@ -27,7 +28,7 @@ import { isMonitorAt } from './monitor-probe.js';
 /** What the local server is doing; the tray app's `toServerNotice` turns the unhappy ones into words. */
 export type LocalServerStatus =
   /** Ours: API, dashboard and heartbeat at `url`, advertised in the discovery file. */
-  | { readonly kind: 'serving'; readonly url: string }
+  | { readonly kind: 'serving'; readonly url: string; readonly tls?: boolean }
   /** Another ccmax-monitor serves at `url`: live sessions report to it, and it runs the fleet. */
   | { readonly kind: 'deferring'; readonly url: string }
   /** Some other program holds `address` (`host:port`). */
@@ -60,6 +61,8 @@ export interface LocalServerOptions {
   readonly port: number;
   /** `CCMAX_TOKEN`; required by the server for any non-loopback host. */
   readonly token: string | null;
+  /** Certificate and key for HTTPS/WSS on the same port (`serve --tls-cert/--tls-key`). */
+  readonly tls?: TlsFiles;
   readonly rendererDir: string;
   readonly demo: boolean;
   readonly vault: VaultView;
@@ -113,6 +116,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       host: options.host,
       port: options.port,
       ...(options.token ? { token: options.token } : {}),
+      ...(options.tls ? { tls: options.tls } : {}),
       rendererDir: options.rendererDir,
       demo: options.demo,
       version: PRODUCT_VERSION,
@@ -191,7 +195,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       await unregisterRunning(process.env, pid).catch(() => undefined);
     }
   };
-  return { status: { kind: 'serving', url: server.url }, close: () => (closing ??= close()) };
+  return { status: { kind: 'serving', url: server.url, tls: server.tls }, close: () => (closing ??= close()) };
 }
 
 /** `host:port` as a URL authority; wildcard binds are reached on loopback. */

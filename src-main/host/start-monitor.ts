@@ -36,6 +36,7 @@ import { openEngine, type OpenedEngine } from './open-engine.js';
 import { openHistory, type OpenedHistory } from './open-history.js';
 import { openMachinesHub } from './machines-hub-wiring.js';
 import type { MachinesHub } from '../server/machines-hub.js';
+import type { TlsFiles } from '../server/tls-front.js';
 
 export interface StartMonitorOptions {
   /** The data dir; null only in demo mode, meaning the sandbox's own. */
@@ -54,6 +55,8 @@ export interface StartMonitorOptions {
   readonly port?: number;
   /** Required by the server for any non-loopback host; sent when probing another monitor. */
   readonly token: string | null;
+  /** Certificate and key: the port also speaks HTTPS/WSS, plain HTTP then only from loopback. */
+  readonly tls?: TlsFiles;
   /** The renderer build the server hands to browsers. */
   readonly rendererDir: string;
   /** What another ccmax-monitor already serving means: see `OtherMonitorPolicy`. */
@@ -173,6 +176,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Monito
           host: options.host ?? settings.listenHost,
           port: options.port ?? (demo ? 0 : settings.listenPort),
           token: options.token,
+          ...(options.tls ? { tls: options.tls } : {}),
           rendererDir: options.rendererDir,
           demo,
           vault: { kind: opened.vault.kind, location: opened.vault.location },

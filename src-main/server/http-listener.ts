@@ -4,7 +4,7 @@
  * bounded close.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { Server as NetServer, Socket } from 'node:net';
 import type { Logger } from '../engine/index.js';
 import { errorText } from './api-routes.js';
 import { httpError, sendError } from './http-io.js';
@@ -58,7 +58,7 @@ export function createListener(
 }
 
 /** Listens on `host:port`; rejects when the address is taken. Returns the port bound. */
-export async function listen(server: Server, port: number, host: string): Promise<number> {
+export async function listen(server: NetServer, port: number, host: string): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -10,6 +10,7 @@ import { isLoopbackHost, loopbackHostSet, toHostHeader, type AccessPolicy } from
 import { createApiRoutes } from './api-routes.js';
 import type { CallLimits } from './call-limiter.js';
 import { closeListener, createListener, listen } from './http-listener.js';
+import { closeFront, createTlsFront, type TlsFiles } from './tls-front.js';
 import { createRequestHandler } from './http-requests.js';
 import type { Route } from './routes.js';
 import { createSnapshotSocket } from './snapshot-socket.js';
@@ -51,6 +52,8 @@ export interface HttpServerOptions {
   readonly requestTimeoutMs?: number;
   /** Routes beyond the API's own (the hub's `/api/machines`), behind the same access checks. */
   readonly extraRoutes?: readonly Route[];
+  /** Serve HTTPS (and WSS) on the same port; plain HTTP then only from loopback (tls-front.ts). */
+  readonly tls?: TlsFiles;
 }
 
 export interface HttpServerHandle {
@@ -58,6 +61,8 @@ export interface HttpServerHandle {
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /** True when the port also speaks TLS (`--tls-cert/--tls-key`); other machines use `https://`. */
+  readonly tls: boolean;
   /** Stops accepting, closes WebSockets with 1001, ends keep-alive sockets; resolves when done. */
   close(): Promise<void>;
   /** Mounts a WebSocket endpoint at `path`; the handler runs only after the access checks passed. */
@@ -116,24 +121,27 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const listener = createListener({ headersTimeoutMs, requestTimeoutMs: options.requestTimeoutMs ?? 30_000 }, handleRequest, logger);
   const { server } = listener;
   server.on('upgrade', (req, socket, head) => upgrades.handle(req, socket, head));
+  // With TLS the front listens and hands each connection (decrypted, or plain from loopback) to `server`.
+  const front = options.tls ? createTlsFront(server, options.tls, logger) : null;
 
   let port: number;
   try {
-    port = await listen(server, options.port ?? 0, host);
+    port = await listen(front ?? server, options.port ?? 0, host);
   } catch (error) {
     await snapshots.close(0); // drop the engine subscription and the keep-alive timer
     throw error;
   }
-  server.on('error', (error) => logger.error('http server error', { error: error.message }));
+  (front ?? server).on('error', (error) => logger.error('http server error', { error: error.message }));
   policy = {
     token,
     allowedHosts: loopback ? loopbackHostSet(host, port) : null,
     loopbackHosts: loopbackHostSet(loopback ? host : '127.0.0.1', port),
   };
-  logger.info('server listening', { host, port, tokenRequired: token !== null, vault: options.vault.kind });
+  logger.info('server listening', { host, port, tls: front !== null, tokenRequired: token !== null, vault: options.vault.kind });
 
   const close = async (): Promise<void> => {
     await closeListener(listener, closeGraceMs, (graceMs) => snapshots.close(graceMs));
+    if (front) await closeFront(front);
     logger.info('server closed', { port });
   };
 
@@ -141,6 +149,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     url: `http://${toHostHeader(urlHost(host), port)}`,
     host,
     port,
+    tls: front !== null,
     close: () => (closing ??= close()),
     attachUpgrade: (path: string, handler: UpgradeHandler, options?: UpgradeMountOptions) => upgrades.attach(path, handler, options),
   };

@@ -1,9 +1,10 @@
 /**
- * `ccmax-monitor agent --hub <url> [--token T] [--hooks-port N]`: runs this machine as an agent of a
+ * `ccmax-monitor agent --hub <url> [--token T] [--ca PEM] [--hooks-port N]`: runs this machine as an agent of a
  * hub (another machine's `serve` or tray app). Holds only the login the hub assigns, written where
  * this machine's Claude Code reads it; relays this machine's hooks and statusline to the hub;
  * reconnects until SIGINT/SIGTERM or until the hub refuses it.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PRODUCT_VERSION } from '../../engine/index.js';
 import { startAgentRunner } from '../../host/agent-runner.js';
@@ -17,6 +18,7 @@ export const agentCommand: CommandHandler = async (argv, io) => {
     options: {
       hub: { type: 'string' },
       token: { type: 'string' },
+      ca: { type: 'string' },
       'hooks-port': { type: 'string' },
       'data-dir': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
@@ -43,6 +45,7 @@ export const agentCommand: CommandHandler = async (argv, io) => {
   const runner = await startAgentRunner({
     hubUrl: hub,
     token,
+    ...(values.ca !== undefined ? { ca: readCa(values.ca) } : {}),
     dataDir: dataDirFrom(values['data-dir'], io),
     env: io.env,
     homeDir: io.homeDir,
@@ -65,3 +68,12 @@ export const agentCommand: CommandHandler = async (argv, io) => {
   }
   return 0;
 };
+
+/** `--ca FILE`: the PEM certificate(s) to trust for the hub's `wss://` (a self-signed hub certificate). */
+function readCa(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new Error(`cannot read the CA certificate ${path}: ${(error as Error).message}`);
+  }
+}

@@ -2,6 +2,7 @@
  * `ccmax-monitor serve`: the headless engine, dashboard, API and WebSocket on one port, until
  * SIGINT/SIGTERM. Writes a discovery file so the CLI and hook clients find it.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PRODUCT_VERSION } from '../../engine/index.js';
@@ -21,6 +22,8 @@ export const serveCommand: CommandHandler = async (argv, io) => {
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       token: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       vault: { type: 'string' },
       demo: { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
@@ -34,6 +37,7 @@ export const serveCommand: CommandHandler = async (argv, io) => {
   const token = values.token ?? io.env.CCMAX_TOKEN;
   const portText = values.port ?? io.env.CCMAX_PORT;
   const port = portText === undefined || portText === '' ? undefined : parsePort(portText);
+  const tls = readTlsFiles(values['tls-cert'], values['tls-key']);
 
   let monitor: Monitor;
   try {
@@ -48,6 +52,7 @@ export const serveCommand: CommandHandler = async (argv, io) => {
       ...(values.host !== undefined ? { host: values.host } : {}),
       ...(port !== undefined ? { port } : {}),
       token: token ?? null,
+      ...(tls ? { tls } : {}),
       rendererDir: RENDERER_DIR,
       otherMonitor: 'refuse',
       probeTimeoutMs: 1500,
@@ -67,7 +72,10 @@ export const serveCommand: CommandHandler = async (argv, io) => {
   io.stdout(
     `${demo ? 'DEMO — ' : ''}ccmax-monitor ${PRODUCT_VERSION} listening on ${url}\n` +
       `  ${accounts} account(s) · ${describeVault(monitor.vault)} · data ${monitor.dataDir}${demo ? ' (sandbox, deleted on exit)' : ''}\n` +
-      `  dashboard ${url}/ · API docs ${url}/docs · Ctrl-C to stop\n`,
+      `  dashboard ${url}/ · API docs ${url}/docs · Ctrl-C to stop\n` +
+      (monitor.server.kind === 'serving' && monitor.server.tls
+        ? `  TLS: other machines use ${url.replace(/^http:/, 'https:')} (this host's name or address); plain HTTP only from this machine\n`
+        : ''),
   );
   await waitForSignal(io);
   logger.info('shutting down');
@@ -82,6 +90,20 @@ export const serveCommand: CommandHandler = async (argv, io) => {
   }
   return 0;
 };
+
+/** Reads `--tls-cert`/`--tls-key` (both or neither); a clear error names the file that cannot be read. */
+function readTlsFiles(certPath: string | undefined, keyPath: string | undefined): { cert: Buffer; key: Buffer } | null {
+  if (certPath === undefined && keyPath === undefined) return null;
+  if (certPath === undefined || keyPath === undefined) throw new Error('--tls-cert and --tls-key go together: give both PEM files');
+  const read = (path: string, what: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new Error(`cannot read the TLS ${what} ${path}: ${(error as Error).message}`);
+    }
+  };
+  return { cert: read(certPath, 'certificate'), key: read(keyPath, 'key') };
+}
 
 function parsePort(value: string): number {
   const port = Number(value);
