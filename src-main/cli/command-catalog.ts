@@ -92,8 +92,12 @@ export const COMMAND_CATALOG: readonly CommandInfo[] = [
   {
     name: 'switch',
     summary: 'pin an account (switch to it when safe), or --auto to unpin',
-    usage: ['switch <account>     pins it: rotation stays there until you unpin', 'switch --auto        back to automatic rotation'],
-    options: { '--auto': 'unpin', ...DATA_DIR },
+    usage: [
+      'switch <account>     pins it: rotation stays there until you unpin',
+      'switch --auto        back to automatic rotation',
+      "switch --now         the switch Claude Code's session-owner guard holds goes ahead",
+    ],
+    options: { '--auto': 'unpin', '--now': 'let the held switch go ahead (session-owner guard)', ...DATA_DIR },
   },
   { name: 'pause', summary: 'pause automatic rotation', usage: ['pause'], options: DATA_DIR },
   { name: 'resume', summary: 'resume automatic rotation', usage: ['resume'], options: DATA_DIR },

@@ -81,6 +81,13 @@ export function createCommandHandlers(engine: Engine, logger: Logger = silentLog
       const r = engine.switchTo(a.accountId);
       return r.ok ? ok({ accepted: true }) : err({ code: r.error.kind, message: r.error.message });
     },
+    switchNow: async () =>
+      engine.switchNow()
+        ? ok({ accepted: true })
+        : err({
+            code: 'nothing-held',
+            message: "No switch is held: Claude Code's session-owner guard is off, or no session holds one back.",
+          }),
     pauseRotation: async () => {
       engine.pause();
       return ok({ paused: true });

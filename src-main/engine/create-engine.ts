@@ -86,6 +86,7 @@ export function createEngine(deps: EngineDeps): Engine {
     store,
     metaOf,
     sessions: deps.sessions ?? null,
+    guardOn: guard.isOn,
     switcher,
     activeId,
     onChanged: changed,

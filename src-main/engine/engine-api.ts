@@ -48,10 +48,13 @@ export function createEngineApi(parts: EngineApiParts): Engine {
     for (const m of ctx.metas()) await fleet.loadRecord(m.id);
     await Promise.all([tracker.check(), checkGuard()]);
   }
-  /** Re-reads the session-owner guard flag; a change is logged once and re-decides rotation. */
+  /** Re-reads the session-owner guard flag; turning on or off is logged once and re-decides rotation. */
   async function checkGuard(): Promise<void> {
+    const wasOn = parts.guard.isOn();
     if (!(await parts.guard.check())) return;
+    changed();
     const view = parts.guard.view();
+    if (view.on === wasOn) return;
     const where = view.configs.filter((c) => c.state === 'on').map((c) => c.path);
     events.emit(
       'session-owner-guard-changed',
@@ -62,7 +65,6 @@ export function createEngineApi(parts: EngineApiParts): Engine {
       undefined,
       { on: view.on, configs: view.configs.length },
     );
-    changed();
     if (running.value) void rotation.request('guard-changed');
   }
 
@@ -104,6 +106,11 @@ export function createEngineApi(parts: EngineApiParts): Engine {
       const r = rotation.switchTo(accountId);
       changed();
       return r;
+    },
+    switchNow() {
+      const accepted = rotation.switchNow();
+      if (accepted) changed();
+      return accepted;
     },
     pause: () => rotation.pause(),
     resume: () => rotation.resume(),

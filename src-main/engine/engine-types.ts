@@ -62,6 +62,11 @@ export interface Engine {
   switchTo(
     accountId: string | null,
   ): Result<{ readonly pinnedAccountId: string | null }, { readonly kind: 'not-found' | 'unusable'; readonly message: string }>;
+  /**
+   * "Switch now": the switch Claude Code's session-owner guard holds goes ahead (the user answers the
+   * prompt in their sessions). False when no switch is held.
+   */
+  switchNow(): boolean;
   /** Pauses automatic rotation (persisted). */
   pause(): void;
   resume(): void;

@@ -87,6 +87,13 @@ function commandRows(settings: () => unknown): RouteFactory[] {
       reply: (_v, args) => json(202, { ok: true, pinnedAccountId: args.accountId } satisfies SwitchReplyBody),
       hints: LIST_HINT,
     }),
+    commandRoute(command('switchNow'))({
+      method: 'POST',
+      path: '/api/switch/now',
+      body: { schema: EmptyBodySchema, optional: true },
+      args: ({ body }) => ok(body),
+      reply: () => json(202, { ok: true }),
+    }),
     commandRoute(command('pauseRotation'))({
       method: 'POST',
       path: '/api/pause',

@@ -67,6 +67,7 @@ export const COMMAND_ERROR_STATUS: Readonly<Record<CommandErrorCode, number>> = 
   'invalid-settings': 400,
   'not-found': 404,
   unusable: 409,
+  'nothing-held': 409,
   internal: 500,
   unavailable: 503,
   'no-login': 400,

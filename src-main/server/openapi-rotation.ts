@@ -1,5 +1,5 @@
 /**
- * The OpenAPI part for rotation control: `POST /api/switch`, `/api/pause`, `/api/resume`, with
+ * The OpenAPI part for rotation control: `POST /api/switch`, `/api/switch/now`, `/api/pause`, `/api/resume`, with
  * their schemas. Reply schemas are keyed by the reply types, so they cannot drift from the routes.
  */
 import { SwitchBodySchema, type PauseReplyBody, type SwitchReplyBody } from './api-schemas.js';
@@ -50,6 +50,26 @@ export function rotationPaths(): Record<string, Record<string, Operation>> {
             'The account cannot be used now: it is disabled or needs a new login.',
             'unusable',
             'me@example.com cannot be used now (it needs a new login).',
+          ),
+          ...withBody,
+        },
+      },
+    },
+    '/api/switch/now': {
+      post: {
+        operationId: 'switchNow',
+        summary: 'Switch now, despite the session-owner guard',
+        description: [
+          "While Claude Code's session-owner guard is on (snapshot sessionOwnerGuard.on), a due switch waits until no interactive",
+          'session is running (snapshot rotation.guardHold, event rotation-held). This lets it go ahead now: each running session then',
+          'shows "This session belongs to another account" until you answer it. It still waits for a running tool call. No body, or {}.',
+        ].join(' '),
+        responses: {
+          '202': jsonBody('Accepted', { ok: true }, 'The held switch goes ahead; it shows in the snapshot and the event log.'),
+          '409': errorResponse(
+            'No switch is held (the guard is off, or no session holds one back).',
+            'nothing-held',
+            "No switch is held: Claude Code's session-owner guard is off, or no session holds one back.",
           ),
           ...withBody,
         },

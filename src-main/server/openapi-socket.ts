@@ -45,6 +45,11 @@ export const COMMAND_DOCS: Readonly<Record<CommandName, { readonly args: string;
     value: '{ accepted: true }',
     does: 'Pins the account and switches when safe; null unpins (as POST /api/switch).',
   },
+  switchNow: {
+    args: '{}',
+    value: '{ accepted: true }',
+    does: 'Lets the switch the session-owner guard holds go ahead (as POST /api/switch/now); nothing-held when none is.',
+  },
   pauseRotation: { args: '{}', value: '{ paused: true }', does: 'Pauses automatic rotation.' },
   resumeRotation: { args: '{}', value: '{ paused: false }', does: 'Resumes automatic rotation.' },
   importFromClaudeCode: { args: '{}', value: 'AccountSummary', does: 'Adds the login Claude Code holds now.' },

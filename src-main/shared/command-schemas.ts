@@ -33,6 +33,7 @@ export const COMMAND_ARGS: { readonly [K in CommandName]: z.ZodType<CommandArgs<
   switchTo: z.strictObject({
     accountId: AccountIdSchema.nullable().describe('The account to pin and switch to; null unpins (back to automatic rotation).'),
   }),
+  switchNow: none,
   pauseRotation: none,
   resumeRotation: none,
   importFromClaudeCode: none,

@@ -18,6 +18,7 @@ export const COMMAND_ERROR_CODES = [
   'invalid-settings',
   'not-found',
   'unusable',
+  'nothing-held',
   'internal',
   // The history (a monitor that observes another keeps none).
   'unavailable',
@@ -79,6 +80,11 @@ export interface CommandContract {
   refreshNow: { args: { accountId?: string }; value: { accepted: true } };
   /** Pins `accountId` and switches to it when safe; `null` unpins (automatic rotation, `switch --auto`). */
   switchTo: { args: { accountId: string | null }; value: { accepted: true } };
+  /**
+   * "Switch now" while Claude Code's session-owner guard holds a switch: it goes ahead, and the user
+   * answers "This session belongs to another account" in their running sessions. `nothing-held` when none is held.
+   */
+  switchNow: { args: Record<string, never>; value: { accepted: true } };
   pauseRotation: { args: Record<string, never>; value: { paused: boolean } };
   resumeRotation: { args: Record<string, never>; value: { paused: boolean } };
   importFromClaudeCode: { args: Record<string, never>; value: AccountRef };
@@ -103,6 +109,7 @@ export const COMMAND_NAMES = [
   'getEvents',
   'refreshNow',
   'switchTo',
+  'switchNow',
   'pauseRotation',
   'resumeRotation',
   'importFromClaudeCode',

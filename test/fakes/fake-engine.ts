@@ -140,6 +140,7 @@ export class FakeEngine implements Engine {
     events: [] as (EventQuery | undefined)[],
     updateSettings: [] as Partial<Settings>[],
     switchTo: [] as (string | null)[],
+    switchNow: 0,
     pause: 0,
     resume: 0,
   };
@@ -167,6 +168,14 @@ export class FakeEngine implements Engine {
       return { ok: false, error: { kind: 'unusable', message: `${accountId} cannot be used now (it needs a new login).` } };
     }
     return { ok: true, value: { pinnedAccountId: accountId } };
+  }
+
+  /** What `switchNow` answers (true: a held switch goes ahead). */
+  switchNowAccepted = true;
+
+  switchNow(): boolean {
+    this.calls.switchNow++;
+    return this.switchNowAccepted;
   }
 
   pause(): void {

@@ -33,6 +33,10 @@ export class FakeSessionStates implements SessionSource {
     return this.#states.size > 0;
   }
 
+  rotatableAliveCount(): number {
+    return this.#states.size;
+  }
+
   sessions(): readonly SessionView[] {
     return [...this.#states.entries()].map(([id, s]) => ({
       id,

@@ -120,6 +120,7 @@ export class FakeBridge implements DashboardBridge {
   declare getEvents: CommandHandlers['getEvents'];
   declare refreshNow: CommandHandlers['refreshNow'];
   declare switchTo: CommandHandlers['switchTo'];
+  declare switchNow: CommandHandlers['switchNow'];
   declare pauseRotation: CommandHandlers['pauseRotation'];
   declare resumeRotation: CommandHandlers['resumeRotation'];
   declare importFromClaudeCode: CommandHandlers['importFromClaudeCode'];

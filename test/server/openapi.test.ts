@@ -123,7 +123,7 @@ describe('real responses match the document', () => {
     expect(checkSchema(doc, responseSchema('/api/switch', 'post', '202'), switched.json())).toEqual([]);
     const unpinned = await sendJsonBody(h.server.port, 'POST', '/api/switch', { accountId: null });
     expect(checkSchema(doc, responseSchema('/api/switch', 'post', '202'), unpinned.json())).toEqual([]);
-    for (const path of ['/api/pause', '/api/resume']) {
+    for (const path of ['/api/pause', '/api/resume', '/api/switch/now']) {
       const res = await send(h.server.port, { method: 'POST', path });
       expect(res.status).toBe(202);
       expect(checkSchema(doc, responseSchema(path, 'post', '202'), res.json())).toEqual([]);

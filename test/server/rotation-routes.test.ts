@@ -12,6 +12,29 @@ afterEach(async () => {
 const post = (path: string, body?: unknown) =>
   body === undefined ? send(h.server.port, { method: 'POST', path }) : sendJsonBody(h.server.port, 'POST', path, body);
 
+describe('POST /api/switch/now', () => {
+  it('lets the held switch go ahead and answers 202 (no body, or {})', async () => {
+    expect((await post('/api/switch/now')).status).toBe(202);
+    const res = await post('/api/switch/now', {});
+    expect(res.status).toBe(202);
+    expect(res.json()).toEqual({ ok: true });
+    expect(h.engine.calls.switchNow).toBe(2);
+  });
+
+  it('answers 409 nothing-held when no switch is held', async () => {
+    h.engine.switchNowAccepted = false;
+    const res = await post('/api/switch/now');
+    expect(res.status).toBe(409);
+    expect((res.json() as { error: { code: string } }).error.code).toBe('nothing-held');
+  });
+
+  it('refuses a body with fields', async () => {
+    const res = await post('/api/switch/now', { accountId: 'acct-1' });
+    expect(res.status).toBe(400);
+    expect(h.engine.calls.switchNow).toBe(0);
+  });
+});
+
 describe('POST /api/switch', () => {
   it('pins an account and answers 202 with the pin', async () => {
     const res = await post('/api/switch', { accountId: 'acct-1' });

@@ -152,6 +152,13 @@ describe('session-owner guard in the tray', () => {
     const model = toTrayModel(snapshot, 'win32', T0);
     expect(model.tooltip.length).toBeLessThanOrEqual(TOOLTIP_MAX_CHARS);
     expect(model.tooltip.endsWith('Guard on: switch waits for 2 sessions')).toBe(true);
+    const switchNow = model.menu.find((i) => i.kind === 'item' && i.id === 'switch-now');
+    expect(switchNow).toMatchObject({ enabled: true, command: { kind: 'switch-now' } });
+  });
+
+  it('offers "Switch now" only while a switch is held', () => {
+    const model = toTrayModel(fleet({}, { sessionOwnerGuard: guardOn, rotation: { ...rotation, guardHold: null } }), 'linux', T0);
+    expect(model.menu.some((i) => i.kind === 'item' && i.id === 'switch-now')).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * `ccmax-monitor switch <account>|--auto`, `pause`, `resume`: rotation control. These act on the
+ * `ccmax-monitor switch <account>|--auto|--now`, `pause`, `resume`: rotation control. These act on the
  * running server (rotation lives there); without one they say how to start it.
  */
 import { parseArgs } from 'node:util';
@@ -18,18 +18,23 @@ async function server(dataDirFlag: string | undefined, io: CliIo): Promise<Serve
 export const switchCommand: CommandHandler = async (argv, io) => {
   const { values, positionals } = parseArgs({
     args: [...argv],
-    options: { auto: { type: 'boolean', default: false }, 'data-dir': { type: 'string' } },
+    options: { auto: { type: 'boolean', default: false }, now: { type: 'boolean', default: false }, 'data-dir': { type: 'string' } },
     allowPositionals: true,
     strict: true,
   });
   const ref = positionals.join(' ').trim();
+  if (values.now) {
+    if (!ref && !values.auto) return switchNow(values['data-dir'], io);
+    io.stderr("ccmax-monitor: 'switch --now' takes no account and no --auto: it lets the held switch go ahead.\n");
+    return 2;
+  }
   if (values.auto && ref) {
     io.stderr(`ccmax-monitor: 'switch --auto' takes no account ('${ref}'): --auto unpins. To pin ${ref}: ccmax-monitor switch ${ref}\n`);
     return 2;
   }
   if (!values.auto && !ref) {
     io.stderr(
-      'Usage: ccmax-monitor switch <email|label|uuid>   (pins it)\n       ccmax-monitor switch --auto            (unpins: automatic rotation)\n',
+      'Usage: ccmax-monitor switch <email|label|uuid>   (pins it)\n       ccmax-monitor switch --auto            (unpins: automatic rotation)\n       ccmax-monitor switch --now             (the switch the session-owner guard holds goes ahead)\n',
     );
     return 2;
   }
@@ -59,6 +64,21 @@ export const switchCommand: CommandHandler = async (argv, io) => {
   );
   return 0;
 };
+
+/** `switch --now`: the switch Claude Code's session-owner guard holds goes ahead. */
+async function switchNow(dataDirFlag: string | undefined, io: CliIo): Promise<number> {
+  const client = await server(dataDirFlag, io);
+  if (!client) return 1;
+  const r = await client.send('POST', '/api/switch/now', {});
+  if (r.status >= 300) {
+    io.stderr(`ccmax-monitor: ${errorMessage(r.body, r.status)}\n`);
+    return 1;
+  }
+  io.stdout(
+    'Switching now (as soon as no tool call is running). Your running Claude Code sessions show "This session belongs to another account": answer it in each.\n',
+  );
+  return 0;
+}
 
 const toggle =
   (path: '/api/pause' | '/api/resume', done: string, already: string): CommandHandler =>

@@ -37,6 +37,13 @@ export async function applyDecision(deps: ApplyDeps, state: LoopState, decision:
   }
   state.lastDecisionText = describeDecision(decision, deps.clock.now(), emailOf);
   trackExhaustion(deps, state, decision);
+  if (decision.kind !== 'switch' && decision.kind !== 'defer') state.guardHold.clear();
+  else if (state.guardHold.holds(decision)) {
+    // Held by the session-owner guard: no deferral is waited on meanwhile (the hold outlasts it).
+    state.pending = null;
+    deps.onChanged();
+    return;
+  }
   if (decision.kind === 'defer') {
     noteDeferral(deps, state, decision);
     deps.onChanged();
@@ -82,6 +89,7 @@ async function carryOut(deps: ApplyDeps, state: LoopState, decision: SwitchDecis
     ...(deferredSince !== undefined ? { deferredForMs: deps.clock.now() - deferredSince } : {}),
   });
   if (result.ok) {
+    state.guardHold.clear();
     state.lastSwitch = { atMs: result.value.atMs, trigger: decision.trigger, fromId: decision.from, toId: decision.to };
     state.failureKey = null;
     persistLoopState(deps.store, state);

@@ -5,6 +5,7 @@
  */
 import type { RotationView } from '../../shared/view-model.js';
 import type { StateStore } from '../storage/store-port.js';
+import type { GuardHold } from './guard-hold.js';
 import { toLastSwitch, type LastSwitch, type PendingDeferral, type UsageSample } from './rotation-types.js';
 
 /** A deferral the loop is waiting on, with the session and tool that hold it (for the dashboard). */
@@ -23,10 +24,12 @@ export interface LoopState {
   readonly samples: Map<string, UsageSample[]>;
   /** Lengths of the most recent tool calls that ended, oldest first. */
   readonly recentToolCallMs: number[];
+  /** Switches held by Claude Code's session-owner guard (`guard-hold.ts`). */
+  readonly guardHold: GuardHold;
 }
 
 /** The state at start: the persisted part from the store, the rest empty. */
-export function createLoopState(store: StateStore): LoopState {
+export function createLoopState(store: StateStore, guardHold: GuardHold): LoopState {
   const persisted = store.read().rotation;
   return {
     paused: persisted.paused,
@@ -39,6 +42,7 @@ export function createLoopState(store: StateStore): LoopState {
     failureKey: null,
     samples: new Map(),
     recentToolCallMs: [],
+    guardHold,
   };
 }
 
@@ -74,6 +78,6 @@ export function toRotationView(state: LoopState): RotationView {
       : null,
     allExhausted: state.allExhausted,
     lastDecision: state.paused ? 'paused' : state.lastDecisionText,
-    guardHold: null,
+    guardHold: state.guardHold.view(),
   };
 }

@@ -13,6 +13,7 @@ import type { StateStore } from '../storage/store-port.js';
 import type { Switcher } from '../switching/switcher.js';
 import { applyDecision, type ApplyDeps } from './apply-decision.js';
 import { decideRotation } from './decide-rotation.js';
+import { createGuardHold } from './guard-hold.js';
 import { createLoopState, persistLoopState, recordLoopSample, toRotationView, type LoopState } from './loop-state.js';
 import { rememberToolCall, toolCallLengthMs } from './tool-calls.js';
 import { toRotationSettings, type LastSwitch, type PolicyAccount, type RotationDecision, type UsageSample } from './rotation-types.js';
@@ -27,6 +28,8 @@ export interface RotationLoopDeps {
   readonly accounts: () => readonly Omit<PolicyAccount, 'samples'>[];
   readonly activeId: () => string | null;
   readonly metaOf: (id: string) => AccountMeta | undefined;
+  /** True while Claude Code's session-owner guard is on: switches wait for no live session (`guard-hold.ts`). */
+  readonly guardOn?: () => boolean;
   /** Live sessions; null until the live-sessions feature is wired (nothing ever blocks then). */
   readonly sessions: SessionStates | null;
   readonly switcher: Switcher;
@@ -44,6 +47,8 @@ export interface RotationLoop {
   request(cause: string): Promise<void>;
   /** Records a usage reading for velocity. */
   recordSample(accountId: string, sample: UsageSample): void;
+  /** "Switch now": the switch the session-owner guard holds goes through; false when none is held. */
+  switchNow(): boolean;
   /** Pins an account (PRODUCT §2 `manual`) and switches to it as soon as it is safe; null unpins. */
   switchTo(accountId: string | null): Result<{ readonly pinnedAccountId: string | null }, ManualSwitchError>;
   pause(): void;
@@ -58,14 +63,21 @@ export interface RotationLoop {
 export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
   const { clock, events } = deps;
   const tickEveryMs = deps.tickEveryMs ?? 30_000;
-  const state = createLoopState(deps.store);
+  const emailOf = (id: string | null) => (id === null ? 'an unknown login' : (deps.metaOf(id)?.email ?? id));
+  const guardHold = createGuardHold({
+    clock,
+    events,
+    emailOf,
+    guardOn: () => deps.guardOn?.() ?? false,
+    liveSessions: () => deps.sessions?.rotatableAliveCount() ?? 0,
+  });
+  const state = createLoopState(deps.store, guardHold);
   let started = false;
   let timer: TimerHandle | null = null;
   let chain: Promise<void> = Promise.resolve();
   let queued: Promise<void> | null = null;
   let unsubscribeSessions: (() => void) | null = null;
 
-  const emailOf = (id: string | null) => (id === null ? 'an unknown login' : (deps.metaOf(id)?.email ?? id));
   const applyDeps: ApplyDeps = { ...deps, emailOf };
   const persist = () => persistLoopState(deps.store, state);
 
@@ -106,7 +118,7 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
         deps.sessions?.onTransition((transition) => {
           const lengthMs = toolCallLengthMs(transition);
           if (lengthMs !== null) rememberToolCall(state.recentToolCallMs, lengthMs);
-          if (state.pending) void request('session-transition');
+          if (state.pending || guardHold.view()) void request('session-transition');
         }) ?? null;
       arm();
       void request('start');
@@ -119,6 +131,12 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
     },
     request,
     recordSample: (accountId, sample) => recordLoopSample(state, accountId, sample),
+    switchNow() {
+      if (!guardHold.allowOnce()) return false;
+      events.emit('rotation-held', 'info', 'Switch now: the held switch goes ahead; answer the prompt in your running sessions.');
+      void request('switch-now');
+      return true;
+    },
     switchTo(accountId) {
       const result = pin(deps, state, accountId, emailOf);
       if (result.ok) {

@@ -114,6 +114,7 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
       return blocking.sort((a, b) => a.sinceMs - b.sinceMs);
     },
     anyAlive: () => table.size() > 0,
+    rotatableAliveCount: () => table.size(),
     sweep: () => void sweepSessions(state),
     dispose: () => {
       if (state.disposed) return;

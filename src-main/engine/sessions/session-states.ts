@@ -37,6 +37,11 @@ export interface SessionStates {
   /** True while any session is known (not ended, not pruned). */
   anyAlive(): boolean;
   /**
+   * Live sessions a swap reaches: every known session but those whose login an environment
+   * variable or an `apiKeyHelper` sets (unrotatable; the session-owner guard does not hold for them).
+   */
+  rotatableAliveCount(): number;
+  /**
    * Called synchronously on every state change (not on pulses), before the message that caused it
    * is acknowledged. Returns an unsubscribe function. Listener errors are caught and logged.
    */

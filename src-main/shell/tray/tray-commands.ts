@@ -18,6 +18,8 @@ export function createTrayCommandRunner(deps: TrayCommandDeps): (command: TrayCo
     switch (command.kind) {
       case 'switch-to':
         return handlers.switchTo({ accountId: command.accountId });
+      case 'switch-now':
+        return handlers.switchNow({});
       case 'pause-rotation':
         return handlers.pauseRotation({});
       case 'resume-rotation':
@@ -45,6 +47,8 @@ function describe(command: TrayCommand): string {
   switch (command.kind) {
     case 'switch-to':
       return 'switch accounts';
+    case 'switch-now':
+      return 'switch now';
     case 'pause-rotation':
       return 'pause rotation';
     case 'resume-rotation':

@@ -11,6 +11,7 @@ import type { AccountRow, FleetSnapshot } from '../../shared/view-model.js';
 /** What a menu click asks for; `tray.ts` hands it to the shell's command runner. */
 export type TrayCommand =
   | { readonly kind: 'switch-to'; readonly accountId: string }
+  | { readonly kind: 'switch-now' }
   | { readonly kind: 'pause-rotation' }
   | { readonly kind: 'resume-rotation' }
   | { readonly kind: 'open-dashboard' }
@@ -109,6 +110,9 @@ function toMenu(snapshot: FleetSnapshot, nowMs: number): TrayMenuItem[] {
     ...accounts,
     SEPARATOR,
     switchSubmenu(snapshot),
+    ...(snapshot.rotation?.guardHold
+      ? [action('switch-now', 'Switch now (answer the prompt in your sessions)', { kind: 'switch-now' })]
+      : []),
     snapshot.paused
       ? action('resume-rotation', 'Resume rotation', { kind: 'resume-rotation' })
       : action('pause-rotation', 'Pause rotation', { kind: 'pause-rotation' }),
