@@ -83,6 +83,7 @@ function makeSnapshot(tick, stress) {
       statusText: i % 13 === 12 ? 'rate-limited, retry in 12m' : 'ok',
       lastPollAtMs: lastPoll,
       nextPollAtMs: lastPoll + 120_000,
+      custody: null,
     };
   });
   const sessions = Array.from({ length: SESSIONS }, (_, i) => {

@@ -9,6 +9,7 @@ import { createAccountService } from './accounts/account-service.js';
 import { planFromProfile } from './anthropic/parse-profile.js';
 import { createActiveAccountCell } from './claude-code/active-account.js';
 import { createClaudeLoginSource } from './claude-code/claude-login-source.js';
+import { createCustodyLedger, custodyStoreIn } from './claude-code/custody-ledger.js';
 import { defaultCredentialTarget, defaultIdentityTarget } from './claude-code/credential-targets/default-targets.js';
 import { createEngineApi } from './engine-api.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -55,6 +56,7 @@ export function createEngine(deps: EngineDeps): Engine {
     active: deps.activeAccount ?? createActiveAccountCell(),
     fleet,
     logins: createLoginSafety({ events, vault: deps.vault, emailOf: fleet.emailOf }),
+    custody: createCustodyLedger({ clock, events, emailOf: fleet.emailOf, store: custodyStoreIn(store) }),
     changed: () => changes.emit(),
   };
   const { changed, metaOf } = ctx;
@@ -76,6 +78,7 @@ export function createEngine(deps: EngineDeps): Engine {
       await tracker.check();
     },
     secureOutgoing: (current) => tracker.secure(current),
+    writing: (accountId, credentials) => ctx.custody.wrote(accountId, credentials),
   });
 
   const rotation = createRotationLoop({
@@ -148,6 +151,7 @@ export function createEngine(deps: EngineDeps): Engine {
     keeper,
     rotation,
     sessions: sessions ? () => sessions.sessions() : null,
+    custodyOf: (id) => ctx.custody.viewOf(id),
     started: () => running.value,
   });
   const publisher = createSnapshotPublisher(snapshot, logger);

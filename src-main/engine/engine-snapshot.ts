@@ -1,5 +1,5 @@
 /** Builds the engine's snapshot from the parts that hold each piece of it. */
-import type { FleetSnapshot, SessionOwnerGuardView, SessionView } from '../shared/view-model.js';
+import type { CustodyView, FleetSnapshot, SessionOwnerGuardView, SessionView } from '../shared/view-model.js';
 import type { ActiveAccountCell } from './claude-code/active-account.js';
 import type { Clock } from './ports.js';
 import type { RotationLoop } from './rotation/rotation-loop.js';
@@ -27,6 +27,8 @@ export interface EngineSnapshotDeps {
   readonly sessions: (() => readonly SessionView[]) | null;
   /** Claude Code's session-owner guard as last read. */
   readonly guard: () => SessionOwnerGuardView;
+  /** The custody ledger's last change per account. */
+  readonly custodyOf: (id: string) => CustodyView | null;
   /** Whether the engine runs (the next poll and refresh times are shown only then). */
   readonly started: () => boolean;
 }
@@ -55,6 +57,7 @@ export function createEngineSnapshot(deps: EngineSnapshotDeps): () => FleetSnaps
           lastPollAtMs: s?.lastPollAtMs ?? null,
           nextPollAtMs: s?.nextPollAtMs ?? null,
           refreshInFlight: refreshing.has(meta.id),
+          custody: deps.custodyOf(meta.id),
         };
       }),
       activeAccountId: active?.accountId ?? null,

@@ -4,6 +4,7 @@
  */
 import { createActiveTracker, type ActiveTracker } from './claude-code/active-tracker.js';
 import type { ActiveAccountCell } from './claude-code/active-account.js';
+import type { CustodyLedger } from './claude-code/custody-ledger.js';
 import type { EngineDeps } from './engine-deps.js';
 import type { EngineEvents } from './engine-events.js';
 import type { FleetState } from './fleet/fleet-state.js';
@@ -26,6 +27,8 @@ export interface EngineContext {
   readonly active: ActiveAccountCell;
   readonly fleet: FleetState;
   readonly logins: LoginSafety;
+  /** Who changed Claude Code's stored login: our writes, the vault's login generations, the last change per account. */
+  readonly custody: CustodyLedger;
   /** Something the snapshot shows changed (the publisher, created last, pushes a new snapshot). */
   readonly changed: () => void;
 }

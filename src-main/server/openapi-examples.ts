@@ -81,6 +81,14 @@ export const exampleSnapshot = (version: string): FleetSnapshot => ({
       statusText: 'ok',
       lastPollAtMs: AT - 240_000,
       nextPollAtMs: AT + 60_000,
+      custody: {
+        kind: 'claude-refresh',
+        atMs: AT - 2 * HOUR,
+        text: 'refreshed by Claude Code',
+        accessFp: 'e5f6a7b8',
+        refreshFp: '9c0d1e2f',
+        foreign: false,
+      },
     },
     {
       id: EXAMPLE_ACCOUNT.id,
@@ -109,6 +117,7 @@ export const exampleSnapshot = (version: string): FleetSnapshot => ({
       statusText: 'rate-limited, retry in 12m',
       lastPollAtMs: AT - 300_000,
       nextPollAtMs: AT + 720_000,
+      custody: null,
     },
   ],
   activeAccountId: 'b2d4f6a8-1c3e-4a5b-8d7f-9e0a1b2c3d4e',

@@ -9,6 +9,7 @@ import { type AccountSummary, type EngineEvent, EVENT_KINDS, SettingsSchema } fr
 import type {
   AccountRow,
   AccountStatus,
+  CustodyView,
   ExtraWindowView,
   FleetSnapshot,
   GuardHoldView,
@@ -24,6 +25,7 @@ import type {
   UsageWindowView,
   VaultView,
 } from '../shared/view-model.js';
+import { CUSTODY_KINDS } from '../shared/custody-view.js';
 import { AccountPatchBodySchema, AddAccountBodySchema, RefreshBodySchema, SettingsPatchSchema, type HealthBody } from './api-schemas.js';
 
 export type JsonSchema = { readonly [key: string]: unknown };
@@ -109,6 +111,7 @@ const accountRow = objectOf<AccountRow>(
     statusText: str,
     lastPollAtMs: nullable(ms('Last poll')),
     nextPollAtMs: nullable(ms('Next poll')),
+    custody: { ...nullable(ref('CustodyView')), description: 'The last change of Claude Code’s stored login involving this account.' },
   },
   { description: 'One account as the fleet table shows it. Never contains a token, only its fingerprint.' },
 );
@@ -189,6 +192,17 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     refreshPath: nullable(oneOfStrings(['auto', 'claude', 'login'])),
   }),
   AccountStatus: accountStatus,
+  CustodyView: objectOf<CustodyView>(
+    {
+      kind: oneOfStrings(CUSTODY_KINDS),
+      atMs: ms('When the change was seen'),
+      text: str,
+      accessFp: nullable({ type: 'string', description: 'Fingerprint of the access token written.' }),
+      refreshFp: nullable({ type: 'string', description: 'Fingerprint of the refresh token written.' }),
+      foreign: { type: 'boolean', description: 'Written by another tool (not ccmax-monitor, Claude Code or a /login).' },
+    },
+    { description: 'Who changed Claude Code’s stored login last (custody ledger). Fingerprints only.' },
+  ),
   VaultView: objectOf<VaultView>({ kind: oneOfStrings(['keychain', 'file']), location: str }),
   NextInLine: objectOf<NextInLine>(
     { accountId: str, reason: oneOfStrings(['pending-switch', 'rotation-order']) },

@@ -43,6 +43,8 @@ export const EVENT_KINDS = [
   'machine-lagging',
   'session-owner-guard-changed',
   'rotation-held',
+  'login-changed',
+  'foreign-writer-detected',
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];

@@ -2,6 +2,9 @@
  * The secret-free fleet snapshot: everything the dashboard, the tray, the CLI and the HTTP API show.
  * No token ever appears here — only fingerprints. Times are epoch milliseconds.
  */
+import type { CustodyView } from './custody-view.js';
+
+export type { CustodyKind, CustodyView } from './custody-view.js';
 
 /** Token health exactly as PRODUCT §3 lists it. */
 export type TokenHealth = 'healthy' | 'expiring' | 'refreshing' | 'expired-exhausted' | 'needs-login';
@@ -74,6 +77,8 @@ export interface AccountRow {
   readonly statusText: string;
   readonly lastPollAtMs: number | null;
   readonly nextPollAtMs: number | null;
+  /** The last change of Claude Code's stored login involving this account; null when none was seen. */
+  readonly custody: CustodyView | null;
 }
 
 export interface VaultView {

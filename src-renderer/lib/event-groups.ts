@@ -36,6 +36,8 @@ const GROUP_OF: Readonly<Record<EventKind, EventGroup>> = {
   'token-lifetime-implausible': 'tokens',
   'token-harvested': 'tokens',
   'login-needed': 'tokens',
+  'login-changed': 'tokens',
+  'foreign-writer-detected': 'tokens',
   'usage-polled': 'polls',
   'poll-failed': 'polls',
   'all-exhausted': 'polls',

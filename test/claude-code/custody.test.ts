@@ -28,8 +28,8 @@ const seen = (
 const A3 = print('a3', NOW + 8 * H);
 const B1 = print('b1', NOW + 6 * H);
 const vault: AccountGenerations[] = [
-  { accountId: 'alex', current: A3, retiredRefreshFps: ['rt-a1', 'rt-a2'] },
-  { accountId: 'blake', current: B1, retiredRefreshFps: [] },
+  { accountId: 'alex', current: A3, currentSinceMs: NOW - H, retiredRefreshFps: ['rt-a1', 'rt-a2'] },
+  { accountId: 'blake', current: B1, currentSinceMs: NOW - H, retiredRefreshFps: [] },
 ];
 const ourWrite = (accountId: string, p: LoginPrint, atMs = NOW - 2_000): OurWrite => ({
   accountId,
@@ -210,9 +210,27 @@ describe('classify: who changed Claude Code’s stored login', () => {
     expect(classify(before, early, [], vault)?.kind).toBe('new-login');
   });
 
+  it('a login the vault took from Claude Code’s store after the previous look is no copy: a `/login` imported at once', () => {
+    const zoe = print('z1', NOW + 8 * H);
+    const imported: AccountGenerations[] = [
+      ...vault,
+      { accountId: 'zoe', current: zoe, currentSinceMs: NOW - 5_000, retiredRefreshFps: [] },
+    ];
+    const before = seen(A3, 'alex', 'alex', NOW - 10_000);
+    expect(classify(before, seen(zoe, 'zoe'), [], imported)).toEqual({
+      kind: 'new-login',
+      accountId: 'zoe',
+      known: true,
+      reason: 'another-account',
+    });
+    // Held since before the previous look: another tool wrote our copy.
+    const heldLong: AccountGenerations[] = [...vault, { ...imported[2]!, currentSinceMs: NOW - 20_000 }];
+    expect(classify(before, seen(zoe, 'zoe'), [], heldLong)).toEqual({ kind: 'unknown-writer', accountId: 'zoe', reason: 'stored-copy' });
+  });
+
   it('the vault’s current refresh token is never taken for a retired one', () => {
     // Alex's retired list wrongly still holds the current refresh token: the current one wins.
-    const odd: AccountGenerations[] = [{ accountId: 'alex', current: A3, retiredRefreshFps: ['rt-a3'] }];
+    const odd: AccountGenerations[] = [{ accountId: 'alex', current: A3, currentSinceMs: NOW - H, retiredRefreshFps: ['rt-a3'] }];
     expect(classify(seen(B1, 'blake'), seen(A3, 'alex'), [], odd)).toEqual({
       kind: 'unknown-writer',
       accountId: 'alex',

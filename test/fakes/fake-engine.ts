@@ -56,6 +56,7 @@ export function makeAccountRow(overrides: Partial<AccountRow> = {}): AccountRow 
     statusText: 'ok',
     lastPollAtMs: T0 - 60_000,
     nextPollAtMs: T0 + 240_000,
+    custody: null,
     ...overrides,
   };
 }

@@ -3,6 +3,7 @@ import { toFleetSnapshot, type SnapshotAccountInput, type SnapshotInput } from '
 import { SettingsSchema, type AccountMeta, type UsageCacheEntry } from '../../src-main/engine/storage/state-schema.js';
 import { fingerprint } from '../../src-main/engine/vault/credentials.js';
 import type { ApiError } from '../../src-main/engine/anthropic/api-types.js';
+import type { CustodyView } from '../../src-main/shared/view-model.js';
 import { vaultRecord } from '../fakes/memory-vault.js';
 
 const NOW = Date.UTC(2026, 10, 24, 12);
@@ -37,6 +38,15 @@ function usage(sevenDayPct: number, over: Partial<UsageCacheEntry> = {}): UsageC
   };
 }
 
+const CUSTODY: CustodyView = {
+  kind: 'claude-refresh',
+  atMs: NOW - 2 * M,
+  text: 'refreshed by Claude Code',
+  accessFp: 'a1b2c3d4',
+  refreshFp: 'e5f6a7b8',
+  foreign: false,
+};
+
 function account(id: string, over: Partial<SnapshotAccountInput> = {}): SnapshotAccountInput {
   return {
     meta: meta(id),
@@ -47,6 +57,7 @@ function account(id: string, over: Partial<SnapshotAccountInput> = {}): Snapshot
     usage: usage(50),
     lastFailure: null,
     rateLimitedUntilMs: null,
+    custody: null,
     lastPollAtMs: NOW - M,
     nextPollAtMs: NOW + 11 * M,
     refreshInFlight: false,
@@ -96,6 +107,7 @@ describe('toFleetSnapshot', () => {
     const a = account('a', {
       meta: meta('a', { label: 'work', displayName: 'Ada' }),
       usage: usage(68, { extra: { seven_day_sonnet: { utilizationPct: 1, resetsAtMs: NOW + H } } }),
+      custody: CUSTODY,
     });
     expect(snapshot([a], { activeAccountId: 'a', activeMatchedBy: 'access-token' }).accounts[0]).toEqual({
       id: 'a',
@@ -124,6 +136,7 @@ describe('toFleetSnapshot', () => {
       statusText: 'ok',
       lastPollAtMs: NOW - M,
       nextPollAtMs: NOW + 11 * M,
+      custody: CUSTODY,
     });
   });
 

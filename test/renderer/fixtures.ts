@@ -43,6 +43,7 @@ export function makeRow(overrides: Partial<AccountRow> = {}): AccountRow {
     statusText: 'ok',
     lastPollAtMs: T0 - MIN,
     nextPollAtMs: T0 + 4 * MIN,
+    custody: null,
     ...overrides,
   };
 }

@@ -11,7 +11,7 @@
  * - `new-login`: `/login` — another account (the identity block moved with the tokens), or a fresh
  *   login of the same account outside the refresh window;
  * - `unknown-writer`: another tool — an older generation of one of our logins (a refresh token we
- *   already replaced), a copy of a login our vault holds that we did not write, an older copy of the
+ *   already replaced), a copy of a login our vault held before and we did not write, an older copy of the
  *   same account, or tokens of another account under an identity block that was not updated;
  * - `removed`: Claude Code holds no login any more (`/logout`, or another tool).
  */
@@ -50,6 +50,8 @@ export interface AccountGenerations {
   readonly accountId: string;
   /** The login the vault holds now; null when none. */
   readonly current: LoginPrint | null;
+  /** Since when the vault holds `current` (epoch ms): a login it took from Claude Code's store after a look is no copy. */
+  readonly currentSinceMs: number;
   /** Refresh-token fingerprints this account held before and replaced (refresh tokens are single-use). */
   readonly retiredRefreshFps: readonly string[];
 }
@@ -106,7 +108,9 @@ export function classify(
   const retiredOf = vaultGenerations.find((g) => g.current?.refreshFp !== login.refreshFp && g.retiredRefreshFps.includes(login.refreshFp));
   if (retiredOf) return { kind: 'unknown-writer', accountId: retiredOf.accountId, reason: 'older-generation' };
 
-  const copyOf = vaultGenerations.find((g) => g.current?.accessFp === login.accessFp);
+  // A copy only if the vault held it before the previous look: a login imported or harvested from
+  // Claude Code's store since then came from there, not from another tool.
+  const copyOf = vaultGenerations.find((g) => g.current?.accessFp === login.accessFp && g.currentSinceMs <= previous.seenAtMs);
   if (copyOf) return { kind: 'unknown-writer', accountId: copyOf.accountId, reason: 'stored-copy' };
 
   const accountId = next.accountId;

@@ -4,6 +4,7 @@ import type { AccountMeta, Settings, UsageCacheEntry } from '../storage/state-sc
 import { fingerprint, type VaultRecord } from '../vault/credentials.js';
 import type {
   AccountRow,
+  CustodyView,
   ExtraWindowView,
   FleetSnapshot,
   LastSwitchView,
@@ -38,6 +39,8 @@ export interface SnapshotAccountInput {
   readonly lastPollAtMs: number | null;
   readonly nextPollAtMs: number | null;
   readonly refreshInFlight: boolean;
+  /** The last change of Claude Code's stored login involving the account (custody ledger). */
+  readonly custody: CustodyView | null;
 }
 
 export interface SnapshotInput {
@@ -133,6 +136,7 @@ export function toFleetSnapshot(input: SnapshotInput): FleetSnapshot {
       statusText: toStatusText(status, nowMs),
       lastPollAtMs: a.lastPollAtMs,
       nextPollAtMs: a.nextPollAtMs,
+      custody: a.custody,
     };
   });
   return {

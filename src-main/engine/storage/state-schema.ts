@@ -4,6 +4,7 @@
  * fails is backed up and reported, never silently replaced.
  */
 import { z } from 'zod';
+import { CUSTODY_KINDS } from '../../shared/custody-view.js';
 import { SettingsSchema } from '../../shared/settings-schema.js';
 
 export { SETTINGS_DEFAULTS, SettingsPatchSchema, SettingsSchema, type Settings } from '../../shared/settings-schema.js';
@@ -34,6 +35,36 @@ export const RotationStateSchema = z.object({
 });
 export type RotationState = z.infer<typeof RotationStateSchema>;
 
+/** The custody ledger's memory (fingerprints only): each account's login generations and last change. */
+export const CustodyStateSchema = z.object({
+  /** Per account: the login the vault holds (fingerprints), since when, and the refresh tokens it replaced (newest last). */
+  generations: z
+    .record(
+      z.string(),
+      z.object({
+        current: z.object({ accessFp: z.string(), refreshFp: z.string(), expiresAtMs: z.number() }).nullable(),
+        sinceMs: z.number(),
+        retired: z.array(z.string()).default([]),
+      }),
+    )
+    .default({}),
+  /** Per account: the last change of Claude Code's stored login that involved it. */
+  lastChanges: z
+    .record(
+      z.string(),
+      z.object({
+        kind: z.enum(CUSTODY_KINDS),
+        atMs: z.number(),
+        text: z.string(),
+        accessFp: z.string().nullable(),
+        refreshFp: z.string().nullable(),
+        foreign: z.boolean(),
+      }),
+    )
+    .default({}),
+});
+export type CustodyState = z.infer<typeof CustodyStateSchema>;
+
 export const STATE_VERSION = 1;
 
 export const PersistedStateSchema = z.object({
@@ -41,6 +72,7 @@ export const PersistedStateSchema = z.object({
   settings: SettingsSchema.default(() => SettingsSchema.parse({})),
   accounts: z.array(AccountMetaSchema).default([]),
   rotation: RotationStateSchema.default(() => RotationStateSchema.parse({})),
+  custody: CustodyStateSchema.default(() => CustodyStateSchema.parse({})),
 });
 export type PersistedState = z.infer<typeof PersistedStateSchema>;
 

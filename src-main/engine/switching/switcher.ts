@@ -12,7 +12,7 @@ import type { Logger, Clock } from '../ports.js';
 import type { DecisionFigures, RotationTrigger, VelocityProjection } from './switch-types.js';
 import type { AccountMeta } from '../storage/state-schema.js';
 import type { TokenKeeper } from '../tokens/keeper-types.js';
-import { fingerprint, type VaultRecord } from '../vault/credentials.js';
+import { fingerprint, type OAuthCredentials, type VaultRecord } from '../vault/credentials.js';
 import { describeSwitch } from './switch-text.js';
 
 export interface SwitchRequest {
@@ -47,6 +47,8 @@ export interface SwitcherDeps {
   readonly syncActive: () => Promise<void>;
   /** Inside Claude Code's locks, right before the write: harvests the login about to be replaced. */
   readonly secureOutgoing: SecureCurrentLogin;
+  /** Told the login about to be written into Claude Code's store, before the write (custody: that write is ours). */
+  readonly writing?: (accountId: string, credentials: OAuthCredentials) => void;
   /** Freshen the incoming token when it expires within this; default 30 min. */
   readonly freshenWithinMs?: number;
 }
@@ -121,7 +123,11 @@ export function createSwitcher(deps: SwitcherDeps): Switcher {
       // Switching to the account Claude Code holds: the login just harvested is newer than ours, and wins.
       const written = await deps.credentialsTarget.write(incoming.value.credentials, {
         secureCurrent: deps.secureOutgoing,
-        latest: () => deps.recordOf(toId)?.credentials ?? incoming.value.credentials,
+        latest: () => {
+          const credentials = deps.recordOf(toId)?.credentials ?? incoming.value.credentials;
+          deps.writing?.(toId, credentials);
+          return credentials;
+        },
       });
       if (!written.ok) {
         return err({ kind: 'write-failed', message: `Could not write ${deps.credentialsTarget.describe()}: ${written.error.message}` });
