@@ -66,6 +66,7 @@ export function wireKeepers(ctx: EngineContext): Keepers {
     ...(deps.loginFallback ? { fallback: deps.loginFallback } : {}),
     onUnsaved: (id, file) => ctx.logins.unsaved(id, file),
     onRefreshed(id, record) {
+      ctx.custody.noteVault(id, record.credentials);
       ctx.logins.saved(id);
       fleet.tokenRefreshed(id, record);
       refreshed.emit(id);
@@ -110,7 +111,9 @@ export function wireKeepers(ctx: EngineContext): Keepers {
     paths: deps.claudePaths,
     readOptions: deps.claudeReadOptions,
     accounts: () => metas().map((m) => ({ id: m.id, email: m.email, record: recordOf(m.id) })),
+    custody: ctx.custody,
     onHarvested(id, record) {
+      ctx.custody.noteVault(id, record.credentials);
       fleet.harvested(id, record);
       poller.tokenChanged(id);
       keeper.credentialsChanged(id);

@@ -14,6 +14,8 @@ import { createActiveAccountCell, type ActiveAccountCell } from './active-accoun
 import { detectActiveAccount, shouldHarvest, type ActiveAccount } from './detect-active.js';
 import { accountEmail, harvestLogin, vaultLogins, type TrackedAccounts } from './harvest-login.js';
 import { createLoginOwners } from './login-owner.js';
+import type { CustodyLedger } from './custody-ledger.js';
+import { createCustodyLook } from './custody-look.js';
 
 export interface ActiveTrackerDeps {
   readonly clock: Clock;
@@ -29,6 +31,8 @@ export interface ActiveTrackerDeps {
   readonly onHarvested: (accountId: string, record: VaultRecord) => void;
   /** Where the detected account is kept; default a cell of the tracker's own. */
   readonly active?: ActiveAccountCell;
+  /** Attributes every change of Claude Code's stored login; knows the older generations never to harvest. */
+  readonly custody: CustodyLedger;
 }
 
 export interface ActiveTracker {
@@ -48,12 +52,18 @@ export function createActiveTracker(deps: ActiveTrackerDeps): ActiveTracker {
   const active = deps.active ?? createActiveAccountCell();
   let running: Promise<boolean> | null = null;
   const owners = createLoginOwners(deps);
+  const look = createCustodyLook({ clock: deps.clock, custody: deps.custody, owners, accounts: deps.accounts });
+  /** Harvest only a login that is no older generation: a refresh token the vault already replaced is dead. */
+  const mayHarvest = (record: VaultRecord | null, claude: OAuthCredentials): boolean =>
+    deps.custody.retiredOwner(claude.refreshToken) === null && shouldHarvest(record, claude);
   const emailOf = (id: string): string => accountEmail(deps.accounts, id);
   const harvest = (accountId: string, credentials: OAuthCredentials): Promise<boolean> => harvestLogin(deps, accountId, credentials);
 
   async function checkOnce(): Promise<boolean> {
     const [login, oauthAccount] = await Promise.all([readClaudeCredentials(deps.paths, deps.readOptions), readOAuthAccount(deps.paths)]);
     const claude = login.ok ? login.value.credentials : null;
+    // A store that cannot be read or parsed is no change of login: custody waits for a good look.
+    if (login.ok || login.error.kind === 'missing') await look(claude, oauthAccount?.accountUuid ?? null);
     const accounts = deps.accounts();
     let found = detectActiveAccount({ claude, oauthAccountUuid: oauthAccount?.accountUuid ?? null, vault: vaultLogins(accounts) });
     if (found && found.matchedBy === 'oauth-account' && claude && !(await owners.tokenBelongsTo(found.accountId, claude))) {
@@ -82,18 +92,19 @@ export function createActiveTracker(deps: ActiveTrackerDeps): ActiveTracker {
     }
     if (found && claude) {
       const record = accounts.find((a) => a.id === found.accountId)?.record ?? null;
-      if (shouldHarvest(record, claude) && (await harvest(found.accountId, claude))) changed = true;
+      if (mayHarvest(record, claude) && (await harvest(found.accountId, claude))) changed = true;
     }
     return changed;
   }
 
   async function secure(claude: OAuthCredentials | null): Promise<Result<void, { readonly message: string }>> {
+    await look(claude, (await readOAuthAccount(deps.paths))?.accountUuid ?? null);
     if (claude === null) return ok(undefined);
     const owner = await owners.ownerOf(claude);
     if (!owner.ok) return owner;
     if (owner.value === null) return ok(undefined);
     const record = deps.accounts().find((a) => a.id === owner.value)?.record ?? null;
-    if (!shouldHarvest(record, claude)) return ok(undefined);
+    if (!mayHarvest(record, claude)) return ok(undefined);
     return (await harvest(owner.value, claude))
       ? ok(undefined)
       : err({ message: `the login Claude Code refreshed for ${emailOf(owner.value)} could not be saved to the vault` });

@@ -15,6 +15,7 @@ import {
   FOREIGN_WRITE_WINDOW_MS,
   NO_FOREIGN_WRITES,
   recordForeignWrite,
+  sameLogin,
   type AccountGenerations,
   type Attribution,
   type CustodyObservation,
@@ -57,6 +58,10 @@ export interface CustodyLedger {
    * only sets the baseline), records it, and returns the attribution; null when nothing changed.
    */
   observe(next: CustodyObservation): Attribution | null;
+  /** True when `login` differs from the last look (or there was none): only then is its account worth finding out. */
+  isNew(login: LoginPrint | null): boolean;
+  /** The account of the last look, for a look whose tokens did not change. */
+  lastAccountId(): string | null;
   /** The last change involving the account, for its row; null when none was seen. */
   viewOf(accountId: string): CustodyView | null;
 }
@@ -82,6 +87,8 @@ export function createCustodyLedger(deps: CustodyLedgerDeps): CustodyLedger {
   const save = (): void => deps.store?.write(structuredClone(memory));
   let ourWrites: OurWrite[] = [];
   let last: CustodyObservation | null = null;
+  /** Tokens of another account seen under an identity block that did not name them yet (one look's grace). */
+  let awaitingIdentity: LoginPrint | null = null;
   let foreign: ForeignWriteMemory = NO_FOREIGN_WRITES;
   let foreignSeen: { readonly atMs: number; readonly text: string }[] = [];
 
@@ -154,13 +161,25 @@ export function createCustodyLedger(deps: CustodyLedgerDeps): CustodyLedger {
     },
     observe(next) {
       const previous = last;
-      last = next;
-      if (previous === null) return null;
+      if (previous === null) {
+        last = next;
+        return null;
+      }
       ourWrites = ourWrites.filter((w) => next.seenAtMs - w.atMs < ourWriteMemoryMs);
       const a = classify(previous, next, ourWrites, generations());
+      // `/login` writes the tokens and the identity block one after the other: give the block one more look.
+      const identityLags = a?.kind === 'unknown-writer' && a.reason === 'identity-not-updated';
+      if (identityLags && !sameLogin(awaitingIdentity, next.login)) {
+        awaitingIdentity = next.login;
+        return null;
+      }
+      awaitingIdentity = null;
+      last = next;
       if (a) record(a, previous.login, next.login, next.seenAtMs);
       return a;
     },
+    isNew: (login) => last === null || !sameLogin(last.login, login),
+    lastAccountId: () => last?.accountId ?? null,
     viewOf: (accountId) => memory.lastChanges[accountId] ?? null,
   };
 }
