@@ -54,7 +54,10 @@ export interface ClaudeSandbox {
 }
 
 /** Creates the sandbox; the stand-in answers with `limits`. */
-export async function createClaudeSandbox(limits: UnifiedRateLimits): Promise<ClaudeSandbox> {
+export async function createClaudeSandbox(
+  limits: UnifiedRateLimits,
+  messagesOptions: { readonly bashCommand?: string } = {},
+): Promise<ClaudeSandbox> {
   const home = await mkdtemp(join(tmpdir(), 'ccmax-e2e-'));
   const configDir = join(home, '.claude');
   const project = join(home, 'project');
@@ -70,7 +73,7 @@ export async function createClaudeSandbox(limits: UnifiedRateLimits): Promise<Cl
   });
   const accountId = fleet.activeAccountId as string;
   const standIn = await startStandInApi({ simulator });
-  const messages = createMessagesEndpoint({ rateLimits: () => limits });
+  const messages = createMessagesEndpoint({ rateLimits: () => limits, ...messagesOptions });
   standIn.addRoute('POST', '/v1/messages', messages.handler);
   standIn.addRoute('POST', '/v1/messages/count_tokens', messages.countTokens);
 
