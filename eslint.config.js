@@ -68,6 +68,8 @@ export default tseslint.config(
     rules: {
       'max-lines': ['error', { max: 300, skipBlankLines: false, skipComments: false }],
       'max-lines-per-function': ['error', { max: 120, skipBlankLines: true, skipComments: true, IIFEs: true }],
+      // Prettier wraps code at 140 but leaves long strings alone: break them ('…' + '…') past 150.
+      'max-len': ['error', { code: 150, ignoreUrls: true, ignoreRegExpLiterals: true }],
     },
   },
   // Functions still over the limit, being split (issue 8); remove each line as its file is split.
@@ -75,6 +77,8 @@ export default tseslint.config(
     files: ['src-main/engine/history/history-store.ts', 'src-main/engine/tokens/token-keeper.ts', 'src-main/server/openapi.ts'],
     rules: { 'max-lines-per-function': 'off' },
   },
+  // Long strings still to break (issue 8): openapi.ts is being split; drop this once its lines are under 150.
+  { files: ['src-main/server/openapi.ts'], rules: { 'max-len': 'off' } },
   // Folder rules (no-restricted-imports; one block per folder, so each folder's list is complete here).
   restrict(
     ['src-main/shared/**'],

@@ -60,7 +60,8 @@ export function createEngineApi(parts: EngineApiParts): Engine {
       'session-owner-guard-changed',
       view.on ? 'warn' : 'info',
       view.on
-        ? `Claude Code's session-owner guard is on (${where.join(', ')}): rotation now switches only when no interactive session is running, or when you choose "Switch now".`
+        ? `Claude Code's session-owner guard is on (${where.join(', ')}): rotation now switches only when ` +
+            'no interactive session is running, or when you choose "Switch now".'
         : "Claude Code's session-owner guard is off: rotation switches under running sessions again.",
       undefined,
       { on: view.on, configs: view.configs.length },

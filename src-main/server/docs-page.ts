@@ -27,9 +27,17 @@ a{color:#8ab4ff}
 }
 `;
 
+/** How errors look, in the docs page's Authentication section. */
+const ERRORS_HTML =
+  '<p>Errors always look like <code>{"error":{"code":"…","message":"…"}}</code>; the message says what to do. ' +
+  'On the dashboard WebSocket (<a href="#get-api-ws">/api/ws</a>) every command of the dashboard runs as a <code>call</code> message, ' +
+  'and a failed one answers <code>{"ok":false,"error":{"code":"…","message":"…"}}</code> without closing the socket.</p>';
+
 /** The tab icon, inline (img-src allows data:), so the browser asks for no /favicon.ico. */
 const FAVICON =
-  "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%231f4fc4'/%3E%3Cpath d='M4 11V5h2l2 3 2-3h2v6h-2V8l-2 3-2-3v3z' fill='white'/%3E%3C/svg%3E";
+  "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E" +
+  "%3Crect width='16' height='16' rx='3' fill='%231f4fc4'/%3E" +
+  "%3Cpath d='M4 11V5h2l2 3 2-3h2v6h-2V8l-2 3-2-3v3z' fill='white'/%3E%3C/svg%3E";
 
 /** CSP for `/docs`: nothing but our one inline style block. */
 export const DOCS_CSP = [
@@ -76,7 +84,14 @@ function renderParameters(parameters: unknown): string {
   if (!Array.isArray(parameters) || parameters.length === 0) return '';
   const rows = parameters.map((p) => {
     const param = asObj(p);
-    return `<tr><td><code>${escapeHtml(str(param['name']))}</code></td><td>${escapeHtml(str(param['in']))}</td><td>${param['required'] === true ? 'yes' : 'no'}</td><td>${escapeHtml(schemaName(param['schema']))}</td><td>${escapeHtml(str(param['description']))}</td></tr>`;
+    const cells = [
+      `<code>${escapeHtml(str(param['name']))}</code>`,
+      escapeHtml(str(param['in'])),
+      param['required'] === true ? 'yes' : 'no',
+      escapeHtml(schemaName(param['schema'])),
+      escapeHtml(str(param['description'])),
+    ];
+    return `<tr>${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`;
   });
   return `<h4>Parameters</h4><table><tr><th>Name</th><th>In</th><th>Required</th><th>Type</th><th>Description</th></tr>${rows.join('')}</table>`;
 }
@@ -87,7 +102,11 @@ function renderBody(doc: Obj, requestBody: unknown): string {
   const media = asObj(asObj(body['content'])['application/json']);
   const name = schemaName(media['schema']);
   const schema = resolveRef(doc, media['schema']);
-  return `<h4>Request body (application/json${body['required'] === true ? ', required' : ', optional'}): ${escapeHtml(name)}</h4>${jsonBlock(schema)}<p>Example:</p>${jsonBlock(media['example'])}`;
+  const required = body['required'] === true ? ', required' : ', optional';
+  return (
+    `<h4>Request body (application/json${required}): ${escapeHtml(name)}</h4>` +
+    `${jsonBlock(schema)}<p>Example:</p>${jsonBlock(media['example'])}`
+  );
 }
 
 function renderResponses(doc: Obj, responses: unknown): string {
@@ -170,7 +189,7 @@ export function renderDocsPage(document: Obj, origin = 'http://127.0.0.1:47821')
 <h2>Authentication</h2>
 <p>${escapeHtml(AUTH_TEXT)}</p>
 <pre>curl -H "Authorization: Bearer $CCMAX_TOKEN" ${escapeHtml(origin)}/api/state</pre>
-<p>Errors always look like <code>{"error":{"code":"…","message":"…"}}</code>; the message says what to do. On the dashboard WebSocket (<a href="#get-api-ws">/api/ws</a>) every command of the dashboard runs as a <code>call</code> message, and a failed one answers <code>{"ok":false,"error":{"code":"…","message":"…"}}</code> without closing the socket.</p>
+${ERRORS_HTML}
 </section>
 <section>
 <h2>Endpoints</h2>

@@ -133,7 +133,9 @@ export function historyPaths(): Record<string, Record<string, Operation>> {
         operationId: 'getHistory',
         summary: 'One account’s recorded history',
         description:
-          'Samples (an unchanged reading is stored once; older than 35 days: one per hour) downsampled in SQL to at most `points` (the last reading of each time bucket), plus the window resets with what expired unused, limit hits and switches in the range. Default range: the last 7 days.',
+          'Samples (an unchanged reading is stored once; older than 35 days: one per hour) downsampled in SQL to at most `points` ' +
+          '(the last reading of each time bucket), plus the window resets with what expired unused, limit hits and switches in the range. ' +
+          'Default range: the last 7 days.',
         parameters: [
           { name: 'account', in: 'query', required: true, description: 'Account id, email or label.', schema: { type: 'string' } },
           ...rangeParams,

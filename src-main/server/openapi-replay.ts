@@ -66,7 +66,9 @@ export function replayPaths(): Record<string, Record<string, Operation>> {
         operationId: 'replay',
         summary: 'What-if replay of the recorded history',
         description:
-          'Rebuilds the period’s work from the recorded readings and runs it through the rotation policy with today’s settings and fleet and with the ones given, beside what the history recorded: quota expired unused, limit-hit minutes and switches. Default period: the last 28 days (at most 35). One replay runs at a time (a second answers 503 busy); it takes a few seconds.',
+          'Rebuilds the period’s work from the recorded readings and runs it through the rotation policy with today’s settings ' +
+          'and fleet and with the ones given, beside what the history recorded: quota expired unused, limit-hit minutes and switches. ' +
+          'Default period: the last 28 days (at most 35). One replay runs at a time (a second answers 503 busy); it takes a few seconds.',
         parameters: [
           param('from', 'Start (epoch ms).', { type: 'integer', minimum: 0 }),
           param('to', 'End (epoch ms); default now.', { type: 'integer', minimum: 0 }),

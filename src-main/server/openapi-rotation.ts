@@ -80,7 +80,8 @@ export function rotationPaths(): Record<string, Record<string, Operation>> {
         operationId: 'pauseRotation',
         summary: 'Pause automatic rotation',
         description:
-          'No automatic switches until resumed (persisted across restarts); a switch waiting for a tool call is dropped. Usage polling and token care go on. No body, or {}.',
+          'No automatic switches until resumed (persisted across restarts); a switch waiting for a tool call is dropped. ' +
+          'Usage polling and token care go on. No body, or {}.',
         responses: { '202': jsonBody('PauseReply', { ok: true, paused: true }, 'Rotation is paused.'), ...withBody },
       },
     },

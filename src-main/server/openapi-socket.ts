@@ -20,12 +20,15 @@ export const SOCKET_TEXT = [
   'Upgrade to a WebSocket (authenticate with ?token= or the cookie). The server sends {"type":"snapshot","snapshot":…} on connect',
   'and after every change (at most one per 100 ms, always the latest). Run any dashboard command by sending',
   '{"type":"call","id":<whole number ≥ 0, chosen by you>,"name":"<command>","args":{…}}; the server answers',
-  '{"type":"result","id":<the same id>,"result":{"ok":true,"value":…}} or {"type":"result","id":…,"result":{"ok":false,"error":{"code":"…","message":"…"}}}.',
+  '{"type":"result","id":<the same id>,"result":{"ok":true,"value":…}} or ' +
+    '{"type":"result","id":…,"result":{"ok":false,"error":{"code":"…","message":"…"}}}.',
   'Results can arrive in any order and between snapshots: match them by id. A failed command never closes the socket; error codes include',
   'invalid-arguments, unknown-command, rate-limited, busy, not-found, unusable, invalid-settings, internal and the account errors',
   '(no-login, invalid-credentials, profile-failed, vault-failed). {"type":"ping"} is answered with {"type":"pong"}.',
-  `Per connection: messages up to ${MAX_CLIENT_MESSAGE_BYTES / 1024} KiB (larger closes with 1009); ${L.callsPerSec} calls a second (pings count too) with bursts of ${L.burst}`,
-  `(more are answered rate-limited, and a client that keeps going is closed with ${CloseCode.TooManyRequests}); ${L.maxInFlight} calls running at once`,
+  `Per connection: messages up to ${MAX_CLIENT_MESSAGE_BYTES / 1024} KiB (larger closes with 1009); ` +
+    `${L.callsPerSec} calls a second (pings count too) with bursts of ${L.burst}`,
+  `(more are answered rate-limited, and a client that keeps going is closed with ${CloseCode.TooManyRequests}); ` +
+    `${L.maxInFlight} calls running at once`,
   `(more are answered busy). A message that is not a ping or a well-formed call (not JSON, binary, an id that is not a whole number, no name,`,
   `extra fields) closes the socket with ${CloseCode.BadRequest} and a reason. Close ${CloseCode.GoingAway}: the server is shutting down;`,
   `${CloseCode.InternalError}: the snapshot was unavailable, reconnect.`,

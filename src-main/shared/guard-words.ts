@@ -29,14 +29,17 @@ export function toGuardNotice(snapshot: GuardSnapshot): GuardNotice | null {
     return {
       headline,
       detail:
-        'A running Claude Code session stops at "This session belongs to another account" when its login changes account, so switches wait until no session is running.',
+        'A running Claude Code session stops at "This session belongs to another account" when its login changes account, ' +
+        'so switches wait until no session is running.',
       held: null,
     };
   }
   const toName = nameOf(snapshot, hold.toId);
   return {
     headline,
-    detail: `The switch to ${toName} is held while ${sessions(hold.sessionCount)} run. Switch now and answer the prompt in your sessions, or let it happen when they end.`,
+    detail:
+      `The switch to ${toName} is held while ${sessions(hold.sessionCount)} run. ` +
+      'Switch now and answer the prompt in your sessions, or let it happen when they end.',
     held: { toName, sessionCount: hold.sessionCount },
   };
 }

@@ -21,7 +21,9 @@ export function toServerNotice(status: LocalServerStatus): ServerNotice | null {
     case 'port-taken':
       return {
         title: 'Live sessions cannot reach ccmax-monitor',
-        body: `Another program is using ${status.address}, so Claude Code hooks cannot report here. Choose another listening port in Settings and restart ccmax-monitor.`,
+        body:
+          `Another program is using ${status.address}, so Claude Code hooks cannot report here. ` +
+          'Choose another listening port in Settings and restart ccmax-monitor.',
       };
     case 'refused':
       return {

@@ -48,7 +48,8 @@ export async function loginNewAccount(
     } catch {
       io.stderr(
         io.platform === 'darwin'
-          ? "ccmax-monitor: the login went to the macOS keychain, not a file; run 'ccmax-monitor accounts import' after logging in with `claude /login` instead.\n"
+          ? 'ccmax-monitor: the login went to the macOS keychain, not a file; ' +
+              "run 'ccmax-monitor accounts import' after logging in with `claude /login` instead.\n"
           : "ccmax-monitor: 'claude auth login' finished but wrote no login; nothing was added.\n",
       );
       return 1;

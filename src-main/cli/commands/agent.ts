@@ -58,7 +58,8 @@ export const agentCommand: CommandHandler = async (argv, io) => {
     },
   });
   io.stdout(
-    `ccmax-monitor ${PRODUCT_VERSION} agent of ${hub} · machine ${runner.machineId} · Claude Code at ${runner.configDir} · hooks report to ${runner.hooksUrl} · Ctrl-C to stop\n`,
+    `ccmax-monitor ${PRODUCT_VERSION} agent of ${hub} · machine ${runner.machineId} · ` +
+      `Claude Code at ${runner.configDir} · hooks report to ${runner.hooksUrl} · Ctrl-C to stop\n`,
   );
   await done;
   await runner.stop();

@@ -87,7 +87,8 @@ export const historyCommand: CommandHandler = async (argv, io) => {
     io.stdout(`  5h ${sparkline(view.samples.map((s) => s.fiveHourPct))}  ${pct(view.samples.at(-1)?.fiveHourPct ?? null)}\n`);
     for (const r of view.resets.filter((x) => x.window === 'seven_day'))
       io.stdout(
-        `  weekly reset ${new Date(r.resetAtMs).toISOString()}: expired unused ${pct(r.expiredUnusedPct)}${r.uncertain ? ' (uncertain: gap in readings)' : ''}\n`,
+        `  weekly reset ${new Date(r.resetAtMs).toISOString()}: ` +
+          `expired unused ${pct(r.expiredUnusedPct)}${r.uncertain ? ' (uncertain: gap in readings)' : ''}\n`,
       );
     io.stdout(`  limit hits: ${view.limitHits.length} · switches: ${view.switches.length}\n`);
   }
@@ -96,7 +97,11 @@ export const historyCommand: CommandHandler = async (argv, io) => {
 
 function figuresLine(f: InsightFigures): string {
   const wait = f.avgDeferralWaitMs === null ? '' : `, avg deferral ${Math.round(f.avgDeferralWaitMs / 1000)} s`;
-  return `expired unused ${pct(f.expiredUnusedPct)} (${f.expiredUnusedMax20xDays} Max 20x days, ${f.weeklyResets} weekly resets${f.uncertainResets ? `, ${f.uncertainResets} uncertain` : ''}) · limit hits ${f.limitHits} (${f.limitHitMinutes} min) · switches ${f.switches}${wait}`;
+  const uncertain = f.uncertainResets ? `, ${f.uncertainResets} uncertain` : '';
+  return (
+    `expired unused ${pct(f.expiredUnusedPct)} (${f.expiredUnusedMax20xDays} Max 20x days, ${f.weeklyResets} weekly resets${uncertain})` +
+    ` · limit hits ${f.limitHits} (${f.limitHitMinutes} min) · switches ${f.switches}${wait}`
+  );
 }
 
 export const insightsCommand: CommandHandler = async (argv, io) => {
@@ -111,7 +116,8 @@ export const insightsCommand: CommandHandler = async (argv, io) => {
   else if (values.csv) io.stdout(insightsToCsv(view));
   else {
     io.stdout(
-      `Weekly quota expired unused this month: ${pct(view.headline.thisMonthExpiredUnusedPct)} (last month: ${pct(view.headline.previousMonthExpiredUnusedPct)})\n`,
+      `Weekly quota expired unused this month: ${pct(view.headline.thisMonthExpiredUnusedPct)} ` +
+        `(last month: ${pct(view.headline.previousMonthExpiredUnusedPct)})\n`,
     );
     io.stdout(`fleet    ${figuresLine(view.fleet)}\n`);
     for (const a of view.accounts) io.stdout(`${a.email ?? a.accountId}  ${figuresLine(a.figures)}\n`);

@@ -29,7 +29,8 @@ export const machinesCommand: CommandHandler = async (argv, io) => {
       return 1;
     }
     io.stdout(
-      `Revoked ${id ?? ''}: its connection is closed and refused from now on. Its Claude Code keeps the login it holds until that expires; change the hub token to lock out every copy of it.\n`,
+      `Revoked ${id ?? ''}: its connection is closed and refused from now on. ` +
+        'Its Claude Code keeps the login it holds until that expires; change the hub token to lock out every copy of it.\n',
     );
     return 0;
   }

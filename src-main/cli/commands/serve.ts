@@ -83,7 +83,8 @@ export const serveCommand: CommandHandler = async (argv, io) => {
   const lost = monitor.engine.loginsAtRisk();
   if (lost.length > 0) {
     io.stderr(
-      `ccmax-monitor: ERROR: the refreshed login of ${lost.length} account(s) (${lost.join(', ')}) could not be saved to the vault nor to a fallback file; ` +
+      `ccmax-monitor: ERROR: the refreshed login of ${lost.length} account(s) (${lost.join(', ')}) ` +
+        'could not be saved to the vault nor to a fallback file; ' +
         `those accounts need a new login ('claude /login', then 'ccmax-monitor accounts import'). Free disk space or fix the vault first.\n`,
     );
     return 1;

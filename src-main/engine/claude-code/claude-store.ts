@@ -83,7 +83,9 @@ export function parseClaudeCredentials(text: string): Result<OAuthCredentials, C
     const what = FIELD_WORDS[key] ?? 'a required part of the login';
     return err({
       kind: 'invalid',
-      message: `these credentials are incomplete: ${what} is missing or not valid. Paste the whole credentials JSON as Claude Code stored it (~/.claude/.credentials.json, or the "Claude Code-credentials" keychain item on macOS).`,
+      message:
+        `these credentials are incomplete: ${what} is missing or not valid. Paste the whole credentials JSON as Claude Code stored it ` +
+        '(~/.claude/.credentials.json, or the "Claude Code-credentials" keychain item on macOS).',
     });
   }
   const o = parsed.data;

@@ -45,7 +45,9 @@ export function createChattyThrottle(options: ChattyThrottleOptions = {}): Chatt
       atMs: Math.max(atMs, lastSuppressedAtMs),
       kind: 'events-suppressed',
       level: 'warn',
-      message: `${suppressed} more session event${suppressed === 1 ? ' was' : 's were'} not logged (over ${budget} a minute); switch and token history is kept.`,
+      message:
+        `${suppressed} more session event${suppressed === 1 ? ' was' : 's were'} not logged (over ${budget} a minute); ` +
+        'switch and token history is kept.',
       data: { suppressed, sinceMs: suppressedSinceMs, budgetPerWindow: budget, windowMs },
     };
     suppressed = 0;

@@ -178,7 +178,8 @@ function reportMismatch(events: EngineEvents, email: string, id: string, reading
   events.emit(
     'session-account-mismatch',
     'warn',
-    `Session ${reading.sessionId.slice(0, 8)} on ${reading.host} reports quota figures that belong to another account than ${email}: it may still be using its old login. Restarting that Claude Code session picks up the current one.`,
+    `Session ${reading.sessionId.slice(0, 8)} on ${reading.host} reports quota figures that belong to another account than ${email}: ` +
+      'it may still be using its old login. Restarting that Claude Code session picks up the current one.',
     id,
     { sessionId: reading.sessionId },
   );
@@ -205,7 +206,8 @@ function reportImplausibleLifetime(events: EngineEvents, email: string, id: stri
   events.emit(
     'token-lifetime-implausible',
     'warn',
-    `The token endpoint gave the login of ${email} a lifetime of ${Math.round(lifetimeMs / 60_000)} min (or none; about 8 h is normal). Its refreshes are spaced at least ${MIN_REFRESH_INTERVAL_MS / 60_000} min apart.`,
+    `The token endpoint gave the login of ${email} a lifetime of ${Math.round(lifetimeMs / 60_000)} min (or none; about 8 h is normal). ` +
+      `Its refreshes are spaced at least ${MIN_REFRESH_INTERVAL_MS / 60_000} min apart.`,
     id,
     { lifetimeMs },
   );

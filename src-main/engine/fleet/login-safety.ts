@@ -37,8 +37,10 @@ export function createLoginSafety(deps: LoginSafetyDeps): LoginSafety {
         'vault-error',
         'error',
         file === null
-          ? `The refreshed login of ${email} could not be saved — not to the vault, nor to a fallback file. It is kept in memory and retried; if ccmax-monitor stops first, ${email} needs a new login.`
-          : `The refreshed login of ${email} could not be saved to the vault; it was saved to ${file} and the vault write is retried. The next start moves it into the vault.`,
+          ? `The refreshed login of ${email} could not be saved — not to the vault, nor to a fallback file. ` +
+              `It is kept in memory and retried; if ccmax-monitor stops first, ${email} needs a new login.`
+          : `The refreshed login of ${email} could not be saved to the vault; it was saved to ${file} and the vault write is retried. ` +
+              'The next start moves it into the vault.',
         id,
         { fallbackFile: file },
       );

@@ -4,7 +4,10 @@ import type { ApiError } from '../anthropic/api-types.js';
 export function pollFailureText(email: string, error: ApiError): string {
   switch (error.kind) {
     case 'rate-limited':
-      return `The usage endpoint is rate-limiting ${email}${error.retryAfterMs !== null ? `; retrying in ${Math.ceil(error.retryAfterMs / 60_000)} min` : ''}.`;
+      return (
+        `The usage endpoint is rate-limiting ${email}` +
+        `${error.retryAfterMs !== null ? `; retrying in ${Math.ceil(error.retryAfterMs / 60_000)} min` : ''}.`
+      );
     case 'unauthorized':
       return `The usage endpoint rejected the token of ${email} (HTTP ${error.status}); polling waits for a fresh token.`;
     case 'network':

@@ -31,7 +31,8 @@ export function createHistoryReader(db: SqlDatabase, accounts: () => readonly Re
       // SQLite returns the other columns of the row that holds max(at_ms) in each group.
       const samples = db
         .all(
-          'SELECT max(at_ms) AS at_ms, five_hour_pct, seven_day_pct, source FROM samples WHERE account_id = ? AND at_ms >= ? AND at_ms <= ? GROUP BY CAST((at_ms - ?) / ? AS INTEGER) ORDER BY at_ms',
+          'SELECT max(at_ms) AS at_ms, five_hour_pct, seven_day_pct, source FROM samples ' +
+            'WHERE account_id = ? AND at_ms >= ? AND at_ms <= ? GROUP BY CAST((at_ms - ?) / ? AS INTEGER) ORDER BY at_ms',
           [accountId, fromMs, toMs, fromMs, bucketMs],
         )
         .map((r) => ({
@@ -51,7 +52,8 @@ export function createHistoryReader(db: SqlDatabase, accounts: () => readonly Re
           .map(toResetView),
         limitHits: db
           .all(
-            'SELECT * FROM limit_hits WHERE account_id = ? AND started_at_ms <= ? AND (ended_at_ms IS NULL OR ended_at_ms >= ?) ORDER BY started_at_ms',
+            'SELECT * FROM limit_hits WHERE account_id = ? AND started_at_ms <= ? ' +
+              'AND (ended_at_ms IS NULL OR ended_at_ms >= ?) ORDER BY started_at_ms',
             [accountId, toMs, fromMs],
           )
           .map(toHitView),

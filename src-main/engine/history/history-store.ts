@@ -18,7 +18,8 @@ const WINDOWS = ['five_hour', 'seven_day'] as const;
 export function createHistoryStore(db: SqlDatabase): HistoryStore {
   const last = new Map<string, SqlRow>();
   for (const row of db.all(
-    'SELECT s.* FROM samples s JOIN (SELECT account_id, max(at_ms) m FROM samples GROUP BY account_id) l ON s.account_id = l.account_id AND s.at_ms = l.m',
+    'SELECT s.* FROM samples s JOIN (SELECT account_id, max(at_ms) m FROM samples GROUP BY account_id) l ' +
+      'ON s.account_id = l.account_id AND s.at_ms = l.m',
   ))
     last.set(strOrNull(row['account_id']) ?? '', row);
   const hits = new Map<string, OpenHit>();
@@ -110,7 +111,8 @@ export function createHistoryStore(db: SqlDatabase): HistoryStore {
       r.sevenDay?.resetsAtMs ?? null,
     ];
     db.run(
-      'INSERT OR REPLACE INTO samples (account_id, at_ms, last_seen_ms, source, five_hour_pct, five_hour_resets_at_ms, seven_day_pct, seven_day_resets_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO samples (account_id, at_ms, last_seen_ms, source, five_hour_pct, five_hour_resets_at_ms, ' +
+        'seven_day_pct, seven_day_resets_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       values,
     );
     const [, at_ms, last_seen_ms, source, five_hour_pct, five_hour_resets_at_ms, seven_day_pct, seven_day_resets_at_ms] = values;
@@ -131,7 +133,8 @@ export function createHistoryStore(db: SqlDatabase): HistoryStore {
     const cutoffMs = Math.floor((nowMs - FULL_RESOLUTION_MS) / HOUR_MS) * HOUR_MS;
     return db.transaction(() => {
       const removed = db.run(
-        'DELETE FROM samples WHERE hourly = 0 AND at_ms < ? AND (account_id, at_ms) NOT IN (SELECT account_id, max(at_ms) FROM samples WHERE hourly = 0 AND at_ms < ? GROUP BY account_id, at_ms / 3600000)',
+        'DELETE FROM samples WHERE hourly = 0 AND at_ms < ? AND (account_id, at_ms) NOT IN ' +
+          '(SELECT account_id, max(at_ms) FROM samples WHERE hourly = 0 AND at_ms < ? GROUP BY account_id, at_ms / 3600000)',
         [cutoffMs, cutoffMs],
       ).changes;
       db.run('UPDATE samples SET hourly = 1 WHERE hourly = 0 AND at_ms < ?', [cutoffMs]);
@@ -153,7 +156,8 @@ export function createHistoryStore(db: SqlDatabase): HistoryStore {
           if (previous) {
             for (const reset of detectResets(toResetInput(previous), toResetInput(row))) {
               db.run(
-                'INSERT OR IGNORE INTO window_resets (account_id, window, reset_at_ms, last_pct, last_read_at_ms, uncertain) VALUES (?, ?, ?, ?, ?, ?)',
+                'INSERT OR IGNORE INTO window_resets (account_id, window, reset_at_ms, last_pct, last_read_at_ms, uncertain) ' +
+                  'VALUES (?, ?, ?, ?, ?, ?)',
                 [accountId, reset.window, reset.resetAtMs, reset.lastPct, reset.lastReadAtMs, reset.uncertain ? 1 : 0],
               );
             }
@@ -188,7 +192,8 @@ export function createHistoryStore(db: SqlDatabase): HistoryStore {
       const current = known.get(account.id);
       if (current && current.email === account.email && current.label === account.label && current.plan === account.plan) return;
       db.run(
-        'INSERT INTO accounts (id, email, label, plan, seen_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET email = excluded.email, label = excluded.label, plan = excluded.plan',
+        'INSERT INTO accounts (id, email, label, plan, seen_at_ms) VALUES (?, ?, ?, ?, ?) ' +
+          'ON CONFLICT(id) DO UPDATE SET email = excluded.email, label = excluded.label, plan = excluded.plan',
         [account.id, account.email, account.label, account.plan, atMs],
       );
       known.set(account.id, account);

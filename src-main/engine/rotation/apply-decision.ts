@@ -63,7 +63,8 @@ function noteDeferral(deps: ApplyDeps, state: LoopState, decision: DeferDecision
     deps.events.emit(
       'switch-deferred',
       'info',
-      `Waiting to switch from ${deps.emailOf(decision.from)} to ${deps.emailOf(decision.to)} until session ${decision.blockedBy.sessionId.slice(0, 8)} finishes ${tool ? `its ${tool} call` : 'its turn'}.`,
+      `Waiting to switch from ${deps.emailOf(decision.from)} to ${deps.emailOf(decision.to)} ` +
+        `until session ${decision.blockedBy.sessionId.slice(0, 8)} finishes ${tool ? `its ${tool} call` : 'its turn'}.`,
       decision.to,
       { trigger: decision.trigger, blockedBy: decision.blockedBy.sessionId, tool, blockedCount: decision.blockedCount },
     );
@@ -113,7 +114,10 @@ function trackExhaustion(deps: ApplyDeps, state: LoopState, decision: RotationDe
       deps.events.emit(
         'all-exhausted',
         'warn',
-        `Every account has used its 7-day quota.${back !== null && decision.nextAccountId ? ` ${deps.emailOf(decision.nextAccountId)} comes back at ${new Date(back).toISOString()}.` : ''}`,
+        'Every account has used its 7-day quota.' +
+          (back !== null && decision.nextAccountId
+            ? ` ${deps.emailOf(decision.nextAccountId)} comes back at ${new Date(back).toISOString()}.`
+            : ''),
         decision.nextAccountId ?? undefined,
         { nextAvailableAtMs: back },
       );

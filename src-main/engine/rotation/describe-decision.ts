@@ -23,10 +23,14 @@ export function describeDecision(decision: RotationDecision, nowMs: number, emai
     case 'switch':
       return `switching to ${emailOf(decision.to)} (${decision.trigger})`;
     case 'defer':
-      return `waiting for session ${decision.blockedBy.sessionId.slice(0, 8)} to finish before switching to ${emailOf(decision.to)} (${decision.trigger})`;
+      return (
+        `waiting for session ${decision.blockedBy.sessionId.slice(0, 8)} to finish ` +
+        `before switching to ${emailOf(decision.to)} (${decision.trigger})`
+      );
     case 'all-exhausted':
       return decision.nextAvailableAt !== null
-        ? `every account is exhausted; ${emailOf(decision.nextAccountId)} comes back in ${formatDuration(Math.max(0, decision.nextAvailableAt - nowMs))}`
+        ? `every account is exhausted; ${emailOf(decision.nextAccountId)} ` +
+            `comes back in ${formatDuration(Math.max(0, decision.nextAvailableAt - nowMs))}`
         : 'every account is exhausted';
   }
 }

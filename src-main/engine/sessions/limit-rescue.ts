@@ -65,7 +65,8 @@ export function createLimitRescue(deps: LimitRescueDeps): LimitRescue {
       deps.events.emit(
         'limit-rescued',
         'info',
-        `Session ${session} hit the usage limit of ${deps.emailOf(fromId)}; switched to ${deps.emailOf(toId)} at once, in ${deps.nowMs() - hit.atMs} ms. Its next prompt runs on ${deps.emailOf(toId)}.`,
+        `Session ${session} hit the usage limit of ${deps.emailOf(fromId)}; switched to ${deps.emailOf(toId)} at once, ` +
+          `in ${deps.nowMs() - hit.atMs} ms. Its next prompt runs on ${deps.emailOf(toId)}.`,
         toId,
         { sessionId: hit.sessionId, fromId, toId, rescueMs: deps.nowMs() - hit.atMs },
       );

@@ -52,7 +52,9 @@ export function createSessionEvents(sink: EventSink, logger: Logger) {
         atMs,
         kind: 'session-ended',
         level: 'warn',
-        message: `Claude Code session ${shortSessionId(record.id)} went silent; dropped ${Math.round(pruneAfterMs / 1000)} s after its last heartbeat.`,
+        message:
+          `Claude Code session ${shortSessionId(record.id)} went silent; ` +
+          `dropped ${Math.round(pruneAfterMs / 1000)} s after its last heartbeat.`,
         ...(record.accountId ? { accountId: record.accountId } : {}),
         data: { ...base(record), reason: 'pruned', lastPulseAtMs: record.lastPulseAtMs, durationMs: atMs - record.startedAtMs },
       });
@@ -62,7 +64,9 @@ export function createSessionEvents(sink: EventSink, logger: Logger) {
         atMs,
         kind: 'session-state-expired',
         level: 'warn',
-        message: `Session ${shortSessionId(record.id)}: ${states.join(', ')} had no closing hook for ${Math.round(ceilingMs / 60_000)} min; no longer holding back switches.`,
+        message:
+          `Session ${shortSessionId(record.id)}: ${states.join(', ')} had no closing hook for ${Math.round(ceilingMs / 60_000)} min; ` +
+          'no longer holding back switches.',
         ...(record.accountId ? { accountId: record.accountId } : {}),
         data: { ...base(record), expired: states.join(', '), ceilingMs },
       });

@@ -11,6 +11,7 @@ export interface SwitchDescription {
 }
 
 const pct = (value: unknown): string => (typeof value === 'number' ? `${Math.round(value)}%` : '?');
+const thresholdNote = (thresholdPct: unknown): string => (typeof thresholdPct === 'number' ? ` (threshold ${thresholdPct}%)` : '');
 
 /** `Switched from a@x to b@y: a@x reached 80% of its 5-hour limit.` */
 export function describeSwitch(s: SwitchDescription, emailOf: (id: string | null) => string): string {
@@ -26,10 +27,11 @@ export function reasonText(s: SwitchDescription, from: string, to: string): stri
     case 'exhaustion':
       return `${from} used its whole 7-day quota`;
     case 'breach':
-      return `${from}'s 5-hour usage reached ${pct(f.fromFiveHourPct)}${typeof f.fiveHourThresholdPct === 'number' ? ` (threshold ${f.fiveHourThresholdPct}%)` : ''}`;
+      return `${from}'s 5-hour usage reached ${pct(f.fromFiveHourPct)}${thresholdNote(f.fiveHourThresholdPct)}`;
     case 'velocity':
       return s.velocity
-        ? `${from} is on course to hit its ${s.velocity.window === '7d' ? '7-day limit' : '5-hour threshold'} in ${formatDuration(s.velocity.projectedMs)}`
+        ? `${from} is on course to hit its ${s.velocity.window === '7d' ? '7-day limit' : '5-hour threshold'} ` +
+            `in ${formatDuration(s.velocity.projectedMs)}`
         : `${from} is on course to hit its limit soon`;
     case 'perishable':
       return `${to}'s weekly quota resets sooner, so it is used first before it expires unused`;

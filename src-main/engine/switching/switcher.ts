@@ -153,7 +153,8 @@ export function createSwitcher(deps: SwitcherDeps): Switcher {
         deps.events.emit(
           'switch-forced',
           'warn',
-          `The switch to ${emailOf(toId)} waited longer than allowed while ${emailOf(fromId)} was at its limit, so it was carried out during a running tool call.`,
+          `The switch to ${emailOf(toId)} waited longer than allowed while ${emailOf(fromId)} was at its limit, ` +
+            'so it was carried out during a running tool call.',
           toId,
           data,
         );

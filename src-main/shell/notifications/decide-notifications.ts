@@ -204,7 +204,9 @@ function toExhaustedNotice(next: FleetSnapshot, input: NoticeInput): Notice {
   return {
     key: `exhausted:${input.nowMs}`,
     title: 'All accounts exhausted',
-    body: `${comeback.row.email} comes back in ${formatDuration(inMs)} (${input.formatClock(comeback.atMs)}); rotation switches to it then.${staying}`,
+    body:
+      `${comeback.row.email} comes back in ${formatDuration(inMs)} (${input.formatClock(comeback.atMs)}); ` +
+      `rotation switches to it then.${staying}`,
   };
 }
 
