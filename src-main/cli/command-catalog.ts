@@ -19,7 +19,8 @@ export const COMMAND_CATALOG: readonly CommandInfo[] = [
     name: 'serve',
     summary: 'run the monitor headless: API, dashboard and heartbeat on 127.0.0.1',
     usage: [
-      'serve [--host 127.0.0.1] [--port N] [--data-dir DIR] [--token T] [--tls-cert PEM --tls-key PEM] [--vault keychain|file] [--demo] [--log-level L]',
+      'serve [--host 127.0.0.1] [--port N] [--data-dir DIR] [--token T] [--tls-cert PEM --tls-key PEM] ' +
+        '[--vault keychain|file] [--demo] [--log-level L]',
     ],
     options: {
       '--host': 'ADDR  address to listen on (default 127.0.0.1; anything else needs --token)',

@@ -80,7 +80,8 @@ export function formatReplay(view: ReplayView): string[] {
   const added = view.whatIf.fleet.filter((a) => a.added);
   const lines = [
     ...wrap(
-      `What-if replay of ${day(view.fromMs)} → ${day(view.toMs)} (${days} days): ${view.demand.max20xWeeks} Max 20x weeks of work, rebuilt from ${view.demand.readings} readings.`,
+      `What-if replay of ${day(view.fromMs)} → ${day(view.toMs)} (${days} days): ` +
+        `${view.demand.max20xWeeks} Max 20x weeks of work, rebuilt from ${view.demand.readings} readings.`,
     ),
     '',
     row('', ['recorded', 'as is', 'what if']),
@@ -105,7 +106,8 @@ export function formatReplay(view: ReplayView): string[] {
   if (left.length > 0) lines.push(...wrap(`Left out: ${left.map((a) => a.email ?? a.accountId).join(', ')}.`));
   lines.push(
     ...wrap(
-      '"recorded" is what the history shows; "as is" replays the same work with today\'s settings and fleet (how close the model comes); "what if" with the changes.',
+      '"recorded" is what the history shows; "as is" replays the same work with today\'s settings and fleet ' +
+        '(how close the model comes); "what if" with the changes.',
     ),
   );
   for (const note of view.notes) lines.push(...wrap(`· ${note}`));
