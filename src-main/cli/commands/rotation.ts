@@ -34,7 +34,9 @@ export const switchCommand: CommandHandler = async (argv, io) => {
   }
   if (!values.auto && !ref) {
     io.stderr(
-      'Usage: ccmax-monitor switch <email|label|uuid>   (pins it)\n       ccmax-monitor switch --auto            (unpins: automatic rotation)\n       ccmax-monitor switch --now             (the switch the session-owner guard holds goes ahead)\n',
+      'Usage: ccmax-monitor switch <email|label|uuid>   (pins it)\n' +
+        '       ccmax-monitor switch --auto            (unpins: automatic rotation)\n' +
+        '       ccmax-monitor switch --now             (the switch the session-owner guard holds goes ahead)\n',
     );
     return 2;
   }
@@ -75,7 +77,8 @@ async function switchNow(dataDirFlag: string | undefined, io: CliIo): Promise<nu
     return 1;
   }
   io.stdout(
-    'Switching now (as soon as no tool call is running). Your running Claude Code sessions show "This session belongs to another account": answer it in each.\n',
+    'Switching now (as soon as no tool call is running). ' +
+      'Your running Claude Code sessions show "This session belongs to another account": answer it in each.\n',
   );
   return 0;
 }

@@ -134,7 +134,9 @@ export function createCustodyLedger(deps: CustodyLedgerDeps): CustodyLedger {
     deps.events.emit(
       'foreign-writer-detected',
       'warn',
-      `Another tool is writing Claude Code's login: ${foreign.recentMs.length} changes in ${minutes} minutes were made by neither ccmax-monitor, Claude Code nor a /login. Seen: ${seen} Close other switchers (any other tool that writes Claude Code's credentials) so they do not undo switches or put back old logins.`,
+      `Another tool is writing Claude Code's login: ${foreign.recentMs.length} changes in ${minutes} minutes ` +
+        `were made by neither ccmax-monitor, Claude Code nor a /login. Seen: ${seen} ` +
+        "Close other switchers (any other tool that writes Claude Code's credentials) so they do not undo switches or put back old logins.",
       undefined,
       { count: foreign.recentMs.length, windowMs: FOREIGN_WRITE_WINDOW_MS },
     );

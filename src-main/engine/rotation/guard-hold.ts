@@ -47,7 +47,9 @@ export function createGuardHold(deps: GuardHoldDeps): GuardHold {
         deps.events.emit(
           'rotation-held',
           'warn',
-          `Holding the switch from ${deps.emailOf(from)} to ${deps.emailOf(to)}: Claude Code's session-owner guard is on, and ${sessionCount} running session${sessionCount === 1 ? '' : 's'} would stop at "This session belongs to another account". It happens when they end, or choose "Switch now" and answer the prompt in them.`,
+          `Holding the switch from ${deps.emailOf(from)} to ${deps.emailOf(to)}: Claude Code's session-owner guard is on, ` +
+            `and ${sessionCount} running session${sessionCount === 1 ? '' : 's'} would stop at "This session belongs to another account". ` +
+            'It happens when they end, or choose "Switch now" and answer the prompt in them.',
           to,
           { trigger, sessionCount },
         );
