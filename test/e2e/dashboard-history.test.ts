@@ -76,7 +76,7 @@ describe.skipIf(!hasChromium())('dashboard history panel in Chromium', () => {
         expect(insights.headline.thisMonthExpiredUnusedPct).not.toBeNull();
 
         const state = await api<FleetSnapshot>('/api/state');
-        const ids = await page.getByTestId('account-chart').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.accountId));
+        const ids = await page.getByTestId('account-chart').evaluateAll((els) => els.map((el) => el.getAttribute('data-account-id')));
         expect(ids).toEqual(state.accounts.map((a) => a.id));
         const paths = await page.getByTestId('line-7d').evaluateAll((els) => els.map((el) => el.getAttribute('d') ?? ''));
         expect(paths.every((d) => /^M[\d.]+ [\d.]+H/.test(d))).toBe(true);
@@ -166,12 +166,12 @@ describe.skipIf(!hasChromium())('dashboard history panel in Chromium', () => {
     await page.getByRole('button', { name: 'Insights JSON' }).focus();
     await page.keyboard.press('Tab');
     const fleet = page.getByRole('slider', { name: 'Fleet weekly quota left over time' });
-    expect(await fleet.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await fleet.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await page.keyboard.press('End');
     expect(await fleet.getAttribute('aria-valuetext')).toMatch(/^.+: \d+(\.\d)? % of the fleet's weekly quota left \(/);
     await page.keyboard.press('Tab');
     const first = page.getByRole('slider').nth(1);
-    expect(await first.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await first.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await page.keyboard.press('End');
     await page.keyboard.press('ArrowLeft');
     expect(await first.getAttribute('aria-valuetext')).toMatch(/: 7-day \d+(\.\d)? %, 5-hour \d+(\.\d)? %$/);
