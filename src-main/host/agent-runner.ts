@@ -17,6 +17,7 @@ import {
   systemClock,
 } from '../engine/index.js';
 import { createHeartbeatListener } from '../server/heartbeat-socket.js';
+import type { HeldLogin } from '../shared/machines-protocol.js';
 import { removeDiscovery, writeDiscovery } from './discovery.js';
 
 export interface AgentRunnerOptions {
@@ -43,6 +44,8 @@ export interface AgentRunner {
   readonly configDir: string;
   /** Where this machine's hooks report (loopback). */
   readonly hooksUrl: string;
+  /** The login this machine holds (account, generation, fingerprint), as last acknowledged to the hub. */
+  held(): HeldLogin | null;
   /** Stops the relay and the hub connection and removes the discovery file. Idempotent. */
   stop(): Promise<void>;
 }
@@ -88,5 +91,12 @@ export async function startAgentRunner(options: AgentRunnerOptions): Promise<Age
     await listener.dispose();
     await removeDiscovery(options.dataDir, pid).catch(() => undefined);
   };
-  return { agent, machineId: state.get().machineId, configDir: paths.configDir, hooksUrl, stop: () => (stopping ??= stop()) };
+  return {
+    agent,
+    machineId: state.get().machineId,
+    configDir: paths.configDir,
+    hooksUrl,
+    held: () => state.get().held,
+    stop: () => (stopping ??= stop()),
+  };
 }

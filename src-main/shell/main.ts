@@ -25,6 +25,8 @@ import {
 import { createConsoleLogger, isLogLevel } from '../host/console-logger.js';
 import { systemClock } from '../engine/index.js';
 import { resolveDataDir } from '../host/paths.js';
+import { startAgentRunner } from '../host/agent-runner.js';
+import { hubConnectSettings, startAgentMode, type HubConnectSettings } from './agent-mode.js';
 import { startDesktopApp } from './desktop-app.js';
 import { createDesktopEngine, type DesktopEngine } from './engine-factory.js';
 import { electronStoreAdapter } from './electron-store-adapter.js';
@@ -56,6 +58,8 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
+  const hub = hubConnectSettings(process.env, process.argv);
+  if (hub) return startAsAgent(hub);
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: rendererDir, readFile, realpath: promisify(realpathCallback) }));
   const desktop: DesktopEngine = await createDesktopEngine({
     dataDir: app.getPath('userData'),
@@ -100,6 +104,37 @@ async function start(): Promise<void> {
   });
   await desktopApp.startEngine();
   logger.info(`ccmax-monitor tray app started${demo ? ' (DEMO)' : ''}`, { dataDir: app.getPath('userData'), server: desktop.localServer });
+}
+
+/** "Connect to a hub" mode: this machine is an agent of a hub; no engine, vault or server of its own. */
+async function startAsAgent(hub: HubConnectSettings): Promise<void> {
+  const trayIcons = join(here, '..', 'assets', 'tray');
+  const mode = await startAgentMode({
+    settings: hub,
+    startRunner: (onFatal) =>
+      startAgentRunner({
+        hubUrl: hub.hubUrl,
+        token: hub.token,
+        dataDir: app.getPath('userData'),
+        env: process.env,
+        homeDir: homedir(),
+        platform: process.platform,
+        logger,
+        onFatal,
+      }),
+    loadTrayImage: (name) => nativeImage.createFromPath(join(trayIcons, `${name}.png`)),
+    createTray: (image) => new Tray(image),
+    buildMenu: (template) => Menu.buildFromTemplate(template),
+    openExternal: (url) => shell.openExternal(url),
+    quit: () => app.quit(),
+    platform: process.platform,
+    clock: systemClock,
+    logger,
+  });
+  // A tray app with no window: closing nothing must not quit it.
+  app.on('window-all-closed', () => undefined);
+  app.on('before-quit', () => void mode.stop());
+  logger.info('ccmax-monitor tray app started as an agent of a hub', { hub: hub.hubUrl, dataDir: app.getPath('userData') });
 }
 
 function fail(error: unknown): void {
