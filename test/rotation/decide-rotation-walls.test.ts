@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideRotation } from '../../src-main/engine/rotation/decide-rotation.js';
 import type { RotationInput } from '../../src-main/engine/rotation/rotation-types.js';
-import { account, DAY, inTool, input, MIN, NOW, rising, SEC } from './policy-builders.js';
+import { account, DAY, HOUR, inTool, input, MIN, NOW, rising, SEC } from './policy-builders.js';
 
 interface Case {
   readonly name: string;
@@ -17,6 +17,10 @@ interface Case {
 const soon = { sevenDayResetInMs: 1 * DAY };
 const later = { sevenDayResetInMs: 3 * DAY };
 const latest = { sevenDayResetInMs: 5 * DAY };
+/** Sooner than b's reset but more than a day away: a spent week there is kept as a last resort. */
+const spentSoon = { sevenDayResetInMs: 2 * DAY, sevenDayPct: 99 };
+/** A spent week in its last day: what is left would expire unused. */
+const spentLastDay = { sevenDayResetInMs: 12 * HOUR, sevenDayPct: 99 };
 const calls = (lengthMs: number, count = 20) => Array.from({ length: count }, () => lengthMs);
 /** a is active with its 5h at `pct`, rising 5 points a minute (at 90: 100 % in 2 min); b can take over. */
 const climbing = (pct: number, perMin = 5) => [
@@ -151,12 +155,12 @@ const switchAhead: Case[] = [
   },
   {
     name: 'leaves a spent account (7d ≥ 99 %) at a safe moment',
-    input: input([account('a', { ...soon, sevenDayPct: 99 }), account('b', later)], 'a'),
+    input: input([account('a', spentSoon), account('b', later)], 'a'),
     expected: { kind: 'switch', to: 'b', trigger: 'exhaustion', figures: expect.objectContaining({ cause: 'spent' }) },
   },
   {
     name: 'waits for a safe moment to leave a spent account',
-    input: input([account('a', { ...soon, sevenDayPct: 99 }), account('b', later)], 'a', blockedBy(NOW - 10 * SEC)),
+    input: input([account('a', spentSoon), account('b', later)], 'a', blockedBy(NOW - 10 * SEC)),
     expected: { kind: 'defer', to: 'b', trigger: 'exhaustion' },
   },
 ];
@@ -225,8 +229,28 @@ const neverHeldAtWall: Case[] = [
   },
   {
     name: 'does not switch back to a spent account for its sooner reset',
-    input: input([account('a', { ...soon, sevenDayPct: 99 }), account('b', later)], 'b'),
+    input: input([account('a', spentSoon), account('b', later)], 'b'),
     expected: { kind: 'stay', reason: 'best' },
+  },
+  {
+    name: 'switches back to a spent account in its last day before the weekly reset: what is left would expire unused',
+    input: input([account('a', spentLastDay), account('b', later)], 'b'),
+    expected: { kind: 'switch', to: 'a', trigger: 'perishable' },
+  },
+  {
+    name: 'runs a spent account in its last day to its weekly limit: neither spent nor its 7d pace makes it leave',
+    input: input([account('a', { ...spentLastDay, samples: rising('7d', 99, 0.2, 6) }), account('b', later)], 'a'),
+    expected: { kind: 'stay', reason: 'best' },
+  },
+  {
+    name: 'leaves that account at once when a reading shows its week used up, mid-tool-call',
+    input: input([account('a', { ...spentLastDay, sevenDayPct: 100 }), account('b', later)], 'a', blockedBy(NOW - 10 * SEC)),
+    expected: { kind: 'switch', to: 'b', trigger: 'exhaustion', figures: expect.objectContaining({ deferralSkipped: 'at-limit' }) },
+  },
+  {
+    name: 'leaves a spent account with the same 7d pace when its reset is more than a day away',
+    input: input([account('a', { ...spentSoon, samples: rising('7d', 99, 0.2, 6) }), account('b', later)], 'a'),
+    expected: { kind: 'switch', to: 'b' },
   },
   {
     name: 'prefers an account that is not spent as the last resort',
