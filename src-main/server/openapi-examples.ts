@@ -137,6 +137,7 @@ export const exampleSnapshot = (version: string): FleetSnapshot => ({
       state: { kind: 'tool', toolName: 'Bash', sinceMs: AT - 12_000 },
       lastPulseAtMs: AT - 3_000,
       accountId: 'b2d4f6a8-1c3e-4a5b-8d7f-9e0a1b2c3d4e',
+      loginOverrides: [],
     },
   ],
   activeSessionCount: 1,

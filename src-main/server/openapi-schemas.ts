@@ -26,6 +26,7 @@ import type {
   VaultView,
 } from '../shared/view-model.js';
 import { CUSTODY_KINDS } from '../shared/custody-view.js';
+import { LOGIN_OVERRIDES } from '../shared/heartbeat-protocol.js';
 import { AccountPatchBodySchema, AddAccountBodySchema, RefreshBodySchema, SettingsPatchSchema, type HealthBody } from './api-schemas.js';
 
 export type JsonSchema = { readonly [key: string]: unknown };
@@ -259,6 +260,10 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     state: ref('SessionState'),
     lastPulseAtMs: ms('Last heartbeat'),
     accountId: nullable(str),
+    loginOverrides: {
+      ...arrayOf(oneOfStrings(LOGIN_OVERRIDES)),
+      description: 'Login sources that override the stored login in this session (a swap does not reach it); empty when none.',
+    },
   }),
   SettingsView: settingsView,
   EngineEvent: objectOf<EngineEvent>(

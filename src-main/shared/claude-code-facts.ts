@@ -42,6 +42,18 @@ export const CLAUDE_CODE_FACTS = {
    * Read by `engine/claude-code/session-owner-guard.ts`.
    */
   sessionOwnerGuardFlag: { value: 'tengu_ticklish_moon', verifiedOn: VERIFIED } satisfies ClaudeCodeFact<string>,
+  /**
+   * Claude Code may scrub credentials (`ANTHROPIC_API_KEY`, `ANTHROPIC_AUTH_TOKEN`, `CLAUDE_CODE_OAUTH_TOKEN`, …)
+   * from the environment of what it spawns, hooks included: with `CLAUDE_CODE_SUBPROCESS_ENV_SCRUB`, in GitHub
+   * Actions, or when `CLAUDE_CODE_ENTRYPOINT` is `local-agent` (2.1.331 bundle: `function VGs(){let
+   * e=process.env.CLAUDE_CODE_SUBPROCESS_ENV_SCRUB;…}`, `…return process.env.CLAUDE_CODE_ENTRYPOINT==="local-agent"}`).
+   * So the hook client also reads the Claude Code process's own environment (`/proc/<pid>/environ`, Linux)
+   * to tell an unrotatable session (`cli/heartbeat/login-overrides.ts`).
+   */
+  subprocessEnvScrub: {
+    value: ['CLAUDE_CODE_SUBPROCESS_ENV_SCRUB', 'GITHUB_ACTIONS', 'CLAUDE_CODE_ENTRYPOINT=local-agent'],
+    verifiedOn: ['2.1.331'],
+  } satisfies ClaudeCodeFact<readonly string[]>,
   /** Where the cached flags live in `.claude.json`, first found wins. */
   cachedFlagKeys: {
     value: ['cachedGrowthBookFeatures', 'cachedFeatureFlags'],

@@ -1,7 +1,9 @@
 /**
  * Claude Code's session-owner guard in words, for the dashboard banner, the tray and `status`
- * (issue 9 item 2). Pure; shared by the engine's faces and the renderer.
+ * (issue 9 item 2), and why a session cannot be rotated (item 3). Pure; shared by the engine's faces
+ * and the renderer.
  */
+import type { LoginOverride } from './heartbeat-protocol.js';
 import type { FleetSnapshot } from './view-model.js';
 
 export interface GuardNotice {
@@ -51,4 +53,14 @@ export function toGuardLine(snapshot: GuardSnapshot): string | null {
   if (!notice.held) return 'Guard on: switches wait for idle sessions';
   const n = notice.held.sessionCount;
   return `Guard on: switch waits for ${n} session${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Why a session cannot be rotated, in the sessions panel's words — the highest-precedence override
+ * it reported (`not rotatable: CLAUDE_CODE_OAUTH_TOKEN is set`); null when a swap reaches it.
+ */
+export function toUnrotatableText(loginOverrides: readonly LoginOverride[]): string | null {
+  const first = loginOverrides[0];
+  if (first === undefined) return null;
+  return first === 'apiKeyHelper' ? 'not rotatable: an apiKeyHelper is configured' : `not rotatable: ${first} is set`;
 }

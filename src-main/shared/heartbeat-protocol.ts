@@ -22,6 +22,16 @@ interface Envelope {
   readonly cwd?: string;
 }
 
+/**
+ * Login sources that take precedence over Claude Code's stored login (CLAUDE_CODE_FACTS.loginPrecedence):
+ * a session using one cannot be rotated by a swap.
+ */
+export const LOGIN_OVERRIDES = ['ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN', 'ANTHROPIC_API_KEY', 'apiKeyHelper'] as const;
+export type LoginOverride = (typeof LOGIN_OVERRIDES)[number];
+
+/** Which overriding login sources apply to a session: booleans only, never a value. */
+export type LoginOverrides = { readonly [K in LoginOverride]: boolean };
+
 export interface SessionStartedMessage extends Envelope {
   readonly type: 'session-started';
   /** Pid of the Claude Code process, when known. */
@@ -29,10 +39,14 @@ export interface SessionStartedMessage extends Envelope {
   readonly claudeVersion: string | null;
   /** `startup`, `resume`, `clear` or `compact` (SessionStart `source`). */
   readonly source: string | null;
+  /** What overrides the stored login in this session; absent from older clients. */
+  readonly loginOverrides?: LoginOverrides;
 }
 
 export interface TurnStartedMessage extends Envelope {
   readonly type: 'turn-started';
+  /** As on `session-started` (repeated so a monitor started later learns it). */
+  readonly loginOverrides?: LoginOverrides;
 }
 
 export interface ToolStartedMessage extends Envelope {

@@ -21,6 +21,16 @@ const windowSchema = z
   .object({ usedPct: z.number().finite().min(0).max(1000), resetsAtS: z.number().finite().nonnegative().max(4_102_444_800).nullable() })
   .nullable();
 
+/** Booleans only: a string (a value that leaked) is refused, as is any other key. */
+const loginOverrides = z
+  .strictObject({
+    ANTHROPIC_AUTH_TOKEN: z.boolean(),
+    CLAUDE_CODE_OAUTH_TOKEN: z.boolean(),
+    ANTHROPIC_API_KEY: z.boolean(),
+    apiKeyHelper: z.boolean(),
+  })
+  .optional();
+
 const MessageSchema = z.discriminatedUnion('type', [
   z.object({
     ...envelope,
@@ -28,8 +38,9 @@ const MessageSchema = z.discriminatedUnion('type', [
     pid: z.number().int().positive().nullable(),
     claudeVersion: text(64).nullable(),
     source: text(32).nullable(),
+    loginOverrides,
   }),
-  z.object({ ...envelope, type: z.literal('turn-started') }),
+  z.object({ ...envelope, type: z.literal('turn-started'), loginOverrides }),
   z.object({ ...envelope, type: z.literal('tool-started'), toolName: text(256).min(1), toolUseId: text(256).nullable() }),
   z.object({
     ...envelope,

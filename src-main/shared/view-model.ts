@@ -3,6 +3,7 @@
  * No token ever appears here — only fingerprints. Times are epoch milliseconds.
  */
 import type { CustodyView } from './custody-view.js';
+import type { LoginOverride } from './heartbeat-protocol.js';
 
 export type { CustodyKind, CustodyView } from './custody-view.js';
 
@@ -106,6 +107,12 @@ export interface SessionView {
   readonly state: SessionState;
   readonly lastPulseAtMs: number;
   readonly accountId: string | null;
+  /**
+   * Login sources that override Claude Code's stored login in this session, in precedence order
+   * (`ANTHROPIC_AUTH_TOKEN`, `CLAUDE_CODE_OAUTH_TOKEN`, `ANTHROPIC_API_KEY`, `apiKeyHelper`): a swap does not
+   * reach it, it holds back no switch. Empty when none (or the hook client did not say).
+   */
+  readonly loginOverrides: readonly LoginOverride[];
 }
 
 export interface SettingsView {

@@ -102,6 +102,16 @@ describe('session-owner guard in the engine', () => {
     expect(h.opened.engine.snapshot().rotation?.guardHold).toBeNull();
   });
 
+  it('does not hold for a session a swap cannot reach, nor defer for its tool call', async () => {
+    const { blake, casey } = await setup(true);
+    sessions.setUnrotatable('desktop');
+    sessions.set('desktop', { kind: 'tool', toolName: 'Bash', sinceMs: h.clock.now() }, h.clock.now());
+    await breach(blake);
+    expect(await claudeAccessToken()).toBe(h.simulator.credentials(casey).accessToken);
+    expect(held()).toHaveLength(0);
+    expect(h.opened.engine.events({ kinds: ['switch-deferred'] })).toHaveLength(0);
+  });
+
   it('with the guard off, switches under a live idle session as before', async () => {
     const { blake, casey } = await setup(false);
     sessions.set('session-1', { kind: 'idle' }, h.clock.now());

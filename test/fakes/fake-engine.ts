@@ -86,6 +86,7 @@ export function makeSnapshot(overrides: Partial<FleetSnapshot> = {}): FleetSnaps
         state: { kind: 'tool', toolName: 'Bash', sinceMs: T0 - 5_000 },
         lastPulseAtMs: T0 - 2_000,
         accountId: 'acct-1',
+        loginOverrides: [],
       },
     ],
     activeSessionCount: 1,

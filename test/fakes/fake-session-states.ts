@@ -14,6 +14,7 @@ export class FakeSessionStates implements SessionSource {
   readonly #listeners = new Set<(t: SessionTransition) => void>();
   readonly #statusline = new Set<(reading: StatuslineReading) => void>();
   readonly #limitHits = new Set<(hit: LimitHit) => void>();
+  readonly #unrotatable = new Set<string>();
 
   set(sessionId: string, state: SessionState | null, atMs: number): void {
     const from = this.#states.get(sessionId)?.state ?? null;
@@ -24,7 +25,7 @@ export class FakeSessionStates implements SessionSource {
 
   blockingSessions(mode: DeferralMode): readonly BlockingSession[] {
     return [...this.#states.entries()]
-      .filter(([, s]) => isBlocking(s.state, mode))
+      .filter(([id, s]) => isBlocking(s.state, mode) && !this.#unrotatable.has(id))
       .map(([sessionId, s]) => ({ sessionId, state: s.state, sinceMs: s.sinceMs }))
       .sort((a, b) => a.sinceMs - b.sinceMs);
   }
@@ -34,7 +35,12 @@ export class FakeSessionStates implements SessionSource {
   }
 
   rotatableAliveCount(): number {
-    return this.#states.size;
+    return [...this.#states.keys()].filter((id) => !this.#unrotatable.has(id)).length;
+  }
+
+  /** Marks a session as one whose login an override sets (the registry learns it from the hook client). */
+  setUnrotatable(sessionId: string): void {
+    this.#unrotatable.add(sessionId);
   }
 
   sessions(): readonly SessionView[] {
@@ -45,6 +51,7 @@ export class FakeSessionStates implements SessionSource {
       state: s.state,
       lastPulseAtMs: s.sinceMs,
       accountId: null,
+      loginOverrides: [],
     }));
   }
 

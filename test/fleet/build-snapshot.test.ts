@@ -148,7 +148,7 @@ describe('toFleetSnapshot', () => {
         activeMatchedBy: 'refresh-token',
         demo: true,
         paused: true,
-        sessions: [{ id: 's1', host: 'h', cwd: '/p', state: { kind: 'idle' }, lastPulseAtMs: NOW, accountId: 'b' }],
+        sessions: [{ id: 's1', host: 'h', cwd: '/p', state: { kind: 'idle' }, lastPulseAtMs: NOW, accountId: 'b', loginOverrides: [] }],
         lastSwitch: { atMs: NOW - H, trigger: 'manual', fromId: 'a', toId: 'b' },
       },
     );

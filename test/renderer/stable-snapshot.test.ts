@@ -5,7 +5,7 @@ import { makeSnapshot, T0 } from './fixtures.js';
 describe('stable snapshots', () => {
   test('keeps the previous objects of unchanged rows, sessions and settings', () => {
     const first = makeSnapshot({
-      sessions: [{ id: 's', host: 'h', cwd: '/c', state: { kind: 'idle' }, lastPulseAtMs: T0, accountId: null }],
+      sessions: [{ id: 's', host: 'h', cwd: '/c', state: { kind: 'idle' }, lastPulseAtMs: T0, accountId: null, loginOverrides: [] }],
     });
     const second = structuredClone(first);
     const changedRows = second.accounts.map((r) => (r.id === 'acct-c' ? { ...r, statusText: 'network error' } : r));

@@ -23,6 +23,7 @@ const bigSessions = (n: number): SessionView[] =>
     state: { kind: 'idle' },
     lastPulseAtMs: n,
     accountId: null,
+    loginOverrides: [],
   }));
 
 it('skips sends to a client that stops reading, then delivers the latest snapshot', async () => {

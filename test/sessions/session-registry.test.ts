@@ -40,7 +40,15 @@ describe('session registry', () => {
     const { registry, sink, clock } = setup();
     registry.apply(msg.started('s1'));
     expect(registry.sessions()).toEqual([
-      { id: 's1', host: 'devbox', cwd: '/home/dev/project', state: { kind: 'idle' }, lastPulseAtMs: clock.now(), accountId: 'acct-1' },
+      {
+        id: 's1',
+        host: 'devbox',
+        cwd: '/home/dev/project',
+        state: { kind: 'idle' },
+        lastPulseAtMs: clock.now(),
+        accountId: 'acct-1',
+        loginOverrides: [],
+      },
     ]);
     expect(registry.activeSessionCount()).toBe(1);
     expect(sink.kinds()).toEqual(['session-started']);

@@ -80,7 +80,15 @@ describe('switch notices', () => {
 describe('long deferral notices', () => {
   const inTool = snap({
     sessions: [
-      { id: 's', host: 'h', cwd: '/p', state: { kind: 'tool', toolName: 'Bash', sinceMs: T0 }, lastPulseAtMs: T0, accountId: 'one' },
+      {
+        id: 's',
+        host: 'h',
+        cwd: '/p',
+        state: { kind: 'tool', toolName: 'Bash', sinceMs: T0 },
+        lastPulseAtMs: T0,
+        accountId: 'one',
+        loginOverrides: [],
+      },
     ],
   });
   const deferred = event('switch-deferred', T0, 'Deferred the switch to two@example.com while session s runs Bash.');

@@ -2,7 +2,7 @@
  * Pure mapping from what Claude Code writes on a hook's stdin (CLAUDE-CODE.md "Hooks"; payloads in
  * fixtures/) to a heartbeat message. Unknown events map to null: the hook then does nothing.
  */
-import { PROTOCOL_VERSION, type ClientMessage } from '../../shared/heartbeat-protocol.js';
+import { PROTOCOL_VERSION, type ClientMessage, type LoginOverrides } from '../../shared/heartbeat-protocol.js';
 
 export interface HookContext {
   readonly host: string;
@@ -10,6 +10,8 @@ export interface HookContext {
   readonly claudePid: number | null;
   /** From `CLAUDE_CODE_VERSION`-like sources; null when unknown. */
   readonly claudeVersion: string | null;
+  /** What overrides the stored login (booleans), for `session-started` and `turn-started`; absent: not said. */
+  readonly loginOverrides?: LoginOverrides | null;
 }
 
 const str = (value: unknown, max: number): string | null => (typeof value === 'string' && value.length > 0 ? value.slice(0, max) : null);
@@ -24,11 +26,19 @@ export function toHookMessage(payload: unknown, context: HookContext): ClientMes
   const base = { v: PROTOCOL_VERSION, sessionId, host: context.host.slice(0, 255), ...(cwd ? { cwd } : {}) };
   const toolName = str(p.tool_name, 256) ?? 'unknown';
   const toolUseId = str(p.tool_use_id, 256);
+  const overrides = context.loginOverrides ? { loginOverrides: context.loginOverrides } : {};
   switch (p.hook_event_name) {
     case 'SessionStart':
-      return { ...base, type: 'session-started', pid: context.claudePid, claudeVersion: context.claudeVersion, source: str(p.source, 32) };
+      return {
+        ...base,
+        type: 'session-started',
+        pid: context.claudePid,
+        claudeVersion: context.claudeVersion,
+        source: str(p.source, 32),
+        ...overrides,
+      };
     case 'UserPromptSubmit':
-      return { ...base, type: 'turn-started' };
+      return { ...base, type: 'turn-started', ...overrides };
     case 'PreToolUse':
       return { ...base, type: 'tool-started', toolName, toolUseId };
     case 'PostToolUse':

@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { resolveDataDir } from '../../host/paths.js';
 import { toHookMessage } from './hook-message.js';
 import { resolveClaudePid } from './claude-process.js';
+import { detectLoginOverrides } from './login-overrides.js';
 import { deliver } from './deliver.js';
 import { findMonitor } from './find-monitor.js';
 import { startPulser } from './pulser.js';
@@ -127,9 +128,14 @@ export async function runHeartbeat(argv: readonly string[], io: HeartbeatIo): Pr
 
   async function runHook(): Promise<number> {
     const payload = parseJson(await readAll(io.stdin, 1_000));
-    const needsPid = (payload as { hook_event_name?: unknown } | null)?.hook_event_name;
-    const claudePid = needsPid === 'SessionStart' || needsPid === 'UserPromptSubmit' ? resolveClaudePid(io.env, io.ppid) : null;
-    const message = toHookMessage(payload, { host: hostname(), claudePid, claudeVersion: null });
+    const event = (payload as { hook_event_name?: unknown; cwd?: unknown } | null)?.hook_event_name;
+    const startsSomething = event === 'SessionStart' || event === 'UserPromptSubmit';
+    const claudePid = startsSomething ? resolveClaudePid(io.env, io.ppid) : null;
+    const sessionCwd = (payload as { cwd?: unknown } | null)?.cwd;
+    const loginOverrides = startsSomething
+      ? detectLoginOverrides({ ...io, cwd: typeof sessionCwd === 'string' ? sessionCwd : io.cwd, claudePid })
+      : null;
+    const message = toHookMessage(payload, { host: hostname(), claudePid, claudeVersion: null, loginOverrides });
     if (!message) {
       debug('not a hook payload we report');
       return 0;

@@ -29,6 +29,8 @@ export function applySessionMessage(state: RegistryState, message: ClientMessage
     if (!sameState(from, to)) {
       listeners.transitioned({ sessionId: after.id, from, to, atMs: nowMs, cause: 'message' });
       listeners.changed();
+    } else if (after.loginOverrides.join() !== existing.loginOverrides.join()) {
+      listeners.changed();
     }
   }
   if (message.type === 'statusline' && (message.fiveHour || message.sevenDay)) {

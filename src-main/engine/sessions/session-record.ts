@@ -4,7 +4,7 @@
  * tracked by `tool_use_id`; the session shows the most recent one.
  */
 import type { SessionState, SessionView } from '../../shared/view-model.js';
-import type { ClientMessage } from '../../shared/heartbeat-protocol.js';
+import { LOGIN_OVERRIDES, type ClientMessage, type LoginOverride, type LoginOverrides } from '../../shared/heartbeat-protocol.js';
 
 /** A tool call between its `PreToolUse` and `PostToolUse`. */
 export interface OpenTool {
@@ -30,6 +30,18 @@ export interface SessionRecord {
   /** Oldest first. */
   readonly openTools: readonly OpenTool[];
   readonly accountId: string | null;
+  /** Login sources that override the stored login in this session (it cannot be rotated); empty when none or not reported. */
+  readonly loginOverrides: readonly LoginOverride[];
+}
+
+/** The overrides that are on, in precedence order. */
+export function overridesOn(overrides: LoginOverrides): readonly LoginOverride[] {
+  return LOGIN_OVERRIDES.filter((name) => overrides[name]);
+}
+
+/** True when a swap reaches the session (no login source overrides the stored one). */
+export function isRotatable(record: Pick<SessionRecord, 'loginOverrides'>): boolean {
+  return record.loginOverrides.length === 0;
 }
 
 /** A record for a session first seen through `message` at `nowMs`. */
@@ -47,6 +59,7 @@ export function newSessionRecord(message: ClientMessage, nowMs: number, accountI
     turnSinceMs: null,
     openTools: [],
     accountId,
+    loginOverrides: [],
   };
 }
 
@@ -69,13 +82,20 @@ export function applyMessage(record: SessionRecord, message: ClientMessage, nowM
     case 'statusline':
       return { ...base, model: message.model ?? base.model, claudeVersion: message.claudeVersion ?? base.claudeVersion };
     case 'session-started': {
-      const meta = { ...active, pid: message.pid ?? base.pid, claudeVersion: message.claudeVersion ?? base.claudeVersion };
+      const meta = {
+        ...active,
+        pid: message.pid ?? base.pid,
+        claudeVersion: message.claudeVersion ?? base.claudeVersion,
+        loginOverrides: message.loginOverrides ? overridesOn(message.loginOverrides) : base.loginOverrides,
+      };
       // A fresh process (startup/resume) has no turn running; clear/compact happen inside one.
       return message.source === 'startup' || message.source === 'resume' ? { ...meta, turnSinceMs: null, openTools: [] } : meta;
     }
-    case 'turn-started':
+    case 'turn-started': {
       // A new prompt means any call still open was interrupted (Esc fires no PostToolUse).
-      return { ...active, turnSinceMs: nowMs, openTools: [] };
+      const loginOverrides = message.loginOverrides ? overridesOn(message.loginOverrides) : base.loginOverrides;
+      return { ...active, turnSinceMs: nowMs, openTools: [], loginOverrides };
+    }
     case 'tool-started': {
       const key = message.toolUseId ?? `anonymous:${message.toolName}:${nowMs}:${record.openTools.length}`;
       const others = record.openTools.filter((t) => t.key !== key);
@@ -129,6 +149,7 @@ export function toSessionView(record: SessionRecord): SessionView {
     state: toSessionState(record),
     lastPulseAtMs: record.lastPulseAtMs,
     accountId: record.accountId,
+    loginOverrides: record.loginOverrides,
   };
 }
 

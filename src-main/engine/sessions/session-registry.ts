@@ -6,7 +6,7 @@
 import type { SessionView } from '../../shared/view-model.js';
 import type { ActiveAccountPort, Clock, EventSink, Logger } from '../ports.js';
 import type { ClientMessage } from '../../shared/heartbeat-protocol.js';
-import { toSessionState, toSessionView } from './session-record.js';
+import { isRotatable, toSessionState, toSessionView } from './session-record.js';
 import { isBlocking, type BlockingSession, type DeferralMode, type SessionStates } from './session-states.js';
 import { createSessionEvents } from './session-events.js';
 import type { LimitHit, StatuslineReading } from './session-signals.js';
@@ -106,6 +106,8 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
     blockingSessions: (mode: DeferralMode): readonly BlockingSession[] => {
       const blocking: BlockingSession[] = [];
       for (const record of table.values()) {
+        // A swap does not reach a session whose login an override sets: its tool calls hold back nothing.
+        if (!isRotatable(record)) continue;
         const sessionState = toSessionState(record);
         if (sessionState.kind !== 'idle' && isBlocking(sessionState, mode)) {
           blocking.push({ sessionId: record.id, state: sessionState, sinceMs: sessionState.sinceMs });
@@ -114,7 +116,7 @@ export function createSessionRegistry(options: SessionRegistryOptions): SessionR
       return blocking.sort((a, b) => a.sinceMs - b.sinceMs);
     },
     anyAlive: () => table.size() > 0,
-    rotatableAliveCount: () => table.size(),
+    rotatableAliveCount: () => [...table.values()].filter(isRotatable).length,
     sweep: () => void sweepSessions(state),
     dispose: () => {
       if (state.disposed) return;
