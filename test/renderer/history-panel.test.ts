@@ -157,7 +157,7 @@ describe('history panel', () => {
     const eventKinds = [...(tables.querySelectorAll('table')[1]?.querySelectorAll('tbody tr') ?? [])].map((tr) =>
       tr.getAttribute('data-kind'),
     );
-    expect(eventKinds).toEqual(['reset', 'switch-in']);
+    expect(eventKinds).toEqual(['switch-in', 'reset']);
     expect(tables.textContent).toContain('28 % expired unused');
     expect(tables.textContent).toContain('from casey@example.com (breach)');
     const fleetRows = screen.getByTestId('fleet-table').querySelectorAll('tbody tr');
