@@ -183,5 +183,22 @@ export function formatFleetTable(snapshot: FleetSnapshot, nowMs: number, style: 
     if (line === 0) lines.push('');
     lines.push(text);
   }
-  return `${lines.flatMap((l, i) => (i < lines.length - snapshot.accounts.length - 1 && l ? fitLine(l, maxWidth) : [l])).join('\n')}\n`;
+  const head = lines.flatMap((l, i) => (i < lines.length - snapshot.accounts.length - 1 && l ? fitLine(l, maxWidth) : [l]));
+  const custody = custodyLines(snapshot, nowMs).map((l) => cut(l, maxWidth));
+  return `${[...head, ...custody].join('\n')}\n`;
+}
+
+/** Who changed Claude Code's stored login last, per account (the custody ledger); nothing when none was seen. */
+function custodyLines(snapshot: FleetSnapshot, nowMs: number): string[] {
+  const rows = snapshot.accounts.filter((r) => r.custody !== null);
+  if (rows.length === 0) return [];
+  return [
+    '',
+    "Claude Code's login, last change per account:",
+    ...rows.map((r) => {
+      const c = r.custody!;
+      const token = c.accessFp ? ` (token ${c.accessFp}, refresh ${c.refreshFp ?? '—'})` : '';
+      return `  ${c.foreign ? '⚠ ' : ''}${accountCell(r)}: ${c.text} ${formatAgo(c.atMs, nowMs)}${token}`;
+    }),
+  ];
 }

@@ -209,3 +209,25 @@ describe('fleet exhausted and back', () => {
     expect(decide({ next: snap({ accounts: [], activeAccountId: null }) }).notices).toEqual([]);
   });
 });
+
+describe('another tool writing Claude Code’s login', () => {
+  const warning = event(
+    'foreign-writer-detected',
+    T0,
+    "Another tool is writing Claude Code's login: 3 changes in 10 minutes … Close other switchers.",
+  );
+
+  it('announces the engine’s warning once, with its words', () => {
+    const first = decide({ prev: snap(), next: snap(), events: [warning] });
+    expect(first.notices).toEqual([
+      { key: `foreign-writer:${T0}`, title: 'Another tool is writing Claude Code’s login', body: warning.message },
+    ]);
+    const again = decide({ prev: snap(), next: snap(), events: [warning], memory: first.memory });
+    expect(again.notices).toEqual([]);
+  });
+
+  it('says nothing for a single change by another tool (only the warning is announced)', () => {
+    const change = event('login-changed', T0, "Claude Code's login changed: another tool wrote …", { by: 'unknown-writer' });
+    expect(decide({ prev: snap(), next: snap(), events: [change] }).notices).toEqual([]);
+  });
+});

@@ -85,6 +85,11 @@ export function toNotifications(input: NoticeInput): NoticeDecision {
   if (switchNotice && rescues.length > 0) announced.add(switchNotice.key);
   else if (switchNotice) push(switchNotice);
 
+  // Another tool keeps writing Claude Code's login: once per warning the engine raised.
+  for (const event of events.filter((e) => e.kind === 'foreign-writer-detected')) {
+    push({ key: `foreign-writer:${event.atMs}`, title: 'Another tool is writing Claude Code’s login', body: event.message });
+  }
+
   const deferral = trackDeferral(memory.deferral, events, prev, next);
   if (deferral && nowMs - deferral.sinceMs >= LONG_DEFERRAL_MS) {
     push({
