@@ -14,6 +14,92 @@ import { num, numOrNull, strOrNull, type SqlDatabase, type SqlRow } from './sqli
 const HOUR_MS = 3_600_000;
 const WINDOWS = ['five_hour', 'seven_day'] as const;
 
+/** True when the stored row holds the same figures as the reading. */
+function sameFigures(row: SqlRow, r: RecordedReading): boolean {
+  return (
+    numOrNull(row['five_hour_pct']) === (r.fiveHour?.pct ?? null) &&
+    numOrNull(row['five_hour_resets_at_ms']) === (r.fiveHour?.resetsAtMs ?? null) &&
+    numOrNull(row['seven_day_pct']) === (r.sevenDay?.pct ?? null) &&
+    numOrNull(row['seven_day_resets_at_ms']) === (r.sevenDay?.resetsAtMs ?? null)
+  );
+}
+
+/** Stores a reading as a new sample row; returns the row as read back. */
+function insertSample(db: SqlDatabase, accountId: string, r: RecordedReading): SqlRow {
+  const values = [
+    accountId,
+    r.atMs,
+    r.atMs,
+    r.source,
+    r.fiveHour?.pct ?? null,
+    r.fiveHour?.resetsAtMs ?? null,
+    r.sevenDay?.pct ?? null,
+    r.sevenDay?.resetsAtMs ?? null,
+  ];
+  db.run(
+    'INSERT OR REPLACE INTO samples (account_id, at_ms, last_seen_ms, source, five_hour_pct, five_hour_resets_at_ms, ' +
+      'seven_day_pct, seven_day_resets_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    values,
+  );
+  const [, at_ms, last_seen_ms, source, five_hour_pct, five_hour_resets_at_ms, seven_day_pct, seven_day_resets_at_ms] = values;
+  return {
+    account_id: accountId,
+    at_ms,
+    last_seen_ms,
+    source,
+    five_hour_pct,
+    five_hour_resets_at_ms,
+    seven_day_pct,
+    seven_day_resets_at_ms,
+  };
+}
+
+/** Saves an open (or now closed) limit hit. */
+function saveHit(db: SqlDatabase, hit: OpenHit, endedAtMs: number | null): void {
+  db.run('UPDATE limit_hits SET active_ms = ?, ended_at_ms = ? WHERE id = ?', [Math.round(hit.activeMs), endedAtMs, hit.id]);
+}
+
+/** Opens, accrues or closes the account's limit hits for one reading. */
+function stepHits(db: SqlDatabase, hits: Map<string, OpenHit>, activeId: string | null, accountId: string, reading: RecordedReading): void {
+  for (const window of WINDOWS) {
+    const key = `${accountId}|${window}`;
+    const w = window === 'five_hour' ? reading.fiveHour : reading.sevenDay;
+    let open = hits.get(key) ?? null;
+    const wasActive = activeId === accountId;
+    const step = stepHit(open, { atMs: reading.atMs, pct: w?.pct ?? null, resetsAtMs: w?.resetsAtMs ?? null }, wasActive);
+    if (step.kind === 'update') {
+      if (step.hit.activeMs !== open?.activeMs) saveHit(db, step.hit, null);
+      hits.set(key, step.hit);
+      continue;
+    }
+    if (step.kind === 'close') {
+      saveHit(db, step.hit, step.endedAtMs);
+      hits.delete(key);
+      open = null;
+    }
+    const again =
+      step.kind === 'close'
+        ? stepHit(null, { atMs: reading.atMs, pct: w?.pct ?? null, resetsAtMs: w?.resetsAtMs ?? null }, wasActive)
+        : step;
+    if (again.kind === 'open') {
+      const id = db.run('INSERT INTO limit_hits (account_id, window, started_at_ms, active_ms) VALUES (?, ?, ?, 0)', [
+        accountId,
+        window,
+        again.startedAtMs,
+      ]).lastInsertRowid;
+      hits.set(key, {
+        id,
+        accountId,
+        window,
+        startedAtMs: again.startedAtMs,
+        activeMs: 0,
+        accountedToMs: again.startedAtMs,
+        resetsAtMs: again.resetsAtMs,
+      });
+    }
+  }
+}
+
 /** Creates the store over an opened, migrated database (see `openHistoryDb`). */
 export function createHistoryStore(db: SqlDatabase): HistoryStore {
   const last = new Map<string, SqlRow>();
@@ -46,88 +132,6 @@ export function createHistoryStore(db: SqlDatabase): HistoryStore {
   let lastRollupMs = 0;
   const reader = createHistoryReader(db, () => [...known.values()]);
 
-  function saveHit(hit: OpenHit, endedAtMs: number | null): void {
-    db.run('UPDATE limit_hits SET active_ms = ?, ended_at_ms = ? WHERE id = ?', [Math.round(hit.activeMs), endedAtMs, hit.id]);
-  }
-
-  function stepHits(accountId: string, reading: RecordedReading): void {
-    for (const window of WINDOWS) {
-      const key = `${accountId}|${window}`;
-      const w = window === 'five_hour' ? reading.fiveHour : reading.sevenDay;
-      let open = hits.get(key) ?? null;
-      const wasActive = activeId === accountId;
-      const step = stepHit(open, { atMs: reading.atMs, pct: w?.pct ?? null, resetsAtMs: w?.resetsAtMs ?? null }, wasActive);
-      if (step.kind === 'update') {
-        if (step.hit.activeMs !== open?.activeMs) saveHit(step.hit, null);
-        hits.set(key, step.hit);
-        continue;
-      }
-      if (step.kind === 'close') {
-        saveHit(step.hit, step.endedAtMs);
-        hits.delete(key);
-        open = null;
-      }
-      const again =
-        step.kind === 'close'
-          ? stepHit(null, { atMs: reading.atMs, pct: w?.pct ?? null, resetsAtMs: w?.resetsAtMs ?? null }, wasActive)
-          : step;
-      if (again.kind === 'open') {
-        const id = db.run('INSERT INTO limit_hits (account_id, window, started_at_ms, active_ms) VALUES (?, ?, ?, 0)', [
-          accountId,
-          window,
-          again.startedAtMs,
-        ]).lastInsertRowid;
-        hits.set(key, {
-          id,
-          accountId,
-          window,
-          startedAtMs: again.startedAtMs,
-          activeMs: 0,
-          accountedToMs: again.startedAtMs,
-          resetsAtMs: again.resetsAtMs,
-        });
-      }
-    }
-  }
-
-  function sameFigures(row: SqlRow, r: RecordedReading): boolean {
-    return (
-      numOrNull(row['five_hour_pct']) === (r.fiveHour?.pct ?? null) &&
-      numOrNull(row['five_hour_resets_at_ms']) === (r.fiveHour?.resetsAtMs ?? null) &&
-      numOrNull(row['seven_day_pct']) === (r.sevenDay?.pct ?? null) &&
-      numOrNull(row['seven_day_resets_at_ms']) === (r.sevenDay?.resetsAtMs ?? null)
-    );
-  }
-
-  function insertSample(accountId: string, r: RecordedReading): SqlRow {
-    const values = [
-      accountId,
-      r.atMs,
-      r.atMs,
-      r.source,
-      r.fiveHour?.pct ?? null,
-      r.fiveHour?.resetsAtMs ?? null,
-      r.sevenDay?.pct ?? null,
-      r.sevenDay?.resetsAtMs ?? null,
-    ];
-    db.run(
-      'INSERT OR REPLACE INTO samples (account_id, at_ms, last_seen_ms, source, five_hour_pct, five_hour_resets_at_ms, ' +
-        'seven_day_pct, seven_day_resets_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      values,
-    );
-    const [, at_ms, last_seen_ms, source, five_hour_pct, five_hour_resets_at_ms, seven_day_pct, seven_day_resets_at_ms] = values;
-    return {
-      account_id: accountId,
-      at_ms,
-      last_seen_ms,
-      source,
-      five_hour_pct,
-      five_hour_resets_at_ms,
-      seven_day_pct,
-      seven_day_resets_at_ms,
-    };
-  }
-
   function rollup(nowMs: number): number {
     lastRollupMs = nowMs;
     const cutoffMs = Math.floor((nowMs - FULL_RESOLUTION_MS) / HOUR_MS) * HOUR_MS;
@@ -152,7 +156,7 @@ export function createHistoryStore(db: SqlDatabase): HistoryStore {
           db.run('UPDATE samples SET last_seen_ms = ? WHERE account_id = ? AND at_ms = ?', [lastSeenMs, accountId, num(previous['at_ms'])]);
           last.set(accountId, { ...previous, last_seen_ms: lastSeenMs });
         } else {
-          const row = insertSample(accountId, reading);
+          const row = insertSample(db, accountId, reading);
           if (previous) {
             for (const reset of detectResets(toResetInput(previous), toResetInput(row))) {
               db.run(
@@ -164,7 +168,7 @@ export function createHistoryStore(db: SqlDatabase): HistoryStore {
           }
           last.set(accountId, row);
         }
-        stepHits(accountId, reading);
+        stepHits(db, hits, activeId, accountId, reading);
       });
       if (reading.atMs - lastRollupMs >= HOUR_MS) rollup(reading.atMs);
     },
@@ -182,7 +186,7 @@ export function createHistoryStore(db: SqlDatabase): HistoryStore {
       db.transaction(() => {
         for (const [key, hit] of hits) {
           const accrued = accrue(hit, atMs, hit.accountId === activeId);
-          if (accrued.activeMs !== hit.activeMs) saveHit(accrued, null);
+          if (accrued.activeMs !== hit.activeMs) saveHit(db, accrued, null);
           hits.set(key, accrued);
         }
       });
