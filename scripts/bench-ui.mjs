@@ -168,6 +168,11 @@ async function startServer() {
       ws.on('message', (data) => {
         const message = JSON.parse(String(data));
         if (message.type === 'ping') return ws.send('{"type":"pong"}');
+        // Like a monitor that keeps no history: the history and replay panels say so.
+        if (['getHistory', 'getInsights', 'replay'].includes(message.name)) {
+          const error = { code: 'unavailable', message: 'The bench keeps no history.' };
+          return ws.send(JSON.stringify({ type: 'result', id: message.id, result: { ok: false, error } }));
+        }
         const value = message.name === 'getEvents' ? [] : message.name === 'getSnapshot' ? JSON.parse(latest).snapshot : { accepted: true };
         ws.send(JSON.stringify({ type: 'result', id: message.id, result: { ok: true, value } }));
       });

@@ -109,5 +109,5 @@ describe('credentials-file target under SIGKILL', () => {
     // Evidence the kills hit the writer at work: both logins were seen on disk across the kills.
     expect(new Set(lanes.flatMap((lane) => [...lane.seen])).size).toBe(2);
     console.info(`kill test: ${kills} kills, ${lanes.reduce((n, l) => n + l.killsWithTempLeft, 0)} of them mid-write (temp file left)`);
-  }, 60_000);
+  }, 180_000);
 });

@@ -34,7 +34,7 @@ describe('packaging', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^check-package: ok in [\d.]+ s/);
-  }, 60_000);
+  }, 180_000);
 
   it('reports sources, tests, maps, a wrong main and a packed native module in a bad app', async () => {
     const appSource = join(dir, 'source');
