@@ -74,7 +74,7 @@ export default tseslint.config(
   },
   // Functions still over the limit, being split (issue 8); remove each line as its file is split.
   {
-    files: ['src-main/engine/tokens/token-keeper.ts', 'src-main/server/openapi.ts'],
+    files: ['src-main/server/openapi.ts'],
     rules: { 'max-lines-per-function': 'off' },
   },
   // Long strings still to break (issue 8): openapi.ts is being split; drop this once its lines are under 150.

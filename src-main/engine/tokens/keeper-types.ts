@@ -2,7 +2,7 @@
 import type { Result } from '../../shared/result.js';
 import type { AnthropicClient, RefreshError } from '../anthropic/api-types.js';
 import type { Clock, Logger } from '../ports.js';
-import type { VaultRecord } from '../vault/credentials.js';
+import type { OAuthCredentials, VaultRecord } from '../vault/credentials.js';
 import type { LoginFallback } from '../vault/login-fallback.js';
 import type { Vault } from '../vault/vault-types.js';
 import type { RefreshReason } from './refresh-plan.js';
@@ -14,6 +14,8 @@ export interface KeeperAccount {
   /** Last known 7-day utilization and reset (null when unknown). */
   readonly sevenDayPct: number | null;
   readonly sevenDayResetsAtMs: number | null;
+  /** How long before expiry to refresh this account; default the `tokenRefreshAheadMs` setting. */
+  readonly refreshAheadMs?: number;
 }
 
 /** Why {@link TokenKeeper.refreshNow} did not produce fresh credentials. Never carries a secret. */
@@ -33,8 +35,13 @@ export interface TokenKeeperDeps {
   /** True while Claude Code owns the account's token. Default: the account is active. */
   readonly isOwnedByClaudeCode?: (accountId: string) => boolean;
   readonly settings: () => { readonly tokenRefreshAheadMs: number };
-  /** Called after the new record is safely in the vault. */
-  readonly onRefreshed: (accountId: string, record: VaultRecord) => void;
+  /** Awaited before an account's refresh token is read and spent (e.g. to harvest a newer one first). */
+  readonly beforeRefresh?: (accountId: string) => Promise<void>;
+  /**
+   * Called after the new record is safely in the vault, with the credentials the refresh replaced
+   * (null when not known: a pending record saved later by another path).
+   */
+  readonly onRefreshed: (accountId: string, record: VaultRecord, replaced: OAuthCredentials | null) => void;
   readonly onFailed: (accountId: string, error: RefreshError) => void;
   /** The token endpoint answered a lifetime outside the plausible range (or none); once per account. */
   readonly onImplausibleLifetime?: (accountId: string, lifetimeMs: number) => void;
