@@ -47,6 +47,9 @@ async function runServer() {
     events: { append() {} },
     activeAccount: { accountId: () => 'bench-account' },
     pruneAfterMs,
+    // Every bench client connects from 127.0.0.1, one peer; the per-peer bound (200 by default, a
+    // flood guard measured by bench:flood) would otherwise cap this bench's 1,000 sessions.
+    maxSessionsPerPeer: Number(opts.sessions),
   });
   const core = lib.createHeartbeatCore({ registry, clock: lib.systemClock, logger: lib.silentLogger });
   const handlingMs = [];
@@ -132,10 +135,14 @@ async function runBench() {
   const pruneAfterMs = Number(opts['prune-after-ms']);
   const log = (text) => process.stderr.write(`${text}\n`);
 
-  const server = fork(fileURLToPath(import.meta.url), ['--role', 'server', '--prune-after-ms', String(pruneAfterMs)], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: opts['server-node-flags'].split(' ').filter(Boolean),
-  });
+  const server = fork(
+    fileURLToPath(import.meta.url),
+    ['--role', 'server', '--prune-after-ms', String(pruneAfterMs), '--sessions', String(sessions)],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: opts['server-node-flags'].split(' ').filter(Boolean),
+    },
+  );
   const ask = (type) =>
     new Promise((resolve) => {
       const onMessage = (m) => {
