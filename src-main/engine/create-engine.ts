@@ -61,7 +61,8 @@ export function createEngine(deps: EngineDeps): Engine {
   };
   const { changed, metaOf } = ctx;
   const activeId = (): string | null => ctx.active.accountId();
-  const keepers = wireKeepers(ctx);
+  const credentialsTarget = deps.credentialsTarget ?? defaultCredentialTarget(deps.claudeReadOptions.platform, deps.claudePaths, logger);
+  const keepers = wireKeepers(ctx, credentialsTarget);
   const guard = createSessionOwnerGuard({ files: deps.guardConfigFiles ?? [deps.claudePaths.claudeJson] });
   const { keeper, poller, tracker, recordOf } = keepers;
 
@@ -69,7 +70,7 @@ export function createEngine(deps: EngineDeps): Engine {
     clock,
     logger,
     events,
-    credentialsTarget: deps.credentialsTarget ?? defaultCredentialTarget(deps.claudeReadOptions.platform, deps.claudePaths, logger),
+    credentialsTarget,
     identityTarget: deps.identityTarget === undefined ? defaultIdentityTarget(deps.claudePaths, logger) : deps.identityTarget,
     keeper,
     recordOf,

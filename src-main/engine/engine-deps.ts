@@ -47,6 +47,12 @@ export interface EngineDeps {
   readonly guardConfigFiles?: readonly string[];
   /** Re-decide rotation at least this often; default 30 s. */
   readonly rotationTickMs?: number;
+  /**
+   * A hub (PRODUCT §9): the engine refreshes the active account's token too, ahead of Claude Code's
+   * own threshold, writes the new login where this machine's Claude Code reads it, then calls
+   * `onLoginWritten` (the hub pushes it to every agent). Absent: Claude Code owns the active token.
+   */
+  readonly refreshActive?: { readonly onLoginWritten: (accountId: string) => void } | null;
 }
 
 /** What the engine needs from the live-session registry (`createSessionRegistry` satisfies it). */

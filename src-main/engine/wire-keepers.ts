@@ -3,6 +3,7 @@
  * the usage poller and the active-account tracker, wired to the fleet state (created before them).
  */
 import { createActiveTracker, type ActiveTracker } from './claude-code/active-tracker.js';
+import type { CredentialTarget } from './claude-code/credential-targets/credential-target.js';
 import type { ActiveAccountCell } from './claude-code/active-account.js';
 import type { CustodyLedger } from './claude-code/custody-ledger.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -10,6 +11,7 @@ import type { EngineEvents } from './engine-events.js';
 import type { FleetState } from './fleet/fleet-state.js';
 import type { LoginSafety } from './fleet/login-safety.js';
 import { createSignal } from './signal.js';
+import { activeRefreshAheadMs, writeRefreshedActiveLogin } from './switching/active-refresh.js';
 import type { AccountMeta, Settings } from './storage/state-schema.js';
 import type { TokenKeeper } from './tokens/keeper-types.js';
 import { createTokenKeeper } from './tokens/token-keeper.js';
@@ -41,14 +43,20 @@ export interface Keepers {
   readonly recordOf: (id: string) => VaultRecord | null;
 }
 
-/** Creates the keeper, then the poller, then the tracker. */
-export function wireKeepers(ctx: EngineContext): Keepers {
+/**
+ * Creates the keeper, then the poller, then the tracker. `credentialsTarget` is where Claude Code
+ * reads its login (a hub writes the active account's refreshed login there).
+ */
+export function wireKeepers(ctx: EngineContext, credentialsTarget: CredentialTarget): Keepers {
   const { deps, fleet, metas, changed } = ctx;
   const { clock, logger, vault, client } = deps;
   const { settings } = ctx;
   const activeId = (): string | null => ctx.active.accountId();
   /** The keeper refreshed a login; the poller (created after the keeper) uses the new token. */
   const refreshed = createSignal<string>();
+  const hub = deps.refreshActive ?? null;
+  /** On a hub the active account is refreshed like the others, only never deferred and well ahead of Claude Code. */
+  const hubRefreshes = (id: string): boolean => hub !== null && id === activeId();
 
   const keeper = createTokenKeeper({
     clock,
@@ -56,21 +64,37 @@ export function wireKeepers(ctx: EngineContext): Keepers {
     vault,
     logger,
     settings,
-    isOwnedByClaudeCode: (id) => id === activeId(),
+    isOwnedByClaudeCode: (id) => hub === null && id === activeId(),
     accounts: () =>
       metas().map((m) => {
-        const sevenDay = fleet.sevenDay(m.id);
         const account = { id: m.id, enabled: m.enabled, active: m.id === activeId() };
+        // Claude Code uses it: a 7-day exhaustion does not defer its refresh (Claude Code would refresh it itself).
+        if (hubRefreshes(m.id))
+          return {
+            ...account,
+            sevenDayPct: null,
+            sevenDayResetsAtMs: null,
+            refreshAheadMs: activeRefreshAheadMs(settings().tokenRefreshAheadMs),
+          };
+        const sevenDay = fleet.sevenDay(m.id);
         return { ...account, sevenDayPct: sevenDay?.utilizationPct ?? null, sevenDayResetsAtMs: sevenDay?.resetsAtMs ?? null };
       }),
+    // A login Claude Code refreshed on its own is harvested first: its refresh token is the live one.
+    beforeRefresh: async (id) => {
+      if (hubRefreshes(id)) await tracker.check();
+    },
     ...(deps.loginFallback ? { fallback: deps.loginFallback } : {}),
     onUnsaved: (id, file) => ctx.logins.unsaved(id, file),
-    onRefreshed(id, record) {
+    onRefreshed(id, record, replaced) {
       ctx.custody.noteVault(id, record.credentials);
       ctx.logins.saved(id);
       fleet.tokenRefreshed(id, record);
       refreshed.emit(id);
       changed();
+      if (hub !== null && hubRefreshes(id))
+        void writeRefreshedActiveLogin(credentialsTarget, logger, id, record.credentials, replaced).then((outcome) => {
+          if (outcome === 'written') hub.onLoginWritten(id);
+        });
     },
     onFailed(id, error) {
       if (fleet.tokenRefreshFailed(id, error)) void fleet.loadRecord(id).then(changed);

@@ -31,6 +31,7 @@ import {
   resolveClaudePaths,
   resolveEndpoints,
   type SessionRegistry,
+  type EngineDeps,
   type SessionSource,
   type StoreAdapterFactory,
   type StoreOpenReport,
@@ -61,6 +62,8 @@ export interface OpenEngineOptions {
   readonly loginFallbackDirs?: readonly string[];
   /** Live sessions; default a new session registry (fed by the heartbeat server). Tests inject fakes. */
   readonly sessions?: SessionSource | null;
+  /** A hub: the engine refreshes the active account too and says when it wrote the new login (`EngineDeps.refreshActive`). */
+  readonly refreshActive?: EngineDeps['refreshActive'];
 }
 
 export interface OpenedEngine {
@@ -182,6 +185,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<OpenedEngi
     activeAccount,
     sessions: options.sessions === undefined ? registry : options.sessions,
     guardConfigFiles: guardConfigFiles(claudePaths, options.claudePaths ? null : options.homeDir),
+    refreshActive: options.refreshActive ?? null,
   });
   return {
     engine,

@@ -158,6 +158,8 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Monito
       clock,
       ...(options.createStoreAdapter ? { createStoreAdapter: options.createStoreAdapter } : {}),
       ...(sandbox ? { endpoints: sandbox.endpoints, claudePaths: sandbox.claudePaths } : {}),
+      // A hub (agents may connect: it has a token) refreshes the active account too and pushes the result.
+      ...(deferTo || options.token === null ? {} : { refreshActive: { onLoginWritten: () => void machines?.sync() } }),
     });
     const engine = opened.engine;
     // In the demo, usage accrues on whichever account Claude Code "uses".

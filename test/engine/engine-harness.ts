@@ -42,7 +42,14 @@ export function captureLogger(lines: string[]): Logger {
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
-export async function startEngineHarness(options: { count?: number; sessions?: SessionSource } = {}): Promise<EngineHarness> {
+export interface EngineHarnessOptions {
+  readonly count?: number;
+  readonly sessions?: SessionSource;
+  /** A hub: the engine refreshes the active account too (`EngineDeps.refreshActive`). */
+  readonly refreshActive?: { readonly onLoginWritten: (accountId: string) => void };
+}
+
+export async function startEngineHarness(options: EngineHarnessOptions = {}): Promise<EngineHarness> {
   const stand = await startStandInHarness({ count: options.count ?? 3 });
   const root = await mkdtemp(join(tmpdir(), 'ccmax-engine-'));
   const dataDir = join(root, 'data');
@@ -63,6 +70,7 @@ export async function startEngineHarness(options: { count?: number; sessions?: S
       clock: stand.clock,
       random: () => 0.5,
       ...(options.sessions ? { sessions: options.sessions } : {}),
+      ...(options.refreshActive ? { refreshActive: options.refreshActive } : {}),
     });
   let opened = await open();
   return {

@@ -1,0 +1,147 @@
+/**
+ * A hub refreshes the active account's token itself, well ahead of Claude Code's own threshold, and
+ * writes the new login where Claude Code reads it (then says so, for the push to every agent). The
+ * engine on the stand-in API with the FakeClock; a simulated Claude Code on the same config dir
+ * refreshes its stored login the way the real one does (when it expires within 5 min) and must never
+ * need to.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLAUDE_CODE_REFRESH_THRESHOLD_MS } from '../../src-main/engine/claude-code/claude-refresh-threshold.js';
+import { createCredentialsFileTarget } from '../../src-main/engine/claude-code/credential-targets/credentials-file-target.js';
+import { silentLogger } from '../../src-main/engine/ports.js';
+import { ACTIVE_REFRESH_MIN_AHEAD_MS, writeRefreshedActiveLogin } from '../../src-main/engine/switching/active-refresh.js';
+import { settleIo, startEngineHarness, type EngineHarness } from '../engine/engine-harness.js';
+
+const M = 60_000;
+const H = 60 * M;
+const DAY = 24 * H;
+
+let h: EngineHarness;
+afterEach(async () => {
+  await h?.close();
+});
+
+interface StoredLogin {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: number;
+}
+const readClaude = async (): Promise<StoredLogin> =>
+  (JSON.parse(await readFile(h.claudePaths.credentialsFile, 'utf8')) as { claudeAiOauth: StoredLogin }).claudeAiOauth;
+
+async function importAll(): Promise<string[]> {
+  const ids = h.fleet.accounts.map((a) => a.accountUuid);
+  for (const id of ids) {
+    const c = h.simulator.credentials(id);
+    const claudeAiOauth = {
+      accessToken: c.accessToken,
+      refreshToken: c.refreshToken,
+      expiresAt: c.expiresAtMs,
+      scopes: c.scopes,
+      subscriptionType: c.subscriptionType,
+      rateLimitTier: c.rateLimitTier,
+    };
+    const added = await h.opened.engine.accounts.addFromCredentialsJson(JSON.stringify({ claudeAiOauth }));
+    expect(added.ok).toBe(true);
+  }
+  return ids;
+}
+
+/** What Claude Code does before each request: refresh its stored login when it expires within 5 min. */
+async function claudeCodeTurn(figures: { claudeRefreshes: number; reuses: number }): Promise<void> {
+  const stored = await readClaude();
+  if (stored.expiresAt > h.clock.now() + CLAUDE_CODE_REFRESH_THRESHOLD_MS) return;
+  const refreshed = h.simulator.refresh(stored.refreshToken);
+  if (!refreshed.ok) {
+    figures.reuses++;
+    return;
+  }
+  figures.claudeRefreshes++;
+  const doc = JSON.parse(await readFile(h.claudePaths.credentialsFile, 'utf8')) as { claudeAiOauth: Record<string, unknown> };
+  const { accessToken, refreshToken, expiresInSec } = refreshed.value;
+  doc.claudeAiOauth = { ...doc.claudeAiOauth, accessToken, refreshToken, expiresAt: h.clock.now() + expiresInSec * 1000 };
+  await writeFile(h.claudePaths.credentialsFile, JSON.stringify(doc), { mode: 0o600 });
+}
+
+const tokenCalls = () => h.standIn.requests.filter((r) => r.path === '/v1/oauth/token');
+
+describe('a hub refreshes the active account itself', () => {
+  it('refreshes the active token ahead of Claude Code’s threshold and writes it where Claude Code reads it', async () => {
+    const written: string[] = [];
+    h = await startEngineHarness({ refreshActive: { onLoginWritten: (id) => written.push(id) } });
+    const ids = await importAll();
+    const active = ids[1]!;
+    await h.loginClaudeCode(active);
+    h.opened.engine.pause(); // token care only: the active account stays put
+    await h.opened.engine.start();
+    const before = await readClaude();
+    // Up to the minimum margin before expiry (plus one step): the hub has refreshed it by then.
+    const untilMs = before.expiresAt - ACTIVE_REFRESH_MIN_AHEAD_MS + 5 * M - h.clock.now();
+    for (let t = 0; t < untilMs; t += 5 * M) {
+      await h.clock.advance(5 * M);
+      await settleIo();
+    }
+    const after = await readClaude();
+    expect(after.accessToken).not.toBe(before.accessToken);
+    expect(after.expiresAt).toBeGreaterThan(before.expiresAt);
+    // The store holds exactly the pair the token endpoint issued last, and the vault has it too.
+    expect(after.refreshToken).toBe(h.simulator.credentials(active).refreshToken);
+    expect(written).toContain(active);
+    const row = h.opened.engine.snapshot().accounts.find((a) => a.id === active)!;
+    expect(row.token.refreshPath).toBe('auto');
+    expect(row.token.fingerprint).toBeTruthy();
+    expect(tokenCalls().every((r) => r.status === 200)).toBe(true);
+  });
+
+  it('over a simulated week Claude Code never reaches its own threshold and no refresh token is reused', async () => {
+    h = await startEngineHarness({ refreshActive: { onLoginWritten: () => undefined } });
+    const ids = await importAll();
+    await h.loginClaudeCode(ids[0]!);
+    // Fewer polls keep a week of steps short; rotation still runs on what they read.
+    const polls = h.opened.engine.updateSettings({ activePollIntervalMs: 30 * M, parkedPollIntervalMs: 6 * H });
+    expect(polls.ok).toBe(true);
+    await h.opened.engine.start();
+    const figures = { claudeRefreshes: 0, reuses: 0 };
+    // Claude Code looks every 15 min: a token left within 5 min of expiry is seen at the latest when it expires.
+    const stepMs = 15 * M;
+    for (let t = 0; t < 7 * DAY; t += stepMs) {
+      await h.clock.advance(stepMs);
+      await h.opened.engine.settleRotation();
+      await settleIo();
+      await claudeCodeTurn(figures);
+    }
+    expect(figures).toEqual({ claudeRefreshes: 0, reuses: 0 });
+    const calls = tokenCalls();
+    // 8-hour tokens over a week: about 21 refreshes of whichever account is active, plus parked ones.
+    expect(calls.length).toBeGreaterThanOrEqual(20);
+    expect(calls.filter((r) => r.status !== 200)).toEqual([]);
+    // Every account still has a live login: nothing was revoked.
+    expect(h.opened.engine.snapshot().accounts.every((a) => a.token.health !== 'needs-login')).toBe(true);
+  }, 180_000);
+
+  it('writes a refreshed login only over the login it replaced; a login Claude Code got elsewhere stays', async () => {
+    h = await startEngineHarness();
+    const target = createCredentialsFileTarget({ paths: h.claudePaths });
+    const [a, b] = h.fleet.accounts.map((x) => x.accountUuid);
+    const replaced = h.simulator.credentials(a!);
+    await h.loginClaudeCode(a!, replaced);
+    const pair = h.simulator.refresh(replaced.refreshToken);
+    if (!pair.ok) throw new Error('the stand-in refused the refresh');
+    const fresh = {
+      ...replaced,
+      accessToken: pair.value.accessToken,
+      refreshToken: pair.value.refreshToken,
+      expiresAtMs: replaced.expiresAtMs + 8 * H,
+    };
+    expect(await writeRefreshedActiveLogin(target, silentLogger, a!, fresh, replaced)).toBe('written');
+    expect((await readClaude()).accessToken).toBe(fresh.accessToken);
+    expect(await writeRefreshedActiveLogin(target, silentLogger, a!, fresh, replaced)).toBe('already-held');
+    // Claude Code now holds another account (a /login, a switch): a late refresh of the first never lands.
+    await h.loginClaudeCode(b!);
+    const other = await readClaude();
+    expect(await writeRefreshedActiveLogin(target, silentLogger, a!, fresh, replaced)).toBe('store-changed');
+    expect(await writeRefreshedActiveLogin(target, silentLogger, a!, fresh, null)).toBe('store-changed');
+    expect(await readClaude()).toEqual(other);
+  });
+});
