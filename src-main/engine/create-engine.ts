@@ -29,7 +29,7 @@ import { createSignal } from './signal.js';
 import { createSwitcher } from './switching/switcher.js';
 import { wireKeepers, type EngineContext } from './wire-keepers.js';
 
-export type { EngineDeps, SessionSource } from './engine-deps.js';
+export type { EngineDeps, MachinesSource, SessionSource } from './engine-deps.js';
 
 /** Creates the engine. Nothing runs until `start()`. */
 export function createEngine(deps: EngineDeps): Engine {
@@ -153,6 +153,7 @@ export function createEngine(deps: EngineDeps): Engine {
     rotation,
     sessions: sessions ? () => sessions.sessions() : null,
     custodyOf: (id) => ctx.custody.viewOf(id),
+    machines: deps.machines ? () => deps.machines?.list() ?? [] : null,
     started: () => running.value,
   });
   const publisher = createSnapshotPublisher(snapshot, logger);

@@ -84,6 +84,7 @@ export function createEngineApi(parts: EngineApiParts): Engine {
       rotation.start();
       armDetect();
       if (sessions) unsubscribers.push(sessions.subscribe(changed), sessions.onStatusline(parts.recordStatusline));
+      if (deps.machines) unsubscribers.push(deps.machines.subscribe(changed));
       if (sessions?.onLimitHit) unsubscribers.push(sessions.onLimitHit((hit) => void parts.rescue.hit(hit)));
       const demo = deps.demo ? ' (DEMO)' : '';
       events.emit('engine-started', 'info', `ccmax-monitor ${deps.version} started with ${ctx.metas().length} account(s)${demo}.`);

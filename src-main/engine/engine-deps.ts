@@ -1,4 +1,5 @@
 /** What `createEngine` is built from: its ports and options. */
+import type { MachineView } from '../shared/machines-view.js';
 import type { SessionView } from '../shared/view-model.js';
 import type { AnthropicClient } from './anthropic/api-types.js';
 import type { ActiveAccountCell } from './claude-code/active-account.js';
@@ -53,6 +54,14 @@ export interface EngineDeps {
    * `onLoginWritten` (the hub pushes it to every agent). Absent: Claude Code owns the active token.
    */
   readonly refreshActive?: { readonly onLoginWritten: (accountId: string) => void } | null;
+  /** A hub's machines, for the snapshot; a change re-publishes it. Absent: not a hub. */
+  readonly machines?: MachinesSource | null;
+}
+
+/** What the snapshot needs from a hub's machines (`server/machines-hub.ts` behind a host-made port). */
+export interface MachinesSource {
+  list(): readonly MachineView[];
+  subscribe(onChange: () => void): () => void;
 }
 
 /** What the engine needs from the live-session registry (`createSessionRegistry` satisfies it). */

@@ -1,4 +1,5 @@
 /** Builds the engine's snapshot from the parts that hold each piece of it. */
+import type { MachineView } from '../shared/machines-view.js';
 import type { CustodyView, FleetSnapshot, SessionOwnerGuardView, SessionView } from '../shared/view-model.js';
 import type { ActiveAccountCell } from './claude-code/active-account.js';
 import type { Clock } from './ports.js';
@@ -29,6 +30,8 @@ export interface EngineSnapshotDeps {
   readonly guard: () => SessionOwnerGuardView;
   /** The custody ledger's last change per account. */
   readonly custodyOf: (id: string) => CustodyView | null;
+  /** On a hub: its machines; null elsewhere. */
+  readonly machines: (() => readonly MachineView[]) | null;
   /** Whether the engine runs (the next poll and refresh times are shown only then). */
   readonly started: () => boolean;
 }
@@ -70,6 +73,7 @@ export function createEngineSnapshot(deps: EngineSnapshotDeps): () => FleetSnaps
       sessions: deps.sessions?.() ?? [],
       settings: deps.settings(),
       sessionOwnerGuard: deps.guard(),
+      ...(deps.machines ? { machines: deps.machines() } : {}),
     });
   };
 }

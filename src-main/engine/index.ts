@@ -16,7 +16,7 @@ export { heartbeatCommands, installHooks, readHooksStatus, uninstallHooks } from
 export type { ChangeReport, HooksStatus } from './claude-code/hooks-installer.js';
 export { createCommandHandlers } from './command-handlers.js';
 export { createEngine } from './create-engine.js';
-export type { EngineDeps, SessionSource } from './create-engine.js';
+export type { EngineDeps, MachinesSource, SessionSource } from './create-engine.js';
 export type { AccountOpError, AccountSummary, AccountsApi, Engine, EventQuery } from './engine-types.js';
 export { createEventLog } from './events/event-log.js';
 export type { FileEventLog } from './events/event-log.js';

@@ -11,7 +11,7 @@ import type { EngineEvents } from './engine-events.js';
 import type { FleetState } from './fleet/fleet-state.js';
 import type { LoginSafety } from './fleet/login-safety.js';
 import { createSignal } from './signal.js';
-import { activeRefreshAheadMs, writeRefreshedActiveLogin } from './switching/active-refresh.js';
+import { activeRefreshAheadMs, createActiveLoginPusher } from './switching/active-refresh.js';
 import type { AccountMeta, Settings } from './storage/state-schema.js';
 import type { TokenKeeper } from './tokens/keeper-types.js';
 import { createTokenKeeper } from './tokens/token-keeper.js';
@@ -57,6 +57,16 @@ export function wireKeepers(ctx: EngineContext, credentialsTarget: CredentialTar
   const hub = deps.refreshActive ?? null;
   /** On a hub the active account is refreshed like the others, only never deferred and well ahead of Claude Code. */
   const hubRefreshes = (id: string): boolean => hub !== null && id === activeId();
+  const pushActive =
+    hub === null
+      ? null
+      : createActiveLoginPusher({
+          target: credentialsTarget,
+          logger,
+          clock,
+          stillCurrent: (id, record) => hubRefreshes(id) && recordOf(id)?.credentials.accessToken === record.credentials.accessToken,
+          onWritten: (id) => hub.onLoginWritten(id),
+        });
 
   const keeper = createTokenKeeper({
     clock,
@@ -91,10 +101,7 @@ export function wireKeepers(ctx: EngineContext, credentialsTarget: CredentialTar
       fleet.tokenRefreshed(id, record);
       refreshed.emit(id);
       changed();
-      if (hub !== null && hubRefreshes(id))
-        void writeRefreshedActiveLogin(credentialsTarget, logger, id, record.credentials, replaced).then((outcome) => {
-          if (outcome === 'written') hub.onLoginWritten(id);
-        });
+      if (pushActive !== null && hubRefreshes(id)) pushActive(id, record, replaced);
     },
     onFailed(id, error) {
       if (fleet.tokenRefreshFailed(id, error)) void fleet.loadRecord(id).then(changed);

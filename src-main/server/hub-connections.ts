@@ -42,6 +42,8 @@ export interface HubConnections {
   /** Resolves when the connection holds the assignment, or after `ackTimeoutMs` (then it is lagging). */
   waitFor(c: Connection): Promise<void>;
   event(kind: MachineEventKind, level: 'info' | 'warn', id: string, message: string): void;
+  /** What `list()` shows changed (a machine connected, left, confirmed a login or lags). */
+  changed(): void;
   hostOf(id: string | null): string;
 }
 
@@ -50,12 +52,16 @@ export function createHubConnections(deps: {
   readonly clock: Clock;
   readonly events: EventSink;
   readonly ackTimeoutMs: number;
+  readonly onChange?: () => void;
 }): HubConnections {
   const { registry, clock, ackTimeoutMs } = deps;
   const state: HubState = { connections: new Set(), assigned: null, generation: 0, disposed: false };
 
-  const event = (kind: MachineEventKind, level: 'info' | 'warn', id: string, message: string): void =>
+  const changed = (): void => deps.onChange?.();
+  const event = (kind: MachineEventKind, level: 'info' | 'warn', id: string, message: string): void => {
     deps.events.append({ atMs: clock.now(), kind, level, message, data: { machineId: id } });
+    changed();
+  };
   const hostOf = (id: string | null): string => (id === null ? 'an unknown machine' : (registry.machine(id)?.host ?? id));
   const holdsCurrent = (c: Connection): boolean => {
     const { assigned, generation } = state;
@@ -117,6 +123,7 @@ export function createHubConnections(deps: {
     release,
     waitFor,
     event,
+    changed,
     hostOf,
   };
 }

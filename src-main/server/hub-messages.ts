@@ -73,6 +73,7 @@ export function createHubMessageHandler(deps: HubMessageDeps): HubMessageHandler
         c.lagging = false;
         hub.release(c);
       }
+      hub.changed();
       return;
     }
     logger.warn('a machine refused a login', { machineId: c.machineId, accountId: message.accountId, reason: message.reason });

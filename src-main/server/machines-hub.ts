@@ -29,6 +29,8 @@ export interface MachinesHubOptions {
   readonly hubVersion: string;
   /** How long a push may stay unacknowledged before the machine counts as lagging; default 3 s. */
   readonly ackTimeoutMs?: number;
+  /** What `list()` shows changed (for the snapshot). */
+  readonly onChange?: () => void;
 }
 
 export interface MachinesHub {
@@ -48,7 +50,13 @@ export interface MachinesHub {
 export function createMachinesHub(options: MachinesHubOptions): MachinesHub {
   const { registry, source, clock, logger } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false });
-  const hub = createHubConnections({ registry, clock, events: options.events, ackTimeoutMs: options.ackTimeoutMs ?? 3_000 });
+  const hub = createHubConnections({
+    registry,
+    clock,
+    events: options.events,
+    ackTimeoutMs: options.ackTimeoutMs ?? 3_000,
+    ...(options.onChange ? { onChange: options.onChange } : {}),
+  });
   const { state } = hub;
 
   let syncing: Promise<void> | null = null;
@@ -143,6 +151,7 @@ export function createMachinesHub(options: MachinesHubOptions): MachinesHub {
       const found = registry.revoke(id);
       for (const c of state.connections)
         if (c.machineId === id) c.ws.close(AgentCloseCode.Forbidden, 'this machine was revoked on the hub');
+      hub.changed();
       return found;
     },
     async dispose() {

@@ -154,8 +154,12 @@ const fleetSnapshot = objectOf<FleetSnapshot>(
     activeSessionCount: int,
     settings: ref('SettingsView'),
     sessionOwnerGuard: ref('SessionOwnerGuardView'),
+    machines: arrayOf(ref('MachineView')),
   },
-  { optional: ['rotation'], description: 'The secret-free fleet snapshot the dashboard renders (`src-main/shared/view-model.ts`).' },
+  {
+    optional: ['rotation', 'machines'],
+    description: 'The secret-free fleet snapshot the dashboard renders (`src-main/shared/view-model.ts`).',
+  },
 );
 
 const scalar: JsonSchema = { type: ['string', 'number', 'boolean', 'null'] };

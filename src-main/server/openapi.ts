@@ -3,13 +3,15 @@
  * route table and `paths` match key for key). Served at `/openapi.json` and rendered at `/docs`.
  */
 import { EVENT_KINDS } from '../engine/index.js';
-import { EXAMPLE_ACCOUNT, EXAMPLE_EVENTS, EXAMPLE_SETTINGS, exampleHealth, exampleSnapshot } from './openapi-examples.js';
+import { EXAMPLE_ACCOUNT, EXAMPLE_EVENTS, exampleHealth, exampleSnapshot } from './openapi-examples.js';
 import { common, errorResponse, jsonBody, requestBody, responseRef, withBody, type Operation } from './openapi-helpers.js';
 import { ROTATION_SCHEMAS, rotationPaths } from './openapi-rotation.js';
 import { HISTORY_SCHEMAS, historyPaths } from './openapi-history.js';
 import { REPLAY_SCHEMAS, replayPaths } from './openapi-replay.js';
 import { COMPONENT_SCHEMAS, type JsonSchema } from './openapi-schemas.js';
 import { socketPath, SOCKET_SCHEMAS } from './openapi-socket.js';
+import { accountPaths } from './openapi-accounts.js';
+import { MACHINE_SCHEMAS, machinePaths } from './openapi-machines.js';
 
 /** How to authenticate, in words; shown in `info.description` and on `/docs`. */
 export const AUTH_TEXT = [
@@ -53,13 +55,7 @@ const ERROR_RESPONSES: Readonly<Record<string, JsonSchema>> = {
   ),
 };
 
-const idParam = { name: 'id', in: 'path', required: true, description: 'The account id (its uuid).', schema: { type: 'string' } };
-
 function buildPaths(version: string): Record<string, Record<string, Operation>> {
-  const account = { account: EXAMPLE_ACCOUNT };
-  const accountFailure = (status: string, description: string, code: string, message: string): Record<string, JsonSchema> => ({
-    [status]: errorResponse(description, code, message),
-  });
   return {
     '/api/health': {
       get: {
@@ -124,109 +120,8 @@ function buildPaths(version: string): Record<string, Record<string, Operation>> 
     ...rotationPaths(),
     ...historyPaths(),
     ...replayPaths(),
-    '/api/accounts': {
-      get: {
-        operationId: 'listAccounts',
-        summary: 'List accounts',
-        responses: { '200': jsonBody('AccountList', { accounts: [EXAMPLE_ACCOUNT] }, 'Every account.'), ...common },
-      },
-      post: {
-        operationId: 'addAccount',
-        summary: 'Add an account from Claude Code credentials',
-        description:
-          'Takes the contents of a Claude Code `.credentials.json` (or its `claudeAiOauth` object). The reply never echoes credentials.',
-        requestBody: requestBody(
-          'AddAccountRequest',
-          {
-            credentials: {
-              claudeAiOauth: {
-                accessToken: 'sk-ant-oat01-…',
-                refreshToken: 'sk-ant-ort01-…',
-                expiresAt: 1795554139000,
-                scopes: ['user:inference', 'user:profile'],
-              },
-            },
-          },
-          true,
-        ),
-        responses: {
-          '201': jsonBody('AccountReply', { account: { ...EXAMPLE_ACCOUNT, outcome: 'added' } }, 'A new account was added.'),
-          '200': jsonBody(
-            'AccountReply',
-            { account: { ...EXAMPLE_ACCOUNT, outcome: 'updated' } },
-            'The account existed; its login was updated (or a newer one kept).',
-          ),
-          ...accountFailure(
-            '502',
-            'The profile endpoint could not be read.',
-            'profile-failed',
-            'Could not read the account profile from Anthropic; check the network and try again.',
-          ),
-          ...withBody,
-        },
-      },
-    },
-    '/api/accounts/import': {
-      post: {
-        operationId: 'importAccount',
-        summary: "Import Claude Code's current login",
-        description: 'Reads the login Claude Code holds now (its credentials file or keychain item). No body, or `{}`.',
-        responses: {
-          '201': jsonBody('AccountReply', { account: { ...EXAMPLE_ACCOUNT, outcome: 'added' } }, 'A new account was added.'),
-          '200': jsonBody(
-            'AccountReply',
-            { account: { ...EXAMPLE_ACCOUNT, outcome: 'updated' } },
-            'The account existed; its login was updated.',
-          ),
-          ...accountFailure(
-            '502',
-            'The profile endpoint could not be read.',
-            'profile-failed',
-            'Could not read the account profile from Anthropic; check the network and try again.',
-          ),
-          ...withBody,
-        },
-      },
-    },
-    '/api/accounts/{id}': {
-      patch: {
-        operationId: 'updateAccount',
-        summary: 'Label, enable or disable an account',
-        parameters: [idParam],
-        requestBody: requestBody('AccountPatch', { label: 'work', enabled: false }, true),
-        responses: {
-          '200': jsonBody('AccountReply', { account: { ...EXAMPLE_ACCOUNT, enabled: false } }, 'The updated account.'),
-          '404': responseRef('NotFound'),
-          ...withBody,
-        },
-      },
-      delete: {
-        operationId: 'removeAccount',
-        summary: 'Remove an account and its stored login',
-        parameters: [idParam],
-        responses: { '200': jsonBody('AccountReply', account, 'The removed account.'), '404': responseRef('NotFound'), ...common },
-      },
-    },
-    '/api/settings': {
-      get: {
-        operationId: 'getSettings',
-        summary: 'All settings',
-        responses: { '200': jsonBody('Settings', EXAMPLE_SETTINGS, 'The current settings.'), ...common },
-      },
-      patch: {
-        operationId: 'updateSettings',
-        summary: 'Change some settings',
-        requestBody: requestBody('SettingsPatch', { fiveHourThresholdPct: 85, deferralMode: 'turn' }, true),
-        responses: {
-          '200': jsonBody(
-            'Settings',
-            { ...EXAMPLE_SETTINGS, fiveHourThresholdPct: 85, deferralMode: 'turn' },
-            'The settings after the change.',
-          ),
-          ...withBody,
-        },
-      },
-    },
+    ...accountPaths(),
+    ...machinePaths(),
     '/api/ws': socketPath(version),
     '/openapi.json': {
       get: {
@@ -272,6 +167,7 @@ export function buildOpenApiDocument(
         ...HISTORY_SCHEMAS,
         ...REPLAY_SCHEMAS,
         ...SOCKET_SCHEMAS,
+        ...MACHINE_SCHEMAS,
       },
       responses: ERROR_RESPONSES,
       securitySchemes: {

@@ -6,6 +6,7 @@ import type { CustodyView } from './custody-view.js';
 import type { LoginOverride } from './heartbeat-protocol.js';
 
 export type { CustodyKind, CustodyView } from './custody-view.js';
+import type { MachineView } from './machines-view.js';
 
 /** Token health exactly as PRODUCT §3 lists it. */
 export type TokenHealth = 'healthy' | 'expiring' | 'refreshing' | 'expired-exhausted' | 'needs-login';
@@ -212,4 +213,6 @@ export interface FleetSnapshot {
   readonly settings: SettingsView;
   /** Claude Code's session-owner guard as read from its configs. */
   readonly sessionOwnerGuard: SessionOwnerGuardView;
+  /** On a hub: every machine that ever connected (host, held login generation, lag); absent elsewhere. */
+  readonly machines?: readonly MachineView[];
 }

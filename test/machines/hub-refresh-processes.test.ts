@@ -198,6 +198,11 @@ describe('a hub refresh of the active account', () => {
       },
       5_000,
     );
+    // The fleet snapshot carries the machines too (what the dashboard shows).
+    const state = (await (await fetch(new URL('/api/state', hubUrl), { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
+      machines?: MachineView[];
+    };
+    expect(state.machines?.filter((m) => m.connected && m.held?.fingerprint)).toHaveLength(2);
     // One refresh of the active account, by the hub; nobody reused a spent refresh token.
     expect(tokenCalls().map((r) => r.status)).toEqual([200]);
     const hubStore = JSON.parse(await readFile(join(dir, 'hub', '.claude', '.credentials.json'), 'utf8')) as {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src-main/engine/ports.js';
 import { createApiRoutes } from '../../src-main/server/api-routes.js';
+import { createMachineRoutes } from '../../src-main/server/machine-routes.js';
 import { buildOpenApiDocument } from '../../src-main/server/openapi.js';
 import { routeKeys } from '../../src-main/server/routes.js';
 import { COMMAND_ARGS } from '../../src-main/shared/command-schemas.js';
@@ -44,8 +45,10 @@ afterAll(async () => {
 describe('the OpenAPI document', () => {
   it('documents exactly the implemented routes', () => {
     const routes = createApiRoutes({ engine: new FakeEngine(), logger: silentLogger, version: 'x', demo: false, startedAtMs: 0 });
+    // A hub (a server with a token) adds the machine routes.
+    const machines = createMachineRoutes({ list: () => [], revoke: () => false });
     const documented = operations.map(({ path, method }) => `${method.toUpperCase()} ${path}`).sort();
-    expect(documented).toEqual(routeKeys(routes));
+    expect(documented).toEqual(routeKeys([...routes, ...machines]));
   });
 
   it('is OpenAPI 3.1 and served at /openapi.json', async () => {

@@ -1,4 +1,5 @@
 /** Builds the secret-free fleet snapshot every face renders, from the engine's current facts. */
+import type { MachineView } from '../../shared/machines-view.js';
 import type { UsageWindow } from '../anthropic/api-types.js';
 import type { AccountMeta, Settings, UsageCacheEntry } from '../storage/state-schema.js';
 import { fingerprint, type VaultRecord } from '../vault/credentials.js';
@@ -64,6 +65,8 @@ export interface SnapshotInput {
   readonly settings: Settings;
   /** Claude Code's session-owner guard; default off with no config read. */
   readonly sessionOwnerGuard?: SessionOwnerGuardView;
+  /** On a hub: its machines. */
+  readonly machines?: readonly MachineView[];
 }
 
 /** The guard as reported before any config was read. */
@@ -159,6 +162,7 @@ export function toFleetSnapshot(input: SnapshotInput): FleetSnapshot {
     activeSessionCount: input.sessions.length,
     settings: toSettingsView(settings),
     sessionOwnerGuard: input.sessionOwnerGuard ?? GUARD_UNKNOWN,
+    ...(input.machines ? { machines: input.machines } : {}),
   };
 }
 

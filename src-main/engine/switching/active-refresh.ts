@@ -10,8 +10,8 @@
 import { err, ok } from '../../shared/result.js';
 import { CLAUDE_CODE_REFRESH_THRESHOLD_MS } from '../claude-code/claude-refresh-threshold.js';
 import type { CredentialTarget } from '../claude-code/credential-targets/credential-target.js';
-import type { Logger } from '../ports.js';
-import { fingerprint, type OAuthCredentials } from '../vault/credentials.js';
+import type { Clock, Logger } from '../ports.js';
+import { fingerprint, type OAuthCredentials, type VaultRecord } from '../vault/credentials.js';
 
 /**
  * The active account is refreshed at least this long before its token expires: Claude Code's own
@@ -27,9 +27,8 @@ export function activeRefreshAheadMs(settingAheadMs: number): number {
 export type ActiveLoginWrite = 'written' | 'already-held' | 'store-changed' | 'failed';
 
 /**
- * Writes a refreshed login of the active account into Claude Code's store, if the store still
- * holds the login the refresh replaced (`replaced`; null: unknown, then only an expired or
- * same-account-older login is replaced — never a foreign one).
+ * Writes a refreshed login of the active account into Claude Code's store, only while the store
+ * still holds the login the refresh replaced (`replaced`; null when unknown: then nothing is replaced).
  */
 export async function writeRefreshedActiveLogin(
   target: CredentialTarget,
@@ -69,4 +68,40 @@ export async function writeRefreshedActiveLogin(
     logger.info('Claude Code holds another login than the one refreshed; the refreshed one stays in the vault', { accountId });
   }
   return outcome;
+}
+
+/** Delays before another try at a write that failed (locked, I/O); then the hub gives up and says so. */
+const ACTIVE_WRITE_RETRY_DELAYS_MS = [5_000, 30_000, 60_000, 5 * 60_000];
+
+export interface ActiveLoginPusherDeps {
+  readonly target: CredentialTarget;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** True while `record` is still the account's newest login and the account is still active. */
+  readonly stillCurrent: (accountId: string, record: VaultRecord) => boolean;
+  readonly onWritten: (accountId: string) => void;
+}
+
+/**
+ * Writes each refreshed login of the active account into Claude Code's store, retrying a failed
+ * write (the vault has moved on: leaving Claude Code on the spent refresh token would make it reuse
+ * it when its token runs out) while the login is still the newest and the account still active.
+ */
+export function createActiveLoginPusher(
+  deps: ActiveLoginPusherDeps,
+): (accountId: string, record: VaultRecord, replaced: OAuthCredentials | null) => void {
+  const attempt = async (accountId: string, record: VaultRecord, replaced: OAuthCredentials | null, tries: number): Promise<void> => {
+    const outcome = await writeRefreshedActiveLogin(deps.target, deps.logger, accountId, record.credentials, replaced);
+    if (outcome === 'written') return deps.onWritten(accountId);
+    if (outcome !== 'failed') return;
+    const delayMs = ACTIVE_WRITE_RETRY_DELAYS_MS[tries];
+    if (delayMs === undefined) {
+      deps.logger.error('gave up writing the refreshed login where Claude Code reads it', { accountId, attempts: tries + 1 });
+      return;
+    }
+    deps.clock.setTimeout(() => {
+      if (deps.stillCurrent(accountId, record)) void attempt(accountId, record, replaced, tries + 1);
+    }, delayMs);
+  };
+  return (accountId, record, replaced) => void attempt(accountId, record, replaced, 0);
 }
