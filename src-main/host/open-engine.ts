@@ -64,6 +64,8 @@ export interface OpenEngineOptions {
   readonly sessions?: SessionSource | null;
   /** A hub: the engine refreshes the active account too and says when it wrote the new login (`EngineDeps.refreshActive`). */
   readonly refreshActive?: EngineDeps['refreshActive'];
+  /** A hub's machines, for the snapshot (`EngineDeps.machines`). */
+  readonly machines?: EngineDeps['machines'];
 }
 
 export interface OpenedEngine {
@@ -186,6 +188,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<OpenedEngi
     sessions: options.sessions === undefined ? registry : options.sessions,
     guardConfigFiles: guardConfigFiles(claudePaths, options.claudePaths ? null : options.homeDir),
     refreshActive: options.refreshActive ?? null,
+    machines: options.machines ?? null,
   });
   return {
     engine,
