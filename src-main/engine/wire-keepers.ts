@@ -66,6 +66,7 @@ export function wireKeepers(ctx: EngineContext, credentialsTarget: CredentialTar
           clock,
           stillCurrent: (id, record) => hubRefreshes(id) && recordOf(id)?.credentials.accessToken === record.credentials.accessToken,
           onWritten: (id) => hub.onLoginWritten(id),
+          writing: (id, credentials) => ctx.custody.wrote(id, credentials),
         });
 
   const keeper = createTokenKeeper({

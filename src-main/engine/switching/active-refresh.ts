@@ -36,6 +36,7 @@ export async function writeRefreshedActiveLogin(
   accountId: string,
   fresh: OAuthCredentials,
   replaced: OAuthCredentials | null,
+  writing?: (accountId: string, credentials: OAuthCredentials) => void,
 ): Promise<ActiveLoginWrite> {
   let outcome: ActiveLoginWrite = 'written';
   const written = await target.write(fresh, {
@@ -48,7 +49,10 @@ export async function writeRefreshedActiveLogin(
         current !== null &&
         replaced !== null &&
         (current.refreshToken === replaced.refreshToken || current.accessToken === replaced.accessToken);
-      if (holdsReplaced) return ok(undefined);
+      if (holdsReplaced) {
+        writing?.(accountId, fresh);
+        return ok(undefined);
+      }
       outcome = 'store-changed';
       return err({ message: 'it holds another login now' });
     },
@@ -80,6 +84,8 @@ export interface ActiveLoginPusherDeps {
   /** True while `record` is still the account's newest login and the account is still active. */
   readonly stillCurrent: (accountId: string, record: VaultRecord) => boolean;
   readonly onWritten: (accountId: string) => void;
+  /** Told the login about to be written, before the write (custody: that write is ours). */
+  readonly writing?: (accountId: string, credentials: OAuthCredentials) => void;
 }
 
 /**
@@ -91,7 +97,7 @@ export function createActiveLoginPusher(
   deps: ActiveLoginPusherDeps,
 ): (accountId: string, record: VaultRecord, replaced: OAuthCredentials | null) => void {
   const attempt = async (accountId: string, record: VaultRecord, replaced: OAuthCredentials | null, tries: number): Promise<void> => {
-    const outcome = await writeRefreshedActiveLogin(deps.target, deps.logger, accountId, record.credentials, replaced);
+    const outcome = await writeRefreshedActiveLogin(deps.target, deps.logger, accountId, record.credentials, replaced, deps.writing);
     if (outcome === 'written') return deps.onWritten(accountId);
     if (outcome !== 'failed') return;
     const delayMs = ACTIVE_WRITE_RETRY_DELAYS_MS[tries];
