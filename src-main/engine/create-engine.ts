@@ -75,9 +75,7 @@ export function createEngine(deps: EngineDeps): Engine {
     keeper,
     recordOf,
     metaOf,
-    syncActive: async () => {
-      await tracker.check();
-    },
+    syncActive: () => tracker.check().then(() => undefined),
     secureOutgoing: (current) => tracker.secure(current),
     writing: (accountId, credentials) => ctx.custody.wrote(accountId, credentials),
   });

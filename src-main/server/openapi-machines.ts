@@ -58,7 +58,8 @@ export function machinePaths(): Record<string, Record<string, Operation>> {
         operationId: 'listMachines',
         summary: 'Machines connected to this hub',
         description:
-          'Every agent that ever connected: host, agent version, connected or last seen, the login generation and fingerprint it holds, and whether it lags. Only on a server started with a token (a hub).',
+          'Every agent that ever connected: host, agent version, connected or last seen, ' +
+          'the login generation and fingerprint it holds, and whether it lags. Only on a server started with a token (a hub).',
         responses: { '200': jsonBody('MachineList', { machines: [EXAMPLE_MACHINE] }, 'The machines.'), ...common },
       },
     },
@@ -67,7 +68,8 @@ export function machinePaths(): Record<string, Record<string, Operation>> {
         operationId: 'revokeMachine',
         summary: 'Revoke a machine',
         description:
-          'Closes the machine’s connection (close code 4403) and refuses it from then on. Its Claude Code keeps the login it holds until that expires; the hub sends it nothing more.',
+          'Closes the machine’s connection (close code 4403) and refuses it from then on. ' +
+          'Its Claude Code keeps the login it holds until that expires; the hub sends it nothing more.',
         parameters: [
           { name: 'id', in: 'path', required: true, description: 'The machine id (GET /api/machines).', schema: { type: 'string' } },
         ],

@@ -156,10 +156,7 @@ const fleetSnapshot = objectOf<FleetSnapshot>(
     sessionOwnerGuard: ref('SessionOwnerGuardView'),
     machines: arrayOf(ref('MachineView')),
   },
-  {
-    optional: ['rotation', 'machines'],
-    description: 'The secret-free fleet snapshot the dashboard renders (`src-main/shared/view-model.ts`).',
-  },
+  { optional: ['rotation', 'machines'], description: 'The secret-free fleet snapshot the dashboard renders (shared/view-model.ts).' },
 );
 
 const scalar: JsonSchema = { type: ['string', 'number', 'boolean', 'null'] };

@@ -107,6 +107,9 @@ describe('a hub refreshes the active account itself', () => {
     const row = h.opened.engine.snapshot().accounts.find((a) => a.id === active)!;
     expect(row.token.refreshPath).toBe('auto');
     expect(row.token.fingerprint).toBeTruthy();
+    // Custody attributes the hub's write of the refreshed login to us, not to another tool.
+    await h.opened.engine.refreshNow(active);
+    expect(h.opened.engine.snapshot().accounts.find((a) => a.id === active)?.custody).toMatchObject({ kind: 'ours', foreign: false });
     expect(tokenCalls().every((r) => r.status === 200)).toBe(true);
   }, 60_000);
 
