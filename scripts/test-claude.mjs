@@ -16,6 +16,8 @@ const TESTS = [
   'test/e2e/claude-code-interactive-rotation.test.ts',
   'test/e2e/claude-code-limit-rescue.test.ts',
   'test/e2e/claude-code-sessions.test.ts',
+  'test/e2e/claude-code-least-privilege.test.ts',
+  'test/e2e/claude-code-agent-switch.test.ts',
 ];
 
 function run(command, args, env = {}) {

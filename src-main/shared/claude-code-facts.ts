@@ -52,12 +52,15 @@ export const CLAUDE_CODE_FACTS = {
    */
   subprocessEnvScrub: {
     value: ['CLAUDE_CODE_SUBPROCESS_ENV_SCRUB', 'GITHUB_ACTIONS', 'CLAUDE_CODE_ENTRYPOINT=local-agent'],
-    verifiedOn: ['2.1.331'],
+    verifiedOn: VERIFIED,
   } satisfies ClaudeCodeFact<readonly string[]>,
-  /** Where the cached flags live in `.claude.json`, first found wins. */
+  /**
+   * Where the cached flags live in `.claude.json`, first found wins
+   * (2.1.332: `function lW(e){return e.cachedGrowthBookFeatures??e.cachedFeatureFlags}`).
+   */
   cachedFlagKeys: {
     value: ['cachedGrowthBookFeatures', 'cachedFeatureFlags'],
-    verifiedOn: ['2.1.331'],
+    verifiedOn: VERIFIED,
   } satisfies ClaudeCodeFact<readonly string[]>,
   /** `StopFailure`'s `error` when a turn ended on the usage limit. */
   limitHitError: { value: 'rate_limit', verifiedOn: VERIFIED } satisfies ClaudeCodeFact<string>,
