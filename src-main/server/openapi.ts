@@ -112,7 +112,8 @@ function buildPaths(version: string): Record<string, Record<string, Operation>> 
         operationId: 'refresh',
         summary: 'Poll usage now',
         description:
-          'Starts a poll of one account (or all enabled ones) and answers at once; the new figures arrive in the snapshot. A rate-limit backoff is still honoured.',
+          'Starts a poll of one account (or all enabled ones) and answers at once; the new figures arrive in the snapshot. ' +
+          'A rate-limit backoff is still honoured.',
         requestBody: requestBody('RefreshRequest', { accountId: EXAMPLE_ACCOUNT.id }, false),
         responses: { '202': jsonBody('Accepted', { ok: true }, 'The poll was started.'), '404': responseRef('NotFound'), ...withBody },
       },
@@ -155,7 +156,10 @@ export function buildOpenApiDocument(
     info: {
       title: 'ccmax-monitor API',
       version,
-      description: `The local API of ccmax-monitor: the fleet snapshot, event history, accounts, rotation control and settings, plus the dashboard WebSocket (/api/ws) that pushes snapshots and runs every dashboard command. Every other GET path serves the dashboard. ${AUTH_TEXT}`,
+      description:
+        'The local API of ccmax-monitor: the fleet snapshot, event history, accounts, rotation control and settings, ' +
+        'plus the dashboard WebSocket (/api/ws) that pushes snapshots and runs every dashboard command. ' +
+        `Every other GET path serves the dashboard. ${AUTH_TEXT}`,
     },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }, { tokenQuery: [] }, { tokenCookie: [] }, {}],
