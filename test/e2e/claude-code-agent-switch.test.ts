@@ -7,7 +7,7 @@
  * its token endpoint (every connection beyond the loopback stand-in goes through a recording proxy
  * that refuses it). Skipped only when the CLI is absent.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
@@ -17,32 +17,15 @@ import { fingerprint } from '../../src-main/engine/vault/credentials.js';
 import type { MachineView } from '../../src-main/shared/machines-view.js';
 import type { FleetSnapshot } from '../../src-main/shared/view-model.js';
 import { CLAUDE_CLI, claudeCliPresent, createClaudeSandbox, type ClaudeSandbox } from '../heartbeat/claude-sandbox.js';
+import { BIN, ensureBuilt, startAgent, startHub, stopAll, until } from '../machines/processes.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'ccmax-monitor.js');
 const TOKEN = 'agent-cli-token-0123456789';
-const children: ChildProcess[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
 
 afterAll(async () => {
-  for (const child of children.reverse()) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
-  }
+  await stopAll();
   while (cleanups.length) await cleanups.pop()?.();
 }, 30_000);
-
-async function until<T>(what: string, fn: () => Promise<T | null | false> | T | null | false, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== null && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function recordingProxy(): Promise<{ url: string; hosts: string[] }> {
   const hosts: string[] = [];
@@ -58,27 +41,6 @@ async function recordingProxy(): Promise<{ url: string; hosts: string[] }> {
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, hosts };
 }
 
-function startHub(home: string): Promise<string> {
-  const hub = spawn(process.execPath, [BIN, 'serve', '--demo', '--port', '0', '--token', TOKEN, '--log-level', 'warn'], {
-    env: { ...process.env, HOME: home, CCMAX_TOKEN: '', CCMAX_DATA_DIR: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(hub);
-  return new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL: ${out}`)), 30_000);
-    hub.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    hub.on('exit', (code) => reject(new Error(`serve exited early (${code}): ${out}`)));
-  });
-}
-
 const credentialsFingerprint = async (sandbox: ClaudeSandbox): Promise<string> =>
   fingerprint(
     (JSON.parse(await readFile(join(sandbox.configDir, '.credentials.json'), 'utf8')) as { claudeAiOauth: { accessToken: string } })
@@ -87,25 +49,21 @@ const credentialsFingerprint = async (sandbox: ClaudeSandbox): Promise<string> =
 
 describe.skipIf(!claudeCliPresent())('the real Claude Code CLI on an agent’s machine', () => {
   it('a -p session continues on the new account after a hub switch during its Bash call, and never calls the token endpoint', async () => {
-    if (!existsSync(join(ROOT, 'out', 'heartbeat.js'))) spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+    ensureBuilt();
     const now = Math.floor(Date.now() / 1000);
     const sandbox = await createClaudeSandbox(
       { fiveHourUtilization: 0.1, fiveHourResetS: now + 3600, sevenDayUtilization: 0.1, sevenDayResetS: now + 86_400, status: 'allowed' },
       { bashCommand: 'sleep 3; echo hi' },
     );
     cleanups.push(() => sandbox.dispose());
-    const hubUrl = await startHub(join(sandbox.home, 'hub-home'));
+    const hubUrl = (await startHub({ home: join(sandbox.home, 'hub-home'), args: ['--demo', '--token', TOKEN] })).url;
     const api = async <T>(path: string, init?: RequestInit): Promise<T> =>
       (await (
         await fetch(new URL(path, hubUrl), { ...init, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } })
       ).json()) as T;
     const agentData = join(sandbox.home, 'agent-data');
     const agentEnv = { ...process.env, HOME: sandbox.home, CLAUDE_CONFIG_DIR: sandbox.configDir, CCMAX_TOKEN: TOKEN, CCMAX_HUB_URL: '' };
-    const agent = spawn(process.execPath, [BIN, 'agent', '--hub', hubUrl, '--data-dir', agentData, '--log-level', 'warn'], {
-      env: agentEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(agent);
+    startAgent({ home: sandbox.home, hubUrl, token: TOKEN, configDir: sandbox.configDir, dataDir: agentData });
     const before = await until(
       'an active account on the hub',
       async () => (await api<FleetSnapshot>('/api/state')).accounts.find((a) => a.active && a.token) ?? null,
@@ -135,6 +93,9 @@ describe.skipIf(!claudeCliPresent())('the real Claude Code CLI on an agent’s m
       cwd: sandbox.project,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    cleanups.push(() => {
+      if (cli.exitCode === null && cli.signalCode === null) cli.kill('SIGKILL');
     });
     let stdout = '';
     let stderr = '';

@@ -6,7 +6,7 @@
  * shows the hub's active account (an ack only the hub can give), a pulser's long connection is
  * relayed until Claude Code exits, and with the hub gone the agent answers hooks itself at once.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,32 +14,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MachineView } from '../../src-main/shared/machines-view.js';
 import type { FleetSnapshot } from '../../src-main/shared/view-model.js';
+import { ensureBuilt, HOOK, startAgent, startHub, stopAll, until, type AgentProcess, type HubProcess } from './processes.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'ccmax-monitor.js');
-const HOOK = join(ROOT, 'out', 'heartbeat.js');
 const FIXTURES = '/work/shared/fixtures/claude-code-2.1.332';
 const TOKEN = 'relay-test-token-0123456789';
 
 let dir: string;
-let hub: ChildProcess;
-let agent: ChildProcess;
+let hub: HubProcess;
+let agent: AgentProcess;
 let hubUrl: string;
 let agentData: string;
 const extra: ChildProcess[] = [];
 
 const api = async <T>(path: string): Promise<T> =>
   (await (await fetch(new URL(path, hubUrl), { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as T;
-
-async function until<T>(what: string, fn: () => Promise<T | null | false> | T | null | false, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== null && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const fixture = (name: string, sessionId: string, cwd: string): string => {
   const json = JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as Record<string, unknown>;
@@ -68,31 +56,12 @@ function runClient(
 const hubSession = async (id: string) => (await api<FleetSnapshot>('/api/state')).sessions.find((s) => s.id === id) ?? null;
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'out', 'cli.js'))) spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  ensureBuilt();
   dir = await mkdtemp(join(tmpdir(), 'ccmax-relay-'));
-  hub = spawn(process.execPath, [BIN, 'serve', '--demo', '--port', '0', '--token', TOKEN, '--log-level', 'warn'], {
-    env: { ...process.env, HOME: join(dir, 'hub'), CCMAX_TOKEN: '', CCMAX_DATA_DIR: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  hubUrl = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL: ${out}`)), 30_000);
-    hub.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    hub.on('exit', (code) => reject(new Error(`serve exited early (${code}): ${out}`)));
-  });
-  const home = join(dir, 'devbox');
-  agentData = join(home, 'data');
-  agent = spawn(process.execPath, [BIN, 'agent', '--hub', hubUrl, '--data-dir', agentData, '--log-level', 'warn'], {
-    env: { ...process.env, HOME: home, CLAUDE_CONFIG_DIR: join(home, '.claude'), CCMAX_TOKEN: TOKEN, CCMAX_HUB_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  hub = await startHub({ home: join(dir, 'hub'), args: ['--demo', '--token', TOKEN] });
+  hubUrl = hub.url;
+  agent = startAgent({ home: join(dir, 'devbox'), hubUrl, token: TOKEN });
+  agentData = agent.dataDir;
   await until('the agent to advertise its hook endpoint', () => existsSync(join(agentData, 'server.json')), 15_000);
   await until(
     'the agent to hold the hub’s login',
@@ -102,12 +71,13 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const child of [...extra, agent, hub]) {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
+  for (const child of extra) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
     }
   }
+  await stopAll();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -115,7 +85,7 @@ describe('an agent relays its machine’s hooks and statusline to the hub', () =
   it('advertises a loopback endpoint in its data dir, like a monitor', async () => {
     const info = JSON.parse(await readFile(join(agentData, 'server.json'), 'utf8')) as { url: string; pid: number };
     expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(info.pid).toBe(agent.pid);
+    expect(info.pid).toBe(agent.child.pid);
   });
 
   it('a session on the agent’s machine appears on the hub, and its tool-ended hook is acknowledged by the hub', async () => {
@@ -159,8 +129,7 @@ describe('an agent relays its machine’s hooks and statusline to the hub', () =
   }, 30_000);
 
   it('with the hub gone, the agent acknowledges hooks itself at once', async () => {
-    hub.kill('SIGTERM');
-    await new Promise((r) => hub.once('exit', r));
+    await hub.stop();
     await new Promise((r) => setTimeout(r, 200));
     const r = await runClient('hook', fixture('hook-PostToolUse', 'relayed-4', dir));
     expect(r.status).toBe(0);
@@ -169,6 +138,6 @@ describe('an agent relays its machine’s hooks and statusline to the hub', () =
     expect(r.tookMs).toBeLessThan(1_000);
     const line = await runClient('statusline', fixture('statusline-with-rate-limits', 'relayed-4', dir));
     expect(line.status).toBe(0);
-    expect(agent.exitCode).toBeNull();
+    expect(agent.exited()).toBe(false);
   }, 20_000);
 });

@@ -4,9 +4,8 @@
  * credential files within 1 s; a wrong token is refused with a named close code; a replayed older
  * push is ignored; the hub lists both machines with the generation they hold.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,21 +14,13 @@ import WebSocket from 'ws';
 import { AgentCloseCode } from '../../src-main/shared/machines-protocol.js';
 import type { MachineView } from '../../src-main/shared/machines-view.js';
 import type { FleetSnapshot } from '../../src-main/shared/view-model.js';
+import { BIN, ensureBuilt, startAgent, startHub, stopAll, until, type AgentProcess } from './processes.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'ccmax-monitor.js');
 const TOKEN = 'hub-test-token-0123456789';
 
-interface Agent {
-  readonly child: ChildProcess;
-  readonly configDir: string;
-  readonly dataDir: string;
-}
-
 let dir: string;
-let hub: ChildProcess;
 let hubUrl: string;
-const agents: Agent[] = [];
+const agents: AgentProcess[] = [];
 
 const fp = (secret: string) => createHash('sha256').update(secret).digest('hex').slice(0, 8);
 const api = async <T>(path: string, init?: RequestInit): Promise<T> => {
@@ -52,57 +43,15 @@ const activeFingerprint = async (): Promise<{ id: string; fingerprint: string } 
   const row = s.accounts.find((a) => a.active);
   return row?.token ? { id: row.id, fingerprint: row.token.fingerprint } : null;
 };
-async function until<T>(what: string, fn: () => Promise<T | null | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== null && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function startAgent(name: string): Agent {
-  const home = join(dir, name);
-  const configDir = join(home, '.claude');
-  const dataDir = join(home, 'data');
-  const child = spawn(process.execPath, [BIN, 'agent', '--hub', hubUrl, '--data-dir', dataDir, '--log-level', 'warn'], {
-    env: { ...process.env, HOME: home, CLAUDE_CONFIG_DIR: configDir, CCMAX_TOKEN: TOKEN, CCMAX_HUB_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return { child, configDir, dataDir };
-}
-
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'out', 'cli.js'))) spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  ensureBuilt();
   dir = await mkdtemp(join(tmpdir(), 'ccmax-machines-'));
-  hub = spawn(process.execPath, [BIN, 'serve', '--demo', '--port', '0', '--token', TOKEN, '--log-level', 'warn'], {
-    env: { ...process.env, HOME: join(dir, 'hub'), CCMAX_TOKEN: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  hubUrl = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL: ${out}`)), 30_000);
-    hub.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    hub.on('exit', (code) => reject(new Error(`serve exited early (${code}): ${out}`)));
-  });
-  agents.push(startAgent('laptop'), startAgent('devbox'));
+  hubUrl = (await startHub({ home: join(dir, 'hub'), args: ['--demo', '--token', TOKEN] })).url;
+  for (const name of ['laptop', 'devbox']) agents.push(startAgent({ home: join(dir, name), hubUrl, token: TOKEN }));
 }, 60_000);
 
 afterAll(async () => {
-  for (const child of [...agents.map((a) => a.child), hub]) {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
-  }
+  await stopAll();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -178,7 +127,7 @@ describe('one fleet across several machines', () => {
     const victim = JSON.parse(await readFile(join(agents[1]!.dataDir, 'agent.json'), 'utf8')) as { machineId: string };
     const revoked = run(['machines', 'revoke', victim.machineId]);
     expect(revoked.status).toBe(0);
-    const code = await new Promise<number | null>((resolve) => agents[1]!.child.once('exit', (c) => resolve(c)));
+    const code = await agents[1]!.exit;
     expect(code).toBe(1);
     const after = await api<{ machines: MachineView[] }>('/api/machines');
     expect(after.machines.find((m) => m.id === victim.machineId)).toMatchObject({ revoked: true, connected: false });

@@ -6,8 +6,6 @@
  * started again after it (offline across a refresh): it gets the new login on reconnect. The token
  * endpoint sees exactly one refresh of that account and no reuse.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,9 +17,8 @@ import { toClaudeAiOauth } from '../../src-main/engine/claude-code/credential-ta
 import { silentLogger } from '../../src-main/engine/ports.js';
 import { openEngine } from '../../src-main/host/open-engine.js';
 import type { MachineView } from '../../src-main/shared/machines-view.js';
+import { ensureBuilt, startAgent, startHub, stopAll, until, type AgentProcess, type HubProcess } from './processes.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'ccmax-monitor.js');
 const TOKEN = 'hub-refresh-token-0123456789';
 /** When the hub refreshes the active account after start: its token expires 60 min (the default ahead) + this. */
 const DUE_AFTER_MS = 25_000;
@@ -30,17 +27,10 @@ let dir: string;
 let simulator: FleetSimulator;
 let standIn: StandInApi;
 let activeId: string;
-let hub: ChildProcess;
+let hub: HubProcess;
 let hubUrl: string;
 let startedAtMs: number;
-
-interface Agent {
-  child: ChildProcess;
-  readonly configDir: string;
-  readonly dataDir: string;
-  readonly home: string;
-}
-const agents: Agent[] = [];
+const agents: AgentProcess[] = [];
 
 const heldAccessToken = async (configDir: string): Promise<string | null> => {
   try {
@@ -50,36 +40,16 @@ const heldAccessToken = async (configDir: string): Promise<string | null> => {
     return null;
   }
 };
-async function until<T>(what: string, fn: () => Promise<T | null | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== null && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const machines = async (): Promise<MachineView[]> => {
   const res = await fetch(new URL('/api/machines', hubUrl), { headers: { authorization: `Bearer ${TOKEN}` } });
   return ((await res.json()) as { machines: MachineView[] }).machines;
 };
 const tokenCalls = () => standIn.requests.filter((r) => r.path === '/v1/oauth/token');
 
-function spawnAgent(agent: Omit<Agent, 'child'>): ChildProcess {
-  return spawn(process.execPath, [BIN, 'agent', '--hub', hubUrl, '--data-dir', agent.dataDir, '--log-level', 'warn'], {
-    env: { PATH: process.env.PATH, HOME: agent.home, CLAUDE_CONFIG_DIR: agent.configDir, CCMAX_TOKEN: TOKEN },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-}
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
+const spawnAgent = (home: string): AgentProcess => startAgent({ home, hubUrl, token: TOKEN, cleanEnv: true });
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'out', 'cli.js'))) spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  ensureBuilt();
   dir = await mkdtemp(join(tmpdir(), 'ccmax-hub-refresh-'));
   const dataDir = join(dir, 'hub', 'data');
   const claudeDir = join(dir, 'hub', '.claude');
@@ -118,43 +88,18 @@ beforeAll(async () => {
   await writeFile(claudePaths.claudeJson, JSON.stringify({ oauthAccount: { accountUuid: activeId, emailAddress: 'a@example.com' } }));
 
   startedAtMs = Date.now();
-  hub = spawn(
-    process.execPath,
-    [BIN, 'serve', '--data-dir', dataDir, '--port', '0', '--vault', 'file', '--token', TOKEN, '--log-level', 'warn'],
-    {
-      env: {
-        PATH: process.env.PATH,
-        HOME: join(dir, 'hub'),
-        CLAUDE_CONFIG_DIR: claudeDir,
-        CCMAX_API_BASE_URL: standIn.url,
-        CCMAX_OAUTH_TOKEN_URL: standIn.tokenUrl,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  hub.stderr!.resume();
-  hubUrl = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL: ${out}`)), 30_000);
-    hub.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    hub.on('exit', (code) => reject(new Error(`serve exited early (${code}): ${out}`)));
+  hub = await startHub({
+    home: join(dir, 'hub'),
+    args: ['--data-dir', dataDir, '--vault', 'file', '--token', TOKEN],
+    cleanEnv: true,
+    env: { CLAUDE_CONFIG_DIR: claudeDir, CCMAX_API_BASE_URL: standIn.url, CCMAX_OAUTH_TOKEN_URL: standIn.tokenUrl },
   });
-  for (const name of ['laptop', 'devbox']) {
-    const home = join(dir, name);
-    const agent = { home, configDir: join(home, '.claude'), dataDir: join(home, 'data') };
-    agents.push({ ...agent, child: spawnAgent(agent) });
-  }
+  hubUrl = hub.url;
+  for (const name of ['laptop', 'devbox']) agents.push(spawnAgent(join(dir, name)));
 }, 90_000);
 
 afterAll(async () => {
-  for (const child of [...agents.map((a) => a.child), hub]) if (child) await stop(child);
+  await stopAll();
   await standIn?.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -167,7 +112,7 @@ describe('a hub refresh of the active account', () => {
     expect(Date.now() - startedAtMs).toBeLessThan(DUE_AFTER_MS); // both hold the old login before the refresh is due
     expect(tokenCalls()).toHaveLength(0);
     const offline = agents[1]!;
-    await stop(offline.child);
+    await offline.stop();
 
     // The hub refreshes the active token (~60 min before it expires, far ahead of Claude Code's 5 min).
     const after = await until(
@@ -184,10 +129,10 @@ describe('a hub refresh of the active account', () => {
     expect(Date.now() - refreshedAtMs).toBeLessThan(3_000);
     expect(await heldAccessToken(offline.configDir)).toBe(before.accessToken);
 
-    offline.child = spawnAgent(offline);
+    const returned = spawnAgent(offline.home);
     await until(
       'the returning agent to hold the new login',
-      async () => (await heldAccessToken(offline.configDir)) === after.accessToken,
+      async () => (await heldAccessToken(returned.configDir)) === after.accessToken,
       15_000,
     );
     await until(

@@ -3,56 +3,31 @@
  * an agent on `https://` trusting it with `--ca`, as real processes on loopback: the agent holds the
  * hub's login; an agent that does not trust the certificate never connects. Skipped without openssl.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MachineView } from '../../src-main/shared/machines-view.js';
+import { ensureBuilt, startAgent, startHub, stopAll, until } from './processes.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'ccmax-monitor.js');
 const TOKEN = 'tls-hub-token-0123456789';
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 
 let dir: string;
 let hubUrl: string;
 let printed = '';
-const children: ChildProcess[] = [];
 
 const machines = async (): Promise<MachineView[]> =>
   ((await (await fetch(`${hubUrl}/api/machines`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { machines: MachineView[] })
     .machines;
 
-async function until<T>(what: string, fn: () => Promise<T | null | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== null && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function agent(name: string, extra: string[]): ChildProcess {
-  const home = join(dir, name);
-  const secureUrl = hubUrl.replace(/^http:/, 'https:');
-  const child = spawn(
-    process.execPath,
-    [BIN, 'agent', '--hub', secureUrl, '--data-dir', join(home, 'data'), '--log-level', 'warn', ...extra],
-    {
-      env: { ...process.env, HOME: home, CLAUDE_CONFIG_DIR: join(home, '.claude'), CCMAX_TOKEN: TOKEN, CCMAX_HUB_URL: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  children.push(child);
-  return child;
-}
+const agent = (name: string, extra: string[]) =>
+  startAgent({ home: join(dir, name), hubUrl: hubUrl.replace(/^http:/, 'https:'), token: TOKEN, args: extra });
 
 beforeAll(async () => {
   if (!hasOpenssl) return;
-  if (!existsSync(join(ROOT, 'out', 'cli.js'))) spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  ensureBuilt();
   dir = await mkdtemp(join(tmpdir(), 'ccmax-tls-hub-'));
   const made = spawnSync(
     'openssl',
@@ -65,47 +40,17 @@ beforeAll(async () => {
     { encoding: 'utf8', timeout: 30_000 },
   );
   expect(made.status, made.stderr).toBe(0);
-  const hub = spawn(
-    process.execPath,
-    [
-      BIN,
-      'serve',
-      '--demo',
-      '--port',
-      '0',
-      '--token',
-      TOKEN,
-      '--tls-cert',
-      join(dir, 'cert.pem'),
-      '--tls-key',
-      join(dir, 'key.pem'),
-      '--log-level',
-      'warn',
-    ],
-    { env: { ...process.env, HOME: join(dir, 'hub'), CCMAX_TOKEN: '', CCMAX_DATA_DIR: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.push(hub);
-  hubUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL: ${printed}`)), 30_000);
-    hub.stdout!.on('data', (d: Buffer) => {
-      printed += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*TLS:/.exec(printed);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    hub.on('exit', (code) => reject(new Error(`serve exited early (${code}): ${printed}`)));
+  const hub = await startHub({
+    home: join(dir, 'hub'),
+    args: ['--demo', '--token', TOKEN, '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')],
+    readyPattern: /listening on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*TLS:.*\n/,
   });
+  hubUrl = hub.url;
+  printed = hub.output();
 }, 60_000);
 
 afterAll(async () => {
-  for (const child of children.reverse()) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
-  }
+  await stopAll();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
