@@ -2,7 +2,9 @@
  * The hub's record of machines and login generations, persisted in `<dataDir>/machines.json`
  * (no secret: ids, host names, versions, generations, fingerprints). A generation is per account
  * and only grows, across hub restarts too: each new login the hub assigns for an account (a switch
- * to it, or a refreshed token) gets the next number, so an agent can refuse anything older.
+ * to it, or a refreshed token) gets the next number, so an agent can refuse anything older. A
+ * switch back to an account whose login did not change is a new assignment too: an agent that
+ * holds another account since refuses the generation it already saw for this one (a replay).
  */
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -20,13 +22,18 @@ const machineSchema = z.object({
 const fileSchema = z.object({
   version: z.literal(1),
   generations: z.record(z.string(), z.object({ generation: z.number().int().nonnegative(), fingerprint: z.string() })),
+  /** The account the hub assigned last (absent in files written before it was kept). */
+  assignedAccountId: z.string().optional(),
   machines: z.record(z.string(), machineSchema),
 });
 export type MachineRecord = z.infer<typeof machineSchema>;
 type MachinesFile = z.infer<typeof fileSchema>;
 
 export interface MachineRegistry {
-  /** The generation for `accountId` holding the login with `fingerprint`: the current one when unchanged, else the next. */
+  /**
+   * The generation of assigning `accountId`'s login with `fingerprint` now: the current one while it is still the
+   * last assignment (same account, same login), else the next (a refreshed login, or a switch to the account).
+   */
   generationFor(accountId: string, fingerprint: string): number;
   machine(id: string): MachineRecord | null;
   machines(): ReadonlyMap<string, MachineRecord>;
@@ -71,9 +78,9 @@ export function createMachineRegistry(dataDir: string, logger: Logger): MachineR
   return {
     generationFor(accountId, fingerprint) {
       const current = state.generations[accountId];
-      if (current && current.fingerprint === fingerprint) return current.generation;
+      if (current && current.fingerprint === fingerprint && state.assignedAccountId === accountId) return current.generation;
       const generation = (current?.generation ?? 0) + 1;
-      change({ ...state, generations: { ...state.generations, [accountId]: { generation, fingerprint } } });
+      change({ ...state, assignedAccountId: accountId, generations: { ...state.generations, [accountId]: { generation, fingerprint } } });
       return generation;
     },
     machine: (id) => state.machines[id] ?? null,
