@@ -204,7 +204,10 @@ async function check(agent, via) {
 function watchAgent(agent) {
   const watcher = watch(agent.configDir, () => void check(agent, 'watch'));
   const poll = setInterval(() => void check(agent, 'poll'), 20);
-  closers.push(() => watcher.close(), () => clearInterval(poll));
+  closers.push(
+    () => watcher.close(),
+    () => clearInterval(poll),
+  );
 }
 const waitForFingerprint = (agent, fingerprint) =>
   new Promise((resolve) => {
@@ -229,8 +232,10 @@ async function oneSwitch(agents) {
   if (opts.verbose) {
     const after = await api('/api/state');
     const active = after.accounts.find((a) => a.active);
-    log(`  switch to ${target.id.slice(0, 8)} (${target.token.fingerprint}): ${perAgentMs.map((ms) => ms.toFixed(1)).join(' ')} ms;` +
-      ` hub active ${active?.id.slice(0, 8)} (${active?.token?.fingerprint}), ${JSON.stringify(after.rotation)}`);
+    log(
+      `  switch to ${target.id.slice(0, 8)} (${target.token.fingerprint}): ${perAgentMs.map((ms) => ms.toFixed(1)).join(' ')} ms;` +
+        ` hub active ${active?.id.slice(0, 8)} (${active?.token?.fingerprint}), ${JSON.stringify(after.rotation)}`,
+    );
   }
   const viaPoll = reached.filter((r) => r?.via === 'poll').length;
   // The hub records each machine's ack (after its verified write) before the next switch.
@@ -239,7 +244,12 @@ async function oneSwitch(agents) {
     async () => (await api('/api/machines')).machines.filter((m) => m.connected && m.held?.accountId === target.id).length >= AGENTS,
     10_000,
   ).catch(() => null);
-  return { perAgentMs, lastMs: reached.includes(null) ? null : Math.max(...perAgentMs), missed: reached.filter((r) => r === null).length, viaPoll };
+  return {
+    perAgentMs,
+    lastMs: reached.includes(null) ? null : Math.max(...perAgentMs),
+    missed: reached.filter((r) => r === null).length,
+    viaPoll,
+  };
 }
 async function switches(agents, count, label) {
   const perAgent = [];
@@ -268,7 +278,17 @@ async function openSessions(agents, count) {
   const send = (ws, i, type, extra = {}) => {
     const id = `m${++seq}`;
     pending.set(id, { atMs: performance.now(), type });
-    ws.send(JSON.stringify({ v: 1, type, id, sessionId: `bench-machines-${i}`, host: `machine-${i % agents.length}`, cwd: `/work/p-${i}`, ...extra }));
+    ws.send(
+      JSON.stringify({
+        v: 1,
+        type,
+        id,
+        sessionId: `bench-machines-${i}`,
+        host: `machine-${i % agents.length}`,
+        cwd: `/work/p-${i}`,
+        ...extra,
+      }),
+    );
   };
   for (let i = 0; i < count; i++) {
     const agent = agents[i % agents.length];
