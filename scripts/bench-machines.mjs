@@ -2,7 +2,7 @@
 // a hub (`serve --demo --token`: its stand-in Anthropic API runs inside it) and 10 agents (`agent --hub`), each agent
 // with its own HOME, CLAUDE_CONFIG_DIR and data dir.
 //  1. switch propagation: N switches on the hub (POST /api/switch) → each agent's `.credentials.json` holds the new
-//     account's access token (fs.watch on the config dir + read; a 20 ms poll only as a fallback, and counted):
+//     account's access token (fs.watch on the config dir + read; a 5 ms poll only as a fallback, and counted):
 //     p50/p95/max per agent file and for the last agent of each switch;
 //  2. 100 live sessions (10 per agent) through the agents' local hook listeners (found through each agent's discovery
 //     file, as the installed hooks find them), pulsing every 5 s like the pulser; the hub sees them relayed. Hub RSS
@@ -203,7 +203,7 @@ async function check(agent, via) {
 }
 function watchAgent(agent) {
   const watcher = watch(agent.configDir, () => void check(agent, 'watch'));
-  const poll = setInterval(() => void check(agent, 'poll'), 20);
+  const poll = setInterval(() => void check(agent, 'poll'), 5);
   closers.push(
     () => watcher.close(),
     () => clearInterval(poll),
@@ -419,7 +419,7 @@ function print(r) {
       row(`all ${r.agents} agents hold the login after start`, `${f(r.connect.allAgentsHeldLoginMs, 0)} ms`),
       row(`switch → an agent's file (${q.switches} switches)`, lat(q.perAgentMs)),
       row(`switch → the last of ${r.agents} agents' files`, lat(q.lastAgentMs)),
-      row(`  missed (>10 s) / seen by the 20 ms fallback poll`, `${q.missed} / ${q.detectedByPoll}`),
+      row(`  missed (>10 s) / seen by the 5 ms fallback poll`, `${q.missed} / ${q.detectedByPoll}`),
       row(`switch → an agent's file, ${r.sessions.opened} sessions live (${l.switches})`, lat(l.perAgentMs)),
       row(`switch → the last agent's file, sessions live`, lat(l.lastAgentMs)),
       row(`  missed / seen by the fallback poll`, `${l.missed} / ${l.detectedByPoll}`),
