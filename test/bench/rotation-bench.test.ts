@@ -116,11 +116,13 @@ describe('rotation replay accounting', () => {
     expect(result.servedLoadHours).toBeGreaterThan(0);
   });
 
-  it('counts every measured window as expired whole when there is no demand', () => {
+  it('counts every measured window as expired whole when there is no demand, each account’s first one included', () => {
     const run = runRotationBench({ ...SMOKE, days: 14, demandRatio: 0 });
     for (const r of run.results) {
-      expect(r.measuredWindows).toBe(3);
+      expect(r.measuredWindows).toBe(6);
+      expect(r.closedWindows.filter((w) => w.measured)).toHaveLength(3);
       expect(r.expiredUnusedPct).toBeCloseTo(100, 6);
+      expect(r.expiredUnusedOpenedInsidePct).toBeCloseTo(100, 6);
       expect(r.avoidableHitSteps + r.unavoidableHitSteps).toBe(0);
     }
   });

@@ -43,10 +43,12 @@ export function createOracle(): Strategy {
  * The ideal expired-unused share: the demand served by whichever account's 7d window resets first
  * (split between accounts at will, no 5h limit, no reading lag), so the only capacity left when a
  * window resets is capacity the demand could not reach. Measured over the same windows as the
- * replay (those that open and reset inside it). A lower bound for every strategy.
+ * replay (those that reset inside it, a first window from what it had left at the start). A lower
+ * bound for every strategy.
  */
 export function idealExpiredUnusedPct(fleet: readonly BenchAccount[], demand: Demand): number {
-  const remaining = fleet.map((a) => (1 - Math.min(100, a.initialWindows.sevenDayPct) / 100) * a.weeklyCapacityLoadHours);
+  const initialRemaining = fleet.map((a) => (1 - Math.min(100, a.initialWindows.sevenDayPct) / 100) * a.weeklyCapacityLoadHours);
+  const remaining = [...initialRemaining];
   const resetsAt = fleet.map((a) => a.initialWindows.sevenDayResetsAtMs);
   let measuredLh = 0;
   let expiredLh = 0;
@@ -64,10 +66,8 @@ export function idealExpiredUnusedPct(fleet: readonly BenchAccount[], demand: De
     fleet.forEach((account, i) => {
       const resetMs = resetsAt[i] ?? Infinity;
       if (resetMs > endMs) return;
-      if (resetMs - SEVEN_DAY_MS >= demand.startMs) {
-        measuredLh += account.weeklyCapacityLoadHours;
-        expiredLh += remaining[i] ?? 0;
-      }
+      measuredLh += resetMs - SEVEN_DAY_MS >= demand.startMs ? account.weeklyCapacityLoadHours : (initialRemaining[i] ?? 0);
+      expiredLh += remaining[i] ?? 0;
       remaining[i] = account.weeklyCapacityLoadHours;
       resetsAt[i] = resetMs + SEVEN_DAY_MS;
     });

@@ -35,7 +35,8 @@ export function formatParams(run: BenchRun): string[] {
     `readings: statusline of the active account every step while a session is alive (whole %, rounded down); polls every ` +
       `${DEFAULT_CADENCE.parkedPollIntervalMs / MIN_MS} min ±${DEFAULT_CADENCE.pollJitterRatio * 100} % per parked account, ` +
       `${DEFAULT_CADENCE.activePollIntervalMs / MIN_MS} min for the active one without statusline`,
-    `measured: expired = capacity left when a 7d window reset, over every window that opened and reset inside the run (each account's first window excluded); ` +
+    `measured: expired = capacity left when a 7d window reset, over every window that reset inside the run, as a share of the quota they offered inside it ` +
+      `(an account's first window counts from what it had left at the start; in brackets: the windows that opened inside the run only); ` +
       `limit hit = a step in which demand was refused because the active account was at 100 % of a window (true figures), avoidable when another account was below 100 % of both; ` +
       `hits and switches over the whole run`,
     `ideal expired unused ${idealExpiredUnusedPct(run.fleet, run.demand).toFixed(2)} % (capacity the demand could not reach: served by the window that resets first, no 5h limit, no reading lag)`,
@@ -55,7 +56,8 @@ export function formatTable(run: BenchRun): string[] {
   ];
   const rows = run.results.map((r) => [
     r.strategy,
-    `${r.expiredUnusedPct.toFixed(2)} % (${round(r.expiredLoadHours)} of ${round(r.measuredCapacityLoadHours)} lh, ${r.measuredWindows} windows)`,
+    `${r.expiredUnusedPct.toFixed(2)} % (${round(r.expiredLoadHours)} of ${round(r.measuredCapacityLoadHours)} lh, ${r.measuredWindows} windows; ` +
+      `opened inside ${r.expiredUnusedOpenedInsidePct.toFixed(2)} %)`,
     `${r.avoidableHitSteps} / ${r.avoidableHitEpisodes}`,
     String(r.unavoidableHitSteps),
     String(r.switches),

@@ -51,12 +51,23 @@ export interface ClosedWindow {
 
 export interface ReplayResult {
   readonly strategy: string;
-  /** 7d windows that opened and reset inside the replay (the first, partial window of each account is not counted). */
+  /** 7d windows that reset inside the replay, each account's first (already running) window included. */
   readonly measuredWindows: number;
+  /**
+   * The quota those windows offered inside the replay: a whole week's capacity for a window that
+   * opened inside it; for an account's first window, what it had left when the replay began.
+   */
   readonly measuredCapacityLoadHours: number;
   /** Capacity left unused when those windows reset. */
   readonly expiredLoadHours: number;
+  /** `expiredLoadHours` as a share of `measuredCapacityLoadHours`. */
   readonly expiredUnusedPct: number;
+  /**
+   * The same share over the windows that opened inside the replay only (the bench's measure before
+   * issue 12's sweep): it leaves out the first windows, so quota a strategy saved from expiring in
+   * them is not credited, and the demand it served from them is missing from the windows counted.
+   */
+  readonly expiredUnusedOpenedInsidePct: number;
   /**
    * Steps in which demand was refused because the active account was at 100 % of a window (reached
    * before or during the step) while another account was below 100 % of both.
@@ -107,6 +118,7 @@ export function createMetrics(fleet: readonly SimAccount[], demand: Demand, stra
   let measuredWindows = 0;
   let measuredCapacityLoadHours = 0;
   let expiredLoadHours = 0;
+  const openedInside = { capacityLoadHours: 0, expiredLoadHours: 0 };
   // Usage from before the replay (the initial windows) is not demand the replay served.
   let usedLoadHours = -fleet.reduce((sum, a) => sum + (Math.min(100, a.initialWindows.sevenDayPct) / 100) * a.weeklyCapacityLoadHours, 0);
   let avoidableHitSteps = 0;
@@ -131,10 +143,18 @@ export function createMetrics(fleet: readonly SimAccount[], demand: Demand, stra
       usedLoadHours += (pct / 100) * capacityOf(index);
       const measured = resetMs - SEVEN_DAY_MS >= demand.startMs;
       closedWindows.push({ accountId: fleet[index]?.id ?? '', resetMs, sevenDayPct: pct, measured });
-      if (!measured) return;
+      const expiredLh = ((100 - pct) / 100) * capacityOf(index);
       measuredWindows++;
+      expiredLoadHours += expiredLh;
+      if (!measured) {
+        // The first window opened before the replay: only what it had left then was there to use.
+        const initialPct = Math.min(100, fleet[index]?.initialWindows.sevenDayPct ?? 0);
+        measuredCapacityLoadHours += ((100 - initialPct) / 100) * capacityOf(index);
+        return;
+      }
       measuredCapacityLoadHours += capacityOf(index);
-      expiredLoadHours += ((100 - pct) / 100) * capacityOf(index);
+      openedInside.capacityLoadHours += capacityOf(index);
+      openedInside.expiredLoadHours += expiredLh;
     },
     decided(nowMs, move) {
       if (move.kind === 'wait') {
@@ -182,6 +202,8 @@ export function createMetrics(fleet: readonly SimAccount[], demand: Demand, stra
         measuredCapacityLoadHours,
         expiredLoadHours,
         expiredUnusedPct: measuredCapacityLoadHours > 0 ? (100 * expiredLoadHours) / measuredCapacityLoadHours : 0,
+        expiredUnusedOpenedInsidePct:
+          openedInside.capacityLoadHours > 0 ? (100 * openedInside.expiredLoadHours) / openedInside.capacityLoadHours : 0,
         avoidableHitSteps,
         avoidableHitEpisodes,
         unavoidableHitSteps,
