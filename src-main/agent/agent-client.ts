@@ -1,14 +1,16 @@
 /**
  * The agent: one authenticated WebSocket to the hub (`ws://` or `wss://`), reconnecting with
- * exponential backoff and full jitter. On every (re)connect it first sends any login this machine's
- * Claude Code refreshed on its own (`harvest`), then `hello` with what it holds. Pushed logins are
- * written, verified and acknowledged by `agent-login.ts`.
+ * exponential backoff and full jitter. On every (re)connect it first sends any full login found in
+ * this machine's store (`harvest`), then `hello` with what it holds. Pushed logins (access tokens
+ * only) are written, verified and acknowledged by `agent-login.ts`; `agent-expiry.ts` warns before
+ * the held access token runs out without a newer one from the hub.
  */
 import { hostname } from 'node:os';
 import WebSocket from 'ws';
 import type { CredentialTarget, IdentityTarget, Logger } from '../engine/index.js';
 import { AGENT_PATH, AGENT_PROTOCOL_VERSION, AgentCloseCode, parseHubMessage } from '../shared/machines-protocol.js';
 import type { AgentStateStore } from './agent-state.js';
+import { watchHeldExpiry } from './agent-expiry.js';
 import { createLoginHandler } from './agent-login.js';
 import type { HookRelay } from './agent-relay.js';
 
@@ -30,6 +32,10 @@ export interface AgentOptions {
   readonly random?: () => number;
   /** Relays this machine's hooks and statusline to the hub (see agent-relay.ts); none by default. */
   readonly relay?: HookRelay;
+  /** How long before the held access token expires the agent warns that no newer one came; default 20 min. */
+  readonly expiryWarningMs?: number;
+  /** How long to wait for the hub to confirm a harvested login; default 10 s. */
+  readonly harvestTimeoutMs?: number;
   /** Called when the hub refuses this agent for good (wrong token, revoked): the agent stops. */
   readonly onFatal?: (code: number, reason: string) => void;
 }
@@ -75,6 +81,13 @@ export function createAgent(options: AgentOptions): Agent {
     identityTarget: options.identityTarget,
     logger,
     send,
+    ...(options.harvestTimeoutMs !== undefined ? { harvestTimeoutMs: options.harvestTimeoutMs } : {}),
+  });
+  const expiry = watchHeldExpiry({
+    held: () => state.get().held,
+    connected: () => ws?.readyState === WebSocket.OPEN,
+    logger,
+    ...(options.expiryWarningMs !== undefined ? { warningMs: options.expiryWarningMs } : {}),
   });
 
   const onFrame = (text: string): void => {
@@ -86,8 +99,10 @@ export function createAgent(options: AgentOptions): Agent {
     const message = parsed.value;
     if (message.type === 'welcome') return;
     if (message.type === 'relay' || message.type === 'relay-close') return options.relay?.fromHub(message);
+    if (message.type === 'harvested') return logins.harvested(message);
     chain = chain
       .then(() => logins.apply(message))
+      .then(() => expiry.rearm())
       .catch((error: unknown) => logger.error('applying a login failed', { error: String(error) }));
   };
 
@@ -138,6 +153,7 @@ export function createAgent(options: AgentOptions): Agent {
       if (ws === socket) {
         ws = null;
         options.relay?.hubDown();
+        expiry.rearm();
       }
       const text = reason.toString('utf8');
       if (FATAL_CODES.has(code)) {
@@ -151,9 +167,13 @@ export function createAgent(options: AgentOptions): Agent {
   }
 
   return {
-    start: () => connect(),
+    start: () => {
+      expiry.rearm();
+      connect();
+    },
     async stop() {
       stopped = true;
+      expiry.stop();
       if (retry) clearTimeout(retry);
       ws?.close(1000, 'agent stopping');
       await chain;

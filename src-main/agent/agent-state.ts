@@ -14,7 +14,15 @@ const schema = z.object({
   version: z.literal(1),
   machineId: z.string().min(8).max(64),
   seen: z.record(z.string(), z.number().int().nonnegative()),
-  held: z.object({ accountId: z.string(), generation: z.number().int().nonnegative(), fingerprint: z.string() }).nullable(),
+  held: z
+    .object({
+      accountId: z.string(),
+      generation: z.number().int().nonnegative(),
+      fingerprint: z.string(),
+      /** When the held access token expires (epoch ms); null in files written before it was kept. */
+      expiresAtMs: z.number().nullable().default(null),
+    })
+    .nullable(),
 });
 export type AgentState = z.infer<typeof schema>;
 

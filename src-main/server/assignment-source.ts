@@ -15,11 +15,12 @@ import {
   toClaudeAiOauth,
 } from '../engine/index.js';
 import { err, ok } from '../shared/result.js';
-import type { WireIdentity, WireLogin } from '../shared/machines-protocol.js';
+import { type AgentLogin, toAgentLogin, type WireIdentity, type WireLogin } from '../shared/machines-protocol.js';
 
 export interface Assignment {
   readonly accountId: string;
-  readonly login: WireLogin;
+  /** What agents are sent: the access token and what goes with it, never the refresh token. */
+  readonly login: AgentLogin;
   readonly identity: WireIdentity | null;
   /** Fingerprint of the access token. */
   readonly fingerprint: string;
@@ -34,7 +35,7 @@ export interface AssignmentSource {
 }
 
 export interface AssignmentSourceDeps {
-  readonly engine: Pick<Engine, 'activeAccountId' | 'accounts'>;
+  readonly engine: Pick<Engine, 'activeAccountId'> & { readonly accounts: Pick<Engine['accounts'], 'addFromCredentialsJson'> };
   readonly credentialsTarget: CredentialTarget;
   readonly identityTarget: IdentityTarget | null;
   readonly logger: Logger;
@@ -59,7 +60,7 @@ export function createAssignmentSource(deps: AssignmentSourceDeps): AssignmentSo
           displayName: v.displayName ?? null,
         };
       }
-      return { accountId, login: { ...login, scopes: [...login.scopes] }, identity, fingerprint: fingerprint(login.accessToken) };
+      return { accountId, login: toAgentLogin(login), identity, fingerprint: fingerprint(login.accessToken) };
     },
     async harvest(accountId, login) {
       const credentials: OAuthCredentials = login;

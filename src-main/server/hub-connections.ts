@@ -5,7 +5,7 @@
  */
 import type { WebSocket } from 'ws';
 import type { Clock, EventSink } from '../engine/index.js';
-import { AGENT_PROTOCOL_VERSION, type HeldLogin } from '../shared/machines-protocol.js';
+import { AGENT_PROTOCOL_VERSION, type HeldLogin, type HubMessage, toAgentLogin } from '../shared/machines-protocol.js';
 import type { Assignment } from './assignment-source.js';
 import type { MachineRegistry } from './machine-registry.js';
 
@@ -81,16 +81,16 @@ export function createHubConnections(deps: {
     if (c.sent === key) return;
     c.sent = key;
     c.pushedAtMs = clock.now();
-    c.ws.send(
-      JSON.stringify({
-        v: AGENT_PROTOCOL_VERSION,
-        type: 'login',
-        accountId: assigned.accountId,
-        generation,
-        login: assigned.login,
-        identity: assigned.identity,
-      }),
-    );
+    // Typed as the protocol's message, and stripped again: an agent is never sent a refresh token.
+    const message: HubMessage = {
+      v: AGENT_PROTOCOL_VERSION,
+      type: 'login',
+      accountId: assigned.accountId,
+      generation,
+      login: toAgentLogin(assigned.login),
+      identity: assigned.identity,
+    };
+    c.ws.send(JSON.stringify(message));
   };
 
   const waitFor = (c: Connection): Promise<void> =>

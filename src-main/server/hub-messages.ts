@@ -5,8 +5,8 @@
  * login), `refuse`, and the machine's relayed hook traffic (`relay`, `relay-close`; hub-relay.ts). Logins never reach a log or an event.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Logger } from '../engine/index.js';
-import { AGENT_PROTOCOL_VERSION, AgentCloseCode, type AgentMessage } from '../shared/machines-protocol.js';
+import { fingerprint, type Logger } from '../engine/index.js';
+import { AGENT_PROTOCOL_VERSION, AgentCloseCode, type AgentMessage, type HubMessage } from '../shared/machines-protocol.js';
 import type { AssignmentSource } from './assignment-source.js';
 import type { Connection, HubConnections } from './hub-connections.js';
 import type { MachineRegistry } from './machine-registry.js';
@@ -42,6 +42,7 @@ export function createHubMessageHandler(deps: HubMessageDeps): HubMessageHandler
     c.machineId = message.machineId;
     c.held = message.held;
     registry.seen(message.machineId, message.host, message.agentVersion, deps.nowMs());
+    if (message.held) registry.holds(message.machineId, message.held.expiresAtMs);
     hub.event('machine-connected', 'info', message.machineId, `${message.host} connected (agent ${message.agentVersion}).`);
     logger.info('machine connected', { machineId: message.machineId, host: message.host, peer: req.socket.remoteAddress });
     c.ws.send(JSON.stringify({ v: AGENT_PROTOCOL_VERSION, type: 'welcome', hubVersion: deps.hubVersion }));
@@ -62,13 +63,23 @@ export function createHubMessageHandler(deps: HubMessageDeps): HubMessageHandler
     if (message.type === 'relay-close') return deps.relayFor(c).closeChannel(message.channel);
     if (message.type === 'harvest') {
       const outcome = await deps.source.harvest(message.accountId, message.login);
-      logger.info('a machine sent a login its Claude Code refreshed', { machineId: c.machineId, accountId: message.accountId, outcome });
+      logger.info('a machine sent a full login from its store', { machineId: c.machineId, accountId: message.accountId, outcome });
+      // The agent writes over that login only once the hub says it has it (or a newer one).
+      const reply: HubMessage = {
+        v: AGENT_PROTOCOL_VERSION,
+        type: 'harvested',
+        refreshFingerprint: fingerprint(message.login.refreshToken),
+        outcome,
+      };
+      if (c.ws.readyState === c.ws.OPEN) c.ws.send(JSON.stringify(reply));
       await deps.refreshAssignment();
       return;
     }
     if (message.type === 'ack') {
-      c.held = { accountId: message.accountId, generation: message.generation, fingerprint: message.fingerprint };
+      const { accountId, generation, fingerprint: fp, expiresAtMs } = message;
+      c.held = { accountId, generation, fingerprint: fp, expiresAtMs };
       c.pushedAtMs = null;
+      if (c.machineId !== null) registry.holds(c.machineId, expiresAtMs);
       if (hub.holdsCurrent(c)) {
         c.lagging = false;
         hub.release(c);

@@ -18,6 +18,8 @@ const machineSchema = z.object({
   firstSeenMs: z.number(),
   lastSeenMs: z.number(),
   revoked: z.boolean(),
+  /** When the access token it last confirmed holding expires (epoch ms); absent in older files. */
+  heldExpiresAtMs: z.number().nullable().optional(),
 });
 const fileSchema = z.object({
   version: z.literal(1),
@@ -39,6 +41,8 @@ export interface MachineRegistry {
   machines(): ReadonlyMap<string, MachineRecord>;
   seen(id: string, host: string, agentVersion: string, nowMs: number): void;
   touch(id: string, nowMs: number): void;
+  /** Records when the access token the machine confirmed holding expires (null: unknown). */
+  holds(id: string, heldExpiresAtMs: number | null): void;
   /** Marks a machine revoked; false when unknown. */
   revoke(id: string): boolean;
   /** Writes pending changes; never throws (a failure is logged, the file keeps its last good state). */
@@ -93,12 +97,18 @@ export function createMachineRegistry(dataDir: string, logger: Logger): MachineR
         firstSeenMs: before?.firstSeenMs ?? nowMs,
         lastSeenMs: nowMs,
         revoked: before?.revoked ?? false,
+        heldExpiresAtMs: before?.heldExpiresAtMs ?? null,
       };
       change({ ...state, machines: { ...state.machines, [id]: record } });
     },
     touch(id, nowMs) {
       const before = state.machines[id];
       if (before) change({ ...state, machines: { ...state.machines, [id]: { ...before, lastSeenMs: nowMs } } });
+    },
+    holds(id, heldExpiresAtMs) {
+      const before = state.machines[id];
+      if (before && before.heldExpiresAtMs !== heldExpiresAtMs)
+        change({ ...state, machines: { ...state.machines, [id]: { ...before, heldExpiresAtMs } } });
     },
     revoke(id) {
       const before = state.machines[id];

@@ -16,6 +16,7 @@ export const EXAMPLE_MACHINE: MachineView = {
   connected: true,
   lastSeenMs: 1_764_950_400_000,
   held: { accountId: '4e2b9c1d-0000-4000-8000-000000000001', generation: 7, fingerprint: '3fa9c2d1' },
+  heldExpiresAtMs: 1_764_975_600_000,
   lagging: false,
   lagMs: 0,
   revoked: false,
@@ -39,6 +40,12 @@ export const MACHINE_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
           { description: 'The login the machine confirmed it holds (after verifying its write).' },
         ),
       ),
+      heldExpiresAtMs: {
+        ...nullable({ type: 'integer' }),
+        description:
+          'When the access token the machine last confirmed holding expires (epoch ms), also while it is away. Agents hold no ' +
+          'refresh token: past this its Claude Code cannot make requests until it reaches the hub again. Null when unknown.',
+      },
       lagging: { type: 'boolean', description: 'It did not confirm the current login within the bound (3 s).' },
       lagMs: { type: 'integer', description: 'How long the current push has waited for its confirmation; 0 when none waits.' },
       revoked: { type: 'boolean' },

@@ -1,9 +1,12 @@
 /**
  * The hub ↔ agent protocol (several machines, one fleet): versioned JSON text frames over one
  * authenticated WebSocket at `/agent`. The hub sends the login a machine must hold (`login`, with a
- * per-account generation number); the agent writes it where Claude Code reads it, verifies the
- * write and acknowledges (`ack`), and sends first any login its own Claude Code refreshed
- * (`harvest`). Logins cross the wire only inside this channel; nothing here is ever logged.
+ * per-account generation number) — an access token only, never a refresh token: the schema of an
+ * agent-bound login has no such field and refuses a frame that carries one. The agent writes it
+ * where Claude Code reads it, verifies the write and acknowledges (`ack`), and sends first any full
+ * login (with a refresh token) found in its machine's store (`harvest`), which the hub confirms
+ * (`harvested`) before the agent may write over it. Logins cross the wire only inside this
+ * channel; nothing here is ever logged.
  */
 import { z } from 'zod';
 import { err, ok, type Result } from './result.js';
@@ -28,15 +31,34 @@ export const AgentCloseCode = {
   Replaced: 4409,
 } as const;
 
-const wireLogin = z.object({
+/**
+ * What the hub sends an agent: what Claude Code needs to make requests (access token, expiry,
+ * scopes, subscription type, rate-limit tier) and nothing it could refresh with. Strict: a frame
+ * whose login carries any other key — a `refreshToken` above all — is refused whole.
+ */
+const agentLogin = z.strictObject({
   accessToken: z.string().min(1).max(8192),
-  refreshToken: z.string().max(8192),
   expiresAtMs: z.number().finite(),
   scopes: z.array(z.string().max(256)).max(64),
   subscriptionType: z.string().max(64).nullable(),
   rateLimitTier: z.string().max(128).nullable(),
 });
-export type WireLogin = z.infer<typeof wireLogin>;
+export type AgentLogin = z.infer<typeof agentLogin>;
+
+/** A full login an agent found in its machine's store (Claude Code refreshed it, or a `/login` there): it goes to the hub's vault. */
+const harvestedLogin = agentLogin.extend({ refreshToken: z.string().min(1).max(8192) });
+export type WireLogin = z.infer<typeof harvestedLogin>;
+
+/** The agent-bound part of a login: everything but the refresh token. */
+export function toAgentLogin(login: Omit<AgentLogin, 'scopes'> & { readonly scopes: readonly string[] }): AgentLogin {
+  return {
+    accessToken: login.accessToken,
+    expiresAtMs: login.expiresAtMs,
+    scopes: [...login.scopes],
+    subscriptionType: login.subscriptionType,
+    rateLimitTier: login.rateLimitTier,
+  };
+}
 
 const identity = z.object({
   accountUuid: z.string().min(1).max(128),
@@ -46,11 +68,15 @@ const identity = z.object({
 });
 export type WireIdentity = z.infer<typeof identity>;
 
-/** What a machine holds: the account, the generation and the access token's fingerprint. */
+/** When the access token a machine holds expires (epoch ms); null when unknown (an older agent). */
+const heldExpiresAtMs = z.number().finite().nullable().default(null);
+
+/** What a machine holds: the account, the generation, the access token's fingerprint and expiry. */
 const held = z.object({
   accountId: z.string().min(1).max(128),
   generation: z.number().int().nonnegative(),
   fingerprint: z.string().max(16),
+  expiresAtMs: heldExpiresAtMs,
 });
 export type HeldLogin = z.infer<typeof held>;
 
@@ -73,13 +99,16 @@ const AgentMessageSchema = z.discriminatedUnion('type', [
     agentVersion: z.string().max(64),
     held: held.nullable(),
   }),
-  /** A login this machine's Claude Code refreshed on its own; `accountId` is the one it was assigned. */
+  /**
+   * A full login found in this machine's store (its Claude Code refreshed, or someone ran `/login`
+   * there); `accountId` is the one the machine was assigned (the hub identifies the login itself).
+   */
   z.object({
     v,
     type: z.literal('harvest'),
     accountId: z.string().min(1).max(128),
     generation: z.number().int().nonnegative(),
-    login: wireLogin,
+    login: harvestedLogin,
   }),
   z.object({
     v,
@@ -87,6 +116,7 @@ const AgentMessageSchema = z.discriminatedUnion('type', [
     accountId: z.string().min(1).max(128),
     generation: z.number().int().nonnegative(),
     fingerprint: z.string().max(16),
+    expiresAtMs: heldExpiresAtMs,
   }),
   z.object({
     v,
@@ -108,8 +138,19 @@ const HubMessageSchema = z.discriminatedUnion('type', [
     type: z.literal('login'),
     accountId: z.string().min(1).max(128),
     generation: z.number().int().positive(),
-    login: wireLogin,
+    login: agentLogin,
     identity: identity.nullable(),
+  }),
+  /**
+   * The hub's answer to a `harvest`: `refreshFingerprint` names the login; `stored` (it is in the
+   * vault now) and `kept-newer` (the vault holds a newer one) mean the agent may write over it,
+   * `refused` (the hub could not take it) means it must not.
+   */
+  z.object({
+    v,
+    type: z.literal('harvested'),
+    refreshFingerprint: z.string().max(16),
+    outcome: z.enum(['stored', 'kept-newer', 'refused']),
   }),
   z.object({ v, type: z.literal('relay'), channel, frame: relayedFrame }),
   /** The hub closed that channel (the heartbeat protocol's close code and reason). */

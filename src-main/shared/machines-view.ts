@@ -9,6 +9,12 @@ export interface MachineView {
   readonly lastSeenMs: number;
   /** The login it confirmed holding: account, generation and the access token's fingerprint. */
   readonly held: { readonly accountId: string; readonly generation: number; readonly fingerprint: string } | null;
+  /**
+   * When the access token this machine last confirmed holding expires (epoch ms), also while it is
+   * away: agents hold no refresh token, so past this its Claude Code cannot make requests until it
+   * reaches the hub again (nothing is revoked). Null when unknown.
+   */
+  readonly heldExpiresAtMs: number | null;
   /** It did not confirm the current login within the bound. */
   readonly lagging: boolean;
   /** How long the current push has waited for its confirmation; 0 when none waits. */

@@ -29,7 +29,6 @@ const assignmentOf = (n: number): Assignment => ({
   accountId: 'acct-a',
   login: {
     accessToken: `access-${n}`,
-    refreshToken: `refresh-${n}`,
     expiresAtMs: 1_900_000_000_000,
     scopes: [],
     subscriptionType: null,

@@ -33,7 +33,7 @@ describe('choosing "connect to a hub"', () => {
 });
 
 describe('the agent tray model', () => {
-  const held: HeldLogin = { accountId: 'acct-1234567890', generation: 7, fingerprint: 'abcd1234' };
+  const held: HeldLogin = { accountId: 'acct-1234567890', generation: 7, fingerprint: 'abcd1234', expiresAtMs: null };
   it('says reaching, connected with the login held, or refused — with a matching icon', () => {
     const reaching = agentTrayModel({ hubUrl: 'https://hub:1', connected: false, held: null, refused: null }, 'linux');
     expect([reaching.iconName, reaching.tooltip]).toEqual(['tray-high', 'ccmax-monitor agent · Reaching the hub… · holds no login yet']);
@@ -108,7 +108,7 @@ describe('agent mode', () => {
     const mode = await h.start();
     expect(h.tooltips.at(-1)).toContain('Reaching the hub');
     h.state.connected = true;
-    h.state.held = { accountId: 'acct-abcdefgh', generation: 2, fingerprint: 'ffff0000' };
+    h.state.held = { accountId: 'acct-abcdefgh', generation: 2, fingerprint: 'ffff0000', expiresAtMs: null };
     await h.clock.advance(1_000);
     expect(h.tooltips.at(-1)).toBe('ccmax-monitor agent · Connected to the hub · holds acct-abc (generation 2)');
     expect(mode.status()).toMatchObject({ connected: true, refused: null });

@@ -45,6 +45,17 @@ const ClaudeAiOauthSchema = z.object({
   rateLimitTier: z.string().nullable().optional(),
 });
 
+/** A login with no refresh token (an agent's: key absent, or empty), as the credential targets read it back. */
+const AccessOnlyOauthSchema = ClaudeAiOauthSchema.extend({ refreshToken: z.string().optional() });
+
+export interface ParseCredentialsOptions {
+  /**
+   * Accept a login without a refresh token (the key absent or empty; `refreshToken` is then '').
+   * Only where Claude Code's store is read back (an agent writes such a login); an import refuses it.
+   */
+  readonly accessOnly?: boolean;
+}
+
 /** The parts of a login, in words, for error messages. */
 const FIELD_WORDS: Readonly<Record<string, string>> = {
   accessToken: 'the access token',
@@ -60,7 +71,7 @@ const FIELD_WORDS: Readonly<Record<string, string>> = {
  * top-level keys are ignored) or the inner object alone. The error message names the failing
  * field, never its value.
  */
-export function parseClaudeCredentials(text: string): Result<OAuthCredentials, ClaudeStoreError> {
+export function parseClaudeCredentials(text: string, options: ParseCredentialsOptions = {}): Result<OAuthCredentials, ClaudeStoreError> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -76,7 +87,7 @@ export function parseClaudeCredentials(text: string): Result<OAuthCredentials, C
   if (!wrapped && !('accessToken' in json)) {
     return err({ kind: 'missing', message: 'no claudeAiOauth login in the credentials (not logged in with a subscription?)' });
   }
-  const parsed = ClaudeAiOauthSchema.safeParse(inner);
+  const parsed = (options.accessOnly ? AccessOnlyOauthSchema : ClaudeAiOauthSchema).safeParse(inner);
   if (!parsed.success) {
     // In words, not a schema path: what is wrong and what to paste instead.
     const key = String(parsed.error.issues[0]?.path[0] ?? '');
@@ -91,7 +102,7 @@ export function parseClaudeCredentials(text: string): Result<OAuthCredentials, C
   const o = parsed.data;
   return ok({
     accessToken: o.accessToken,
-    refreshToken: o.refreshToken,
+    refreshToken: o.refreshToken ?? '',
     expiresAtMs: o.expiresAt,
     scopes: o.scopes,
     subscriptionType: o.subscriptionType ?? null,

@@ -5,6 +5,10 @@ import type { RefreshPath } from '../../shared/view-model.js';
 /** The login Claude Code stores under `claudeAiOauth` (CLAUDE-CODE.md), with `expiresAt` in ms. */
 export interface OAuthCredentials {
   readonly accessToken: string;
+  /**
+   * Empty for an access-token-only login (what a hub sends its agents: Claude Code stores it with no
+   * `refreshToken` key and runs on it without refreshing). Never empty in the vault.
+   */
   readonly refreshToken: string;
   /** Epoch milliseconds. */
   readonly expiresAtMs: number;

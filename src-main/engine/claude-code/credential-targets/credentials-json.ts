@@ -8,11 +8,16 @@ import type { OAuthCredentials } from '../../vault/credentials.js';
 import { parseClaudeCredentials } from '../claude-store.js';
 import type { TargetError } from './credential-target.js';
 
-/** The `claudeAiOauth` object for `credentials`, in Claude Code's field names (`expiresAt` in ms). */
+/**
+ * The `claudeAiOauth` object for `credentials`, in Claude Code's field names (`expiresAt` in ms).
+ * An access-token-only login (empty `refreshToken`) is written with no `refreshToken` key — the
+ * shape Claude Code itself writes when it strips a login's refresh token, and one it runs on
+ * without ever calling its token endpoint (test/e2e/claude-code-least-privilege.test.ts).
+ */
 export function toClaudeAiOauth(credentials: OAuthCredentials): Record<string, unknown> {
   return {
     accessToken: credentials.accessToken,
-    refreshToken: credentials.refreshToken,
+    ...(credentials.refreshToken === '' ? {} : { refreshToken: credentials.refreshToken }),
     expiresAt: credentials.expiresAtMs,
     scopes: [...credentials.scopes],
     subscriptionType: credentials.subscriptionType,
@@ -47,11 +52,12 @@ export function mergeCredentialsText(current: string | null, credentials: OAuthC
 
 /**
  * The login in a credentials JSON text: null when there is no text or no `claudeAiOauth`;
- * `invalid` when the text or the login does not parse.
+ * `invalid` when the text or the login does not parse. A login without a refresh token (what an
+ * agent writes) reads back with `refreshToken` ''.
  */
 export function readCredentialsText(text: string | null, where: string): Result<OAuthCredentials | null, TargetError> {
   if (text === null || text.trim() === '') return ok(null);
-  const parsed = parseClaudeCredentials(text);
+  const parsed = parseClaudeCredentials(text, { accessOnly: true });
   if (parsed.ok) return parsed;
   if (parsed.error.kind === 'missing') return ok(null);
   return err({ kind: 'invalid', message: `${where}: ${parsed.error.message}` });
