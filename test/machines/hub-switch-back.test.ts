@@ -27,7 +27,6 @@ const loginOf = (accountId: string): Assignment => {
     accountId,
     login: {
       accessToken,
-      refreshToken: `sk-ant-ort01-${accountId}-refresh`,
       expiresAtMs: 1_900_000_000_000,
       scopes: ['user:inference'],
       subscriptionType: 'max',
