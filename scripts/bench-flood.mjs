@@ -4,14 +4,14 @@
 // 50 ms and a dashboard stays connected. Reports the server's peak RSS (goal < 200 MB), /api/health
 // latency p50/p99/max (goal p99 < 50 ms), live sessions after the flood, /api/state size and time.
 // Loopback only; every loop is bounded. Usage: node scripts/bench-flood.mjs [--sessions 10000] [--connections 100] [--json]
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { startServe } from './bench/serve-process.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
@@ -35,40 +35,9 @@ const quantile = (xs, q) => {
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ccmax-flood-'));
 const home = mkdtempSync(join(tmpdir(), 'ccmax-flood-home-'));
-const server = spawn(
-  process.execPath,
-  [join(root, 'bin', 'ccmax-monitor.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--vault', 'file', '--log-level', 'error'],
-  {
-    env: {
-      ...process.env,
-      HOME: home,
-      CLAUDE_CONFIG_DIR: join(home, '.claude'),
-      CCMAX_API_BASE_URL: 'http://127.0.0.1:9',
-      CCMAX_OAUTH_TOKEN_URL: 'http://127.0.0.1:9/token',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  },
-);
-let out = '';
-server.stdout.on('data', (d) => (out += d));
-server.stderr.on('data', (d) => (out += d));
-const url = await (async () => {
-  for (let i = 0; i < 200; i++) {
-    const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-    if (m) return m[1];
-    await sleep(50);
-  }
-  server.kill('SIGKILL');
-  throw new Error(`serve did not start:\n${out}`);
-})();
-const port = new URL(url).port;
-const rssOf = () => {
-  try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))[1]) * 1024;
-  } catch {
-    return 0;
-  }
-};
+const server = await startServe({ root, dataDir, home });
+const { url, port } = server;
+const rssOf = () => server.rssBytes() || 0;
 let peakRss = rssOf();
 const baselineRss = peakRss;
 const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, rssOf())), 100);
@@ -151,8 +120,7 @@ try {
   liveSessions = JSON.parse(stateText).sessions?.length ?? null;
 } catch {}
 dashboard.terminate();
-server.kill('SIGTERM');
-await new Promise((r) => server.once('exit', r));
+await server.stop();
 rmSync(dataDir, { recursive: true, force: true });
 rmSync(home, { recursive: true, force: true });
 

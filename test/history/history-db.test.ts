@@ -4,7 +4,24 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HISTORY_MIGRATIONS, HISTORY_SCHEMA_VERSION } from '../../src-main/engine/history/history-schema.js';
 import { openHistoryDb } from '../../src-main/engine/history/open-history-db.js';
-import { openSqlite } from '../../src-main/engine/history/sqlite.js';
+import { openSqlite, type SqlDatabase } from '../../src-main/engine/history/sqlite.js';
+
+const V3_INDEXES = [
+  'samples_unrolled_at',
+  'window_resets_account_at',
+  'window_resets_window_at',
+  'limit_hits_account_at',
+  'switches_to_at',
+  'switches_from_at',
+];
+
+/** Every row of every history table, in a stable order. */
+function dump(db: SqlDatabase): Record<string, readonly unknown[]> {
+  const tables = ['samples', 'window_resets', 'limit_hits', 'switches', 'accounts'];
+  return Object.fromEntries(tables.map((t) => [t, db.all(`SELECT * FROM ${t} ORDER BY 1, 2`).map(({ _metadata, ...row }) => row)]));
+}
+
+const indexes = (db: SqlDatabase) => db.all("SELECT name FROM sqlite_master WHERE type = 'index'").map((r) => String(r['name']));
 
 let dir: string;
 beforeEach(() => {
@@ -36,6 +53,35 @@ describe('opening the history database', () => {
     expect(report).toEqual({ kind: 'ok', migratedFrom: 1 });
     expect(db.get('SELECT seven_day_pct FROM samples')?.['seven_day_pct']).toBe(42);
     expect(db.get('SELECT id FROM accounts')?.['id']).toBe('acct-1');
+    db.close();
+  });
+
+  it('migrates a version 2 database (the previous release) to the indexed schema and keeps every row', () => {
+    const path = join(dir, 'history.db');
+    const v2 = openSqlite(path);
+    v2.exec(`${HISTORY_MIGRATIONS[0] ?? ''};${HISTORY_MIGRATIONS[1] ?? ''}`);
+    v2.exec('PRAGMA user_version = 2');
+    v2.run("INSERT INTO samples (account_id, at_ms, last_seen_ms, source, seven_day_pct, hourly) VALUES ('acct-1', 5, 5, 'poll', 42, 1)");
+    v2.run("INSERT INTO samples (account_id, at_ms, last_seen_ms, source, seven_day_pct) VALUES ('acct-1', 9, 9, 'poll', 43)");
+    v2.run("INSERT INTO window_resets (account_id, window, reset_at_ms, last_pct, uncertain) VALUES ('acct-1', 'seven_day', 7, 80, 0)");
+    v2.run("INSERT INTO limit_hits (account_id, window, started_at_ms) VALUES ('acct-1', 'five_hour', 8)");
+    v2.run("INSERT INTO switches (at_ms, from_id, to_id, trigger) VALUES (6, 'acct-2', 'acct-1', 'threshold')");
+    v2.run("INSERT INTO accounts (id, email, seen_at_ms) VALUES ('acct-1', 'a@example.com', 1)");
+    const before = dump(v2);
+    v2.close();
+    const { db, report } = openHistoryDb(path, 10);
+    expect(report).toEqual({ kind: 'ok', migratedFrom: 2 });
+    expect(db.get('PRAGMA user_version')?.['user_version']).toBe(HISTORY_SCHEMA_VERSION);
+    expect(dump(db)).toEqual(before);
+    expect(indexes(db)).toEqual(expect.arrayContaining(V3_INDEXES));
+    expect(indexes(db)).not.toContain('window_resets_at');
+    expect(db.all('PRAGMA integrity_check').map((r) => r['integrity_check'])).toEqual(['ok']);
+    db.close();
+  });
+
+  it('creates the same indexes in a new database as a migrated one has', () => {
+    const { db } = openHistoryDb(join(dir, 'history.db'), 1);
+    expect(indexes(db)).toEqual(expect.arrayContaining(V3_INDEXES));
     db.close();
   });
 

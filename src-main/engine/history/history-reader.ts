@@ -7,6 +7,7 @@ import type { HistoryReader, RecordedAccount } from './history-types.js';
 import { computeInsights, monthStartOf } from './insights.js';
 import { toHitView, toResetView, toSource, toSwitchView } from './history-rows.js';
 import { firstSampleAtMs, readReplaySource } from './replay-source.js';
+import { SQL } from './history-sql.js';
 import { num, numOrNull, type SqlDatabase } from './sqlite.js';
 
 export function createHistoryReader(db: SqlDatabase, accounts: () => readonly RecordedAccount[]): HistoryReader {
@@ -28,43 +29,21 @@ export function createHistoryReader(db: SqlDatabase, accounts: () => readonly Re
     },
     history({ accountId, fromMs, toMs, points }): HistoryView {
       const bucketMs = Math.max(1, Math.ceil((toMs - fromMs + 1) / Math.min(Math.max(1, points), MAX_HISTORY_POINTS)));
-      // SQLite returns the other columns of the row that holds max(at_ms) in each group.
-      const samples = db
-        .all(
-          'SELECT max(at_ms) AS at_ms, five_hour_pct, seven_day_pct, source FROM samples ' +
-            'WHERE account_id = ? AND at_ms >= ? AND at_ms <= ? GROUP BY CAST((at_ms - ?) / ? AS INTEGER) ORDER BY at_ms',
-          [accountId, fromMs, toMs, fromMs, bucketMs],
-        )
-        .map((r) => ({
-          atMs: num(r['at_ms']),
-          fiveHourPct: numOrNull(r['five_hour_pct']),
-          sevenDayPct: numOrNull(r['seven_day_pct']),
-          source: toSource(r['source']),
-        }));
+      const samples = db.allJson(SQL.historySamples, [accountId, fromMs, toMs, bucketMs]).map((r) => ({
+        atMs: num(r['at_ms']),
+        fiveHourPct: numOrNull(r['five_hour_pct']),
+        sevenDayPct: numOrNull(r['seven_day_pct']),
+        source: toSource(r['source']),
+      }));
       const range = [accountId, fromMs, toMs];
       return {
         account: accountId,
         fromMs,
         toMs,
         samples,
-        resets: db
-          .all('SELECT * FROM window_resets WHERE account_id = ? AND reset_at_ms >= ? AND reset_at_ms <= ? ORDER BY reset_at_ms', range)
-          .map(toResetView),
-        limitHits: db
-          .all(
-            'SELECT * FROM limit_hits WHERE account_id = ? AND started_at_ms <= ? ' +
-              'AND (ended_at_ms IS NULL OR ended_at_ms >= ?) ORDER BY started_at_ms',
-            [accountId, toMs, fromMs],
-          )
-          .map(toHitView),
-        switches: db
-          .all('SELECT * FROM switches WHERE (to_id = ? OR from_id = ?) AND at_ms >= ? AND at_ms <= ? ORDER BY at_ms', [
-            accountId,
-            accountId,
-            fromMs,
-            toMs,
-          ])
-          .map(toSwitchView),
+        resets: db.allJson(SQL.historyResets, range).map(toResetView),
+        limitHits: db.allJson(SQL.historyLimitHits, [accountId, toMs, fromMs]).map(toHitView),
+        switches: db.allJson(SQL.historySwitches, [...range, ...range]).map(toSwitchView),
       };
     },
     insights({ fromMs, toMs }, nowMs): InsightsView {
@@ -76,11 +55,9 @@ export function createHistoryReader(db: SqlDatabase, accounts: () => readonly Re
         toMs,
         nowMs,
         accounts: accounts().map((a) => ({ id: a.id, email: a.email, plan: a.plan })),
-        resets: db
-          .all("SELECT * FROM window_resets WHERE window = 'seven_day' AND reset_at_ms >= ? AND reset_at_ms < ?", [rowsFromMs, rowsToMs])
-          .map(toResetView),
-        limitHits: db.all('SELECT * FROM limit_hits WHERE started_at_ms >= ? AND started_at_ms < ?', [fromMs, toMs]).map(toHitView),
-        switches: db.all('SELECT * FROM switches WHERE at_ms >= ? AND at_ms < ?', [fromMs, toMs]).map(toSwitchView),
+        resets: db.allJson(SQL.insightResets, [rowsFromMs, rowsToMs]).map(toResetView),
+        limitHits: db.allJson(SQL.insightLimitHits, [fromMs, toMs]).map(toHitView),
+        switches: db.allJson(SQL.insightSwitches, [fromMs, toMs]).map(toSwitchView),
       });
     },
   };

@@ -63,6 +63,18 @@ export const HISTORY_MIGRATIONS: readonly string[] = [
   );
   INSERT OR IGNORE INTO accounts (id, seen_at_ms) SELECT DISTINCT account_id, 0 FROM samples;
   `,
+  // 3: indexes for the hot queries (test/history/query-plans.test.ts checks each one's plan).
+  // The rollup finds the rows not yet rolled up (hourly = 0: at most 35 days of them) by time, not by a full scan.
+  // Resets and limit hits by account and time (the history view) and by time (insights); switches by either account.
+  `
+  CREATE INDEX samples_unrolled_at ON samples (at_ms, account_id) WHERE hourly = 0;
+  CREATE INDEX window_resets_account_at ON window_resets (account_id, reset_at_ms);
+  DROP INDEX window_resets_at;
+  CREATE INDEX window_resets_window_at ON window_resets (window, reset_at_ms);
+  CREATE INDEX limit_hits_account_at ON limit_hits (account_id, started_at_ms);
+  CREATE INDEX switches_to_at ON switches (to_id, at_ms);
+  CREATE INDEX switches_from_at ON switches (from_id, at_ms);
+  `,
 ];
 
 /** The schema version this build writes. */

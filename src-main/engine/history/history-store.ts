@@ -7,6 +7,7 @@ import type { SwitchView } from '../../shared/history-view.js';
 import { detectResets } from './detect-resets.js';
 import { createHistoryReader } from './history-reader.js';
 import { toResetInput } from './history-rows.js';
+import { SQL } from './history-sql.js';
 import { FULL_RESOLUTION_MS, type HistoryStore, type RecordedAccount, type RecordedReading } from './history-types.js';
 import { accrue, stepHit, type OpenHit } from './limit-hits.js';
 import { num, numOrNull, strOrNull, type SqlDatabase, type SqlRow } from './sqlite.js';
@@ -103,11 +104,7 @@ function stepHits(db: SqlDatabase, hits: Map<string, OpenHit>, activeId: string 
 /** Creates the store over an opened, migrated database (see `openHistoryDb`). */
 export function createHistoryStore(db: SqlDatabase): HistoryStore {
   const last = new Map<string, SqlRow>();
-  for (const row of db.all(
-    'SELECT s.* FROM samples s JOIN (SELECT account_id, max(at_ms) m FROM samples GROUP BY account_id) l ' +
-      'ON s.account_id = l.account_id AND s.at_ms = l.m',
-  ))
-    last.set(strOrNull(row['account_id']) ?? '', row);
+  for (const row of db.all(SQL.lastSamples)) last.set(strOrNull(row['account_id']) ?? '', row);
   const hits = new Map<string, OpenHit>();
   for (const row of db.all('SELECT * FROM limit_hits WHERE ended_at_ms IS NULL')) {
     const hit: OpenHit = {
@@ -132,16 +129,14 @@ export function createHistoryStore(db: SqlDatabase): HistoryStore {
   let lastRollupMs = 0;
   const reader = createHistoryReader(db, () => [...known.values()]);
 
+  // Incremental: only rows not yet rolled up (hourly = 0, found through their partial index) and
+  // older than the cutoff are touched; the rows rolled up before are never read again.
   function rollup(nowMs: number): number {
     lastRollupMs = nowMs;
     const cutoffMs = Math.floor((nowMs - FULL_RESOLUTION_MS) / HOUR_MS) * HOUR_MS;
     return db.transaction(() => {
-      const removed = db.run(
-        'DELETE FROM samples WHERE hourly = 0 AND at_ms < ? AND (account_id, at_ms) NOT IN ' +
-          '(SELECT account_id, max(at_ms) FROM samples WHERE hourly = 0 AND at_ms < ? GROUP BY account_id, at_ms / 3600000)',
-        [cutoffMs, cutoffMs],
-      ).changes;
-      db.run('UPDATE samples SET hourly = 1 WHERE hourly = 0 AND at_ms < ?', [cutoffMs]);
+      const removed = db.run(SQL.rollupDelete, [cutoffMs, cutoffMs]).changes;
+      db.run(SQL.rollupMark, [cutoffMs]);
       return removed;
     });
   }

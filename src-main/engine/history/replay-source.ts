@@ -1,5 +1,6 @@
 /** What the what-if replay reads of the history: every reading of a period with its reset times. */
 import type { RecordedAccount, ReplaySample, ReplaySource } from './history-types.js';
+import { SQL } from './history-sql.js';
 import { num, numOrNull, strOrNull, type SqlDatabase, type SqlRow } from './sqlite.js';
 
 const toSample = (r: SqlRow): ReplaySample => ({
@@ -44,5 +45,5 @@ export function readReplaySource(
 
 /** The time of the history's first reading; null when it has none. */
 export function firstSampleAtMs(db: SqlDatabase): number | null {
-  return numOrNull(db.get('SELECT min(at_ms) AS m FROM samples')?.['m']);
+  return numOrNull(db.get(SQL.firstSampleAtMs)?.['m']);
 }

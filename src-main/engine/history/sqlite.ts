@@ -19,6 +19,15 @@ export interface SqlDatabase {
   run(sql: string, params?: readonly SqlValue[]): { readonly changes: number; readonly lastInsertRowid: number };
   get(sql: string, params?: readonly SqlValue[]): SqlRow | undefined;
   all(sql: string, params?: readonly SqlValue[]): readonly SqlRow[];
+  /**
+   * The same rows as `all`, in the same order, but built into one JSON text by SQLite and parsed
+   * here: one crossing of the driver instead of one per row (libsql spends several µs on each row
+   * it hands over, which made a year's history slow). For read queries whose columns are integers,
+   * reals, text or null. Reals come back to 15 significant digits (SQLite's JSON): exact for every
+   * number written as a decimal of up to 15 digits (utilization readings are), not for a computed
+   * double such as 0.1 + 0.2 (read back as 0.3).
+   */
+  allJson(sql: string, params?: readonly SqlValue[]): readonly SqlRow[];
   /** Runs `fn` in one transaction (BEGIN IMMEDIATE … COMMIT; ROLLBACK when it throws). */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -28,6 +37,17 @@ interface LibsqlStatement {
   run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
   get(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];
+  columns(): readonly { readonly name: string }[];
+}
+
+/** Wraps a query so that it returns its rows as one JSON text: an array of arrays of column values. */
+function jsonWrapper(sql: string, columns: readonly string[]): string {
+  return `SELECT json_group_array(json_array(${columns.map((c) => `"${c.replaceAll('"', '""')}"`).join(', ')})) AS rows FROM (${sql})`;
+}
+
+interface JsonQuery {
+  readonly wrapper: string;
+  readonly columns: readonly string[];
 }
 
 interface LibsqlDatabase {
@@ -60,6 +80,7 @@ export function openSqlite(path: string, options: { readonly busyTimeoutMs?: num
     }
     return statement;
   };
+  const jsonQueries = new Map<string, JsonQuery>();
   let depth = 0;
   return {
     exec(sql) {
@@ -74,6 +95,24 @@ export function openSqlite(path: string, options: { readonly busyTimeoutMs?: num
     },
     all(sql, params = []) {
       return prepared(sql).all(...params) as SqlRow[];
+    },
+    allJson(sql, params = []) {
+      let query = jsonQueries.get(sql);
+      if (query === undefined) {
+        const columns = prepared(sql)
+          .columns()
+          .map((c) => c.name);
+        query = { wrapper: jsonWrapper(sql, columns), columns };
+        jsonQueries.set(sql, query);
+      }
+      const text = (prepared(query.wrapper).get(...params) as SqlRow | undefined)?.['rows'];
+      if (typeof text !== 'string') return [];
+      const { columns } = query;
+      return (JSON.parse(text) as unknown[][]).map((values) => {
+        const row: Record<string, unknown> = {};
+        for (let i = 0; i < columns.length; i++) row[columns[i] ?? ''] = values[i];
+        return row;
+      });
     },
     transaction(fn) {
       if (depth > 0) return fn();
@@ -92,6 +131,7 @@ export function openSqlite(path: string, options: { readonly busyTimeoutMs?: num
     },
     close() {
       statements.clear();
+      jsonQueries.clear();
       db.close();
     },
   };
