@@ -237,7 +237,11 @@ const waitForFingerprint = (agent, fingerprint) =>
 let nextTarget = 0;
 async function oneSwitch(agents) {
   const snapshot = await api('/api/state');
-  const candidates = snapshot.accounts.filter((a) => !a.active && a.enabled && a.token?.health === 'healthy');
+  // An account the hub would use: a fresh token and room in both windows (the hub releases a pin on an unusable one).
+  const roomy = (w) => w.utilizationPct === null || w.utilizationPct < 90;
+  const candidates = snapshot.accounts.filter(
+    (a) => !a.active && a.enabled && a.token?.health === 'healthy' && a.status.kind === 'ok' && roomy(a.sevenDay) && roomy(a.fiveHour),
+  );
   if (candidates.length === 0) throw new Error('no healthy account to switch to');
   const target = candidates[nextTarget++ % candidates.length];
   const timeout = sleep(10_000).then(() => null);
@@ -247,13 +251,19 @@ async function oneSwitch(agents) {
   const reached = await Promise.all(arrivals);
   for (const a of agents) a.waiters = [];
   const perAgentMs = reached.filter((r) => r !== null).map((r) => r.atMs - t0);
-  if (opts.verbose) {
+  if (opts.verbose || reached.includes(null)) {
     const after = await api('/api/state');
     const active = after.accounts.find((a) => a.active);
     log(
       `  switch to ${target.id.slice(0, 8)} (${target.token.fingerprint}): ${perAgentMs.map((ms) => ms.toFixed(1)).join(' ')} ms;` +
         ` hub active ${active?.id.slice(0, 8)} (${active?.token?.fingerprint}), ${JSON.stringify(after.rotation)}`,
     );
+    if (reached.includes(null)) {
+      const files = await Promise.all(agents.map((a) => readFile(a.credentialsFile, 'utf8').catch(() => null)));
+      log(`  the agents' files hold: ${files.map((t) => (t ? fp(JSON.parse(t).claudeAiOauth?.accessToken ?? '') : '-')).join(' ')}`);
+      const { events } = await api('/api/events?limit=8');
+      for (const e of events) log(`  event ${new Date(e.atMs).toISOString()} ${e.kind}: ${e.message}`);
+    }
   }
   const viaPoll = reached.filter((r) => r?.via === 'poll').length;
   // The hub records each machine's ack (after its verified write) before the next switch.
