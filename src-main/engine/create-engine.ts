@@ -64,8 +64,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const credentialsTarget = deps.credentialsTarget ?? defaultCredentialTarget(deps.claudeReadOptions.platform, deps.claudePaths, logger);
   const keepers = wireKeepers(ctx, credentialsTarget);
   const guard = createSessionOwnerGuard({ files: deps.guardConfigFiles ?? [deps.claudePaths.claudeJson] });
-  const { keeper, poller, tracker, recordOf } = keepers;
-
+  const { keeper, poller, tracker, recordOf, settleIncoming } = keepers;
   const switcher = createSwitcher({
     clock,
     logger,
@@ -78,6 +77,7 @@ export function createEngine(deps: EngineDeps): Engine {
     syncActive: () => tracker.check().then(() => undefined),
     secureOutgoing: (current) => tracker.secure(current),
     writing: (accountId, credentials) => ctx.custody.wrote(accountId, credentials),
+    settleIncoming,
   });
 
   const rotation = createRotationLoop({
@@ -134,7 +134,6 @@ export function createEngine(deps: EngineDeps): Engine {
     events,
   });
 
-  const sessions = deps.sessions ?? null;
   const snapshot = createEngineSnapshot({
     guard: guard.view,
     version: deps.version,
@@ -149,7 +148,7 @@ export function createEngine(deps: EngineDeps): Engine {
     poller,
     keeper,
     rotation,
-    sessions: sessions ? () => sessions.sessions() : null,
+    sessions: deps.sessions ? () => deps.sessions?.sessions() ?? [] : null,
     custodyOf: (id) => ctx.custody.viewOf(id),
     machines: deps.machines ? () => deps.machines?.list() ?? [] : null,
     started: () => running.value,

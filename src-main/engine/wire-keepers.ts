@@ -17,7 +17,7 @@ import type { TokenKeeper } from './tokens/keeper-types.js';
 import { createTokenKeeper } from './tokens/token-keeper.js';
 import type { UsagePoller } from './usage/poller-types.js';
 import { createUsagePoller } from './usage/usage-poller.js';
-import type { VaultRecord } from './vault/credentials.js';
+import type { OAuthCredentials, VaultRecord } from './vault/credentials.js';
 
 /** What the engine's parts share: created first, before any of them. */
 export interface EngineContext {
@@ -41,6 +41,11 @@ export interface Keepers {
   readonly tracker: ActiveTracker;
   /** An account's current login: the keeper's refresh not yet saved, else the stored one. */
   readonly recordOf: (id: string) => VaultRecord | null;
+  /**
+   * After a switch wrote `written` for the (now active) account `id`: when a refresh of it landed
+   * meanwhile, writes the newer login over the one written (the switch's login has a spent refresh token).
+   */
+  readonly settleIncoming: (id: string, written: OAuthCredentials) => Promise<void>;
 }
 
 /**
@@ -57,17 +62,20 @@ export function wireKeepers(ctx: EngineContext, credentialsTarget: CredentialTar
   const hub = deps.refreshActive ?? null;
   /** On a hub the active account is refreshed like the others, only never deferred and well ahead of Claude Code. */
   const hubRefreshes = (id: string): boolean => hub !== null && id === activeId();
-  const pushActive =
-    hub === null
-      ? null
-      : createActiveLoginPusher({
-          target: credentialsTarget,
-          logger,
-          clock,
-          stillCurrent: (id, record) => hubRefreshes(id) && recordOf(id)?.credentials.accessToken === record.credentials.accessToken,
-          onWritten: (id) => hub.onLoginWritten(id),
-          writing: (id, credentials) => ctx.custody.wrote(id, credentials),
-        });
+  /**
+   * Writes a refreshed login of the active account where Claude Code reads it (only over the login the
+   * refresh replaced). On a hub: each refresh of the active account. Anywhere: a refresh that finished
+   * after its account became active (started while it was parked, as a switch to it wrote the login
+   * that refresh spent) — else Claude Code would be left on a spent refresh token.
+   */
+  const pushActive = createActiveLoginPusher({
+    target: credentialsTarget,
+    logger,
+    clock,
+    stillCurrent: (id, record) => id === activeId() && recordOf(id)?.credentials.accessToken === record.credentials.accessToken,
+    onWritten: (id) => hub?.onLoginWritten(id),
+    writing: (id, credentials) => ctx.custody.wrote(id, credentials),
+  });
 
   const keeper = createTokenKeeper({
     clock,
@@ -102,7 +110,7 @@ export function wireKeepers(ctx: EngineContext, credentialsTarget: CredentialTar
       fleet.tokenRefreshed(id, record);
       refreshed.emit(id);
       changed();
-      if (pushActive !== null && hubRefreshes(id)) pushActive(id, record, replaced);
+      if (id === activeId()) void pushActive(id, record, replaced);
     },
     onFailed(id, error) {
       if (fleet.tokenRefreshFailed(id, error)) void fleet.loadRecord(id).then(changed);
@@ -151,5 +159,11 @@ export function wireKeepers(ctx: EngineContext, credentialsTarget: CredentialTar
       keeper.credentialsChanged(id);
     },
   });
-  return { keeper, poller, tracker, recordOf };
+  const settleIncoming = async (id: string, written: OAuthCredentials): Promise<void> => {
+    const newest = recordOf(id);
+    if (newest === null || id !== activeId() || newest.credentials.accessToken === written.accessToken) return;
+    logger.info('a refresh of the incoming account landed during the switch; writing the newer login', { accountId: id });
+    await pushActive(id, newest, written);
+  };
+  return { keeper, poller, tracker, recordOf, settleIncoming };
 }

@@ -66,6 +66,8 @@ export interface OpenEngineOptions {
   readonly refreshActive?: EngineDeps['refreshActive'];
   /** A hub's machines, for the snapshot (`EngineDeps.machines`). */
   readonly machines?: EngineDeps['machines'];
+  /** Where the engine writes Claude Code's login; default the platform's target (`EngineDeps.credentialsTarget`). */
+  readonly credentialsTarget?: EngineDeps['credentialsTarget'];
 }
 
 export interface OpenedEngine {
@@ -189,6 +191,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<OpenedEngi
     guardConfigFiles: guardConfigFiles(claudePaths, options.claudePaths ? null : options.homeDir),
     refreshActive: options.refreshActive ?? null,
     machines: options.machines ?? null,
+    ...(options.credentialsTarget ? { credentialsTarget: options.credentialsTarget } : {}),
   });
   return {
     engine,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { openEngine, type OpenedEngine } from '../../src-main/host/open-engine.js';
 import { resolveClaudePaths, type ClaudePaths } from '../../src-main/engine/claude-code/claude-store.js';
 import type { Logger } from '../../src-main/engine/ports.js';
+import type { CredentialTarget } from '../../src-main/engine/claude-code/credential-targets/credential-target.js';
 import type { SessionSource } from '../../src-main/engine/create-engine.js';
 import type { OAuthCredentials } from '../../src-main/engine/vault/credentials.js';
 import { flushMicrotasks } from '../fakes/fake-clock.js';
@@ -47,6 +48,8 @@ export interface EngineHarnessOptions {
   readonly sessions?: SessionSource;
   /** A hub: the engine refreshes the active account too (`EngineDeps.refreshActive`). */
   readonly refreshActive?: { readonly onLoginWritten: (accountId: string) => void };
+  /** Where the engine writes Claude Code's login; default the credentials file under `claudePaths`. */
+  readonly credentialsTarget?: (claudePaths: ClaudePaths) => CredentialTarget;
 }
 
 export async function startEngineHarness(options: EngineHarnessOptions = {}): Promise<EngineHarness> {
@@ -71,6 +74,7 @@ export async function startEngineHarness(options: EngineHarnessOptions = {}): Pr
       random: () => 0.5,
       ...(options.sessions ? { sessions: options.sessions } : {}),
       ...(options.refreshActive ? { refreshActive: options.refreshActive } : {}),
+      ...(options.credentialsTarget ? { credentialsTarget: options.credentialsTarget(claudePaths) } : {}),
     });
   let opened = await open();
   return {

@@ -67,15 +67,27 @@ async function claudeCodeTurn(figures: { claudeRefreshes: number; reuses: number
 
 /**
  * The clock jumps 30 min per step while the hub's I/O takes real time: before Claude Code looks, let
- * the hub finish what is due (nothing left to refresh now, Claude Code's store holding the active
- * account's newest login) — bounded, so a hub that never gets there still meets Claude Code's look.
+ * the hub finish what is due — nothing left to refresh now, and Claude Code's store holding the active
+ * account's newest login. A timer the hub armed for "now" while its I/O ran fires without the clock
+ * moving (`advance(0)`), as a real 0 ms timer would. A hub that does not get there within the bound
+ * fails the test, saying what it waited for (it never silently lets Claude Code look).
  */
-async function hubCaughtUp(): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+async function hubCaughtUp(timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
     const s = h.opened.engine.snapshot();
     const row = s.accounts.find((a) => a.id === s.activeAccountId);
-    const due = (s.nextTokenRefreshAtMs ?? Infinity) <= h.clock.now();
-    if (!due && row?.token.fingerprint === fingerprint((await readClaude()).accessToken)) return;
+    const nextMs = s.nextTokenRefreshAtMs ?? Infinity;
+    const held = fingerprint((await readClaude()).accessToken);
+    if (nextMs > h.clock.now() && row?.token.fingerprint === held) return;
+    if (Date.now() > deadline) {
+      const at = new Date(h.clock.now()).toISOString();
+      throw new Error(
+        `the hub did not catch up by ${at} within ${timeoutMs} ms: next refresh at ${new Date(nextMs).toISOString()}, ` +
+          `active ${s.activeAccountId} holds ${row?.token.fingerprint}, Claude Code's store holds ${held}`,
+      );
+    }
+    await h.clock.advance(0);
     await settleIo();
   }
 }
@@ -113,10 +125,10 @@ describe('a hub refreshes the active account itself', () => {
     expect(tokenCalls().every((r) => r.status === 200)).toBe(true);
   }, 60_000);
 
-  // Skipped: passes alone and beside hub-refresh-processes in 32–40 s, but in a clean-clone `.ci/run`
-  // (5 Dec 2026) it ran into its 480 s timeout — `hubCaughtUp` apparently never saw the hub catch up
-  // there. Not yet understood; issue 13 stays open on it.
-  it.skip('over a simulated week Claude Code never reaches its own threshold and no refresh token is reused', async () => {
+  // Switches, parked refreshes and the active account's refresh meet in the same 30-min steps: the
+  // keeper's refresh of a parked account landing while a switch to it wrote its previous login once
+  // left Claude Code on a spent refresh token (fixed in the switcher; see switch-incoming-refresh.test.ts).
+  it('over a simulated week Claude Code never reaches its own threshold and no refresh token is reused', async () => {
     h = await startEngineHarness({ refreshActive: { onLoginWritten: () => undefined } });
     const ids = await importAll();
     await h.loginClaudeCode(ids[0]!);
@@ -131,13 +143,14 @@ describe('a hub refreshes the active account itself', () => {
     for (let t = 0; t < 7 * DAY; t += stepMs) {
       await h.clock.advance(stepMs);
       await h.opened.engine.settleRotation();
-      await settleIo();
       await hubCaughtUp();
       await claudeCodeTurn(figures);
     }
     const calls = tokenCalls();
+    // (A refresh of the outgoing account landing after a switch away from it finds Claude Code holding
+    // another login and leaves it alone: that is the rule, not trouble.)
     const trouble = h.logLines.filter((l) =>
-      /could not write the refreshed|holds another login|refresh token rejected|token refresh failed/.test(l),
+      /could not write the refreshed|gave up writing|refresh token rejected|token refresh failed/.test(l),
     );
     expect({ ...figures, failedCalls: calls.filter((r) => r.status !== 200).length, trouble }).toEqual({
       claudeRefreshes: 0,
@@ -145,11 +158,13 @@ describe('a hub refreshes the active account itself', () => {
       failedCalls: 0,
       trouble: [],
     });
+    // Rotation ran: the week is not one account's.
+    expect(h.opened.engine.events({ kinds: ['account-switched'] }).length).toBeGreaterThan(0);
     // 8-hour tokens over a week: about 21 refreshes of whichever account is active, plus parked ones.
     expect(calls.length).toBeGreaterThanOrEqual(20);
     // Every account still has a live login: nothing was revoked.
     expect(h.opened.engine.snapshot().accounts.every((a) => a.token.health !== 'needs-login')).toBe(true);
-  }, 480_000);
+  }, 240_000);
 
   it('writes a refreshed login only over the login it replaced; a login Claude Code got elsewhere stays', async () => {
     h = await startEngineHarness();

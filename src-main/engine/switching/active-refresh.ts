@@ -92,10 +92,11 @@ export interface ActiveLoginPusherDeps {
  * Writes each refreshed login of the active account into Claude Code's store, retrying a failed
  * write (the vault has moved on: leaving Claude Code on the spent refresh token would make it reuse
  * it when its token runs out) while the login is still the newest and the account still active.
+ * Resolves after the first try.
  */
 export function createActiveLoginPusher(
   deps: ActiveLoginPusherDeps,
-): (accountId: string, record: VaultRecord, replaced: OAuthCredentials | null) => void {
+): (accountId: string, record: VaultRecord, replaced: OAuthCredentials | null) => Promise<void> {
   const attempt = async (accountId: string, record: VaultRecord, replaced: OAuthCredentials | null, tries: number): Promise<void> => {
     const outcome = await writeRefreshedActiveLogin(deps.target, deps.logger, accountId, record.credentials, replaced, deps.writing);
     if (outcome === 'written') return deps.onWritten(accountId);
@@ -109,5 +110,5 @@ export function createActiveLoginPusher(
       if (deps.stillCurrent(accountId, record)) void attempt(accountId, record, replaced, tries + 1);
     }, delayMs);
   };
-  return (accountId, record, replaced) => void attempt(accountId, record, replaced, 0);
+  return (accountId, record, replaced) => attempt(accountId, record, replaced, 0);
 }

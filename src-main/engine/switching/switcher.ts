@@ -49,6 +49,11 @@ export interface SwitcherDeps {
   readonly secureOutgoing: SecureCurrentLogin;
   /** Told the login about to be written into Claude Code's store, before the write (custody: that write is ours). */
   readonly writing?: (accountId: string, credentials: OAuthCredentials) => void;
+  /**
+   * After the switch (the incoming account active): writes a newer login of it over `written` when a
+   * refresh of it landed while the switch wrote (its refresh token is spent).
+   */
+  readonly settleIncoming?: (accountId: string, written: OAuthCredentials) => Promise<void>;
   /** Freshen the incoming token when it expires within this; default 30 min. */
   readonly freshenWithinMs?: number;
 }
@@ -121,12 +126,13 @@ export function createSwitcher(deps: SwitcherDeps): Switcher {
       // The outgoing login is harvested inside Claude Code's locks, and the store is replaced only while
       // it still holds what was harvested: a refresh Claude Code made meanwhile is never lost.
       // Switching to the account Claude Code holds: the login just harvested is newer than ours, and wins.
+      let wrote = incoming.value.credentials;
       const written = await deps.credentialsTarget.write(incoming.value.credentials, {
         secureCurrent: deps.secureOutgoing,
         latest: () => {
-          const credentials = deps.recordOf(toId)?.credentials ?? incoming.value.credentials;
-          deps.writing?.(toId, credentials);
-          return credentials;
+          wrote = deps.recordOf(toId)?.credentials ?? incoming.value.credentials;
+          deps.writing?.(toId, wrote);
+          return wrote;
         },
       });
       if (!written.ok) {
@@ -160,6 +166,9 @@ export function createSwitcher(deps: SwitcherDeps): Switcher {
         );
       }
       await deps.syncActive();
+      // The token keeper may have refreshed the incoming account (while it was parked) as this switch
+      // wrote its previous login: Claude Code must not be left holding the spent refresh token.
+      await deps.settleIncoming?.(toId, wrote);
       return ok({ atMs });
     },
   };
