@@ -123,14 +123,22 @@ describe('50 agents connecting to a hub at once', () => {
     };
     const current = registry.generations[active.id]!;
     expect(current.fingerprint).toBe(active.token!.fingerprint);
+    const expected = {
+      accountId: active.id,
+      generation: current.generation,
+      fingerprint: active.token!.fingerprint,
+      expiresAtMs: active.token!.expiresAtMs,
+    };
     for (const m of list) {
-      expect(m.held).toEqual({ accountId: active.id, generation: current.generation, fingerprint: active.token!.fingerprint });
+      const { expiresAtMs, ...held } = expected;
+      expect(m.held).toEqual(held);
+      expect(m.heldExpiresAtMs).toBe(expiresAtMs);
       expect(m.lagging).toBe(false);
     }
     // What each machine acknowledged is what its Claude Code reads.
     for (const r of runners) {
       expect(await heldFingerprint(r.configDir)).toBe(active.token!.fingerprint);
-      expect(r.held()).toEqual({ accountId: active.id, generation: current.generation, fingerprint: active.token!.fingerprint });
+      expect(r.held()).toEqual(expected);
     }
     const during = await events();
     expect(during.filter((e) => e.level === 'error')).toEqual([]);
