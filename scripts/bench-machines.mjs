@@ -236,13 +236,18 @@ const waitForFingerprint = (agent, fingerprint) =>
 // ---- one switch, measured ----
 let nextTarget = 0;
 async function oneSwitch(agents) {
-  const snapshot = await api('/api/state');
-  // An account the hub would use: a fresh token and room in both windows (the hub releases a pin on an unusable one).
+  // An account the hub would use: a fresh token, polled, room in both windows (the hub releases a pin on an unusable one).
   const roomy = (w) => w.utilizationPct === null || w.utilizationPct < 90;
-  const candidates = snapshot.accounts.filter(
-    (a) => !a.active && a.enabled && a.token?.health === 'healthy' && a.status.kind === 'ok' && roomy(a.sevenDay) && roomy(a.fiveHour),
+  const usable = (a) =>
+    !a.active && a.enabled && a.token?.health === 'healthy' && a.status.kind === 'ok' && roomy(a.sevenDay) && roomy(a.fiveHour);
+  const candidates = await until(
+    'an account the hub would switch to',
+    async () => {
+      const found = (await api('/api/state')).accounts.filter(usable);
+      return found.length > 0 ? found : null;
+    },
+    30_000,
   );
-  if (candidates.length === 0) throw new Error('no healthy account to switch to');
   const target = candidates[nextTarget++ % candidates.length];
   const timeout = sleep(10_000).then(() => null);
   const arrivals = agents.map((a) => Promise.race([waitForFingerprint(a, target.token.fingerprint), timeout]));
