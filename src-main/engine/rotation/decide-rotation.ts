@@ -5,9 +5,11 @@
  * Steps: no usable account → `all-exhausted` (or `stay` when nothing is even exhausted); a valid pin
  * → `manual`; otherwise the automatic rules (`propose-switch.ts`). A proposed switch then passes
  * the minimum dwell (automatic switches only, waived when the active account is at or about to hit
- * 100 % of a window or cannot serve at all) and the mid-turn deferral (`weighDeferral`): a tool call
- * holds a switch only while the active account is projected to stay below 100 % until that call is
- * likely to end.
+ * 100 % of a window or cannot serve at all) and the mid-turn deferral: a tool call holds a switch
+ * while the active account is below 100 % of both windows, whatever the projected wall (waiting
+ * costs the other sessions at most one reading at the wall, a switch below 100 % could break the
+ * next request of the session in the call; measured in README "How rotation works"), and never once
+ * a reading shows it at 100 %.
  *
  * Switch ahead: with no session inside a tool call (a safe moment), the velocity horizons are
  * lengthened by the observed tool-call margin (`toolCallMarginMs`), so a breach that would come
