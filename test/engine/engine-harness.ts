@@ -8,7 +8,7 @@ import type { Logger } from '../../src-main/engine/ports.js';
 import type { CredentialTarget } from '../../src-main/engine/claude-code/credential-targets/credential-target.js';
 import type { SessionSource } from '../../src-main/engine/create-engine.js';
 import type { OAuthCredentials } from '../../src-main/engine/vault/credentials.js';
-import { flushMicrotasks } from '../fakes/fake-clock.js';
+import { flushMicrotasks, type FakeClock } from '../fakes/fake-clock.js';
 import { startStandInHarness, type StandInHarness } from '../stand-in/index.js';
 
 export interface EngineHarness extends StandInHarness {
@@ -48,12 +48,14 @@ export interface EngineHarnessOptions {
   readonly sessions?: SessionSource;
   /** A hub: the engine refreshes the active account too (`EngineDeps.refreshActive`). */
   readonly refreshActive?: { readonly onLoginWritten: (accountId: string) => void };
+  /** The clock (default a FakeClock at 24 Nov 2026 12:00 UTC). */
+  readonly clock?: FakeClock;
   /** Where the engine writes Claude Code's login; default the credentials file under `claudePaths`. */
   readonly credentialsTarget?: (claudePaths: ClaudePaths) => CredentialTarget;
 }
 
 export async function startEngineHarness(options: EngineHarnessOptions = {}): Promise<EngineHarness> {
-  const stand = await startStandInHarness({ count: options.count ?? 3 });
+  const stand = await startStandInHarness({ count: options.count ?? 3, ...(options.clock ? { clock: options.clock } : {}) });
   const root = await mkdtemp(join(tmpdir(), 'ccmax-engine-'));
   const dataDir = join(root, 'data');
   const claudeDir = join(root, 'claude');
