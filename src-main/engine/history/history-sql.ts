@@ -9,6 +9,11 @@ const SAMPLE_ACCOUNTS =
   'WITH RECURSIVE ids(id) AS (SELECT (SELECT min(account_id) FROM samples) ' +
   'UNION ALL SELECT (SELECT min(account_id) FROM samples WHERE account_id > ids.id) FROM ids WHERE ids.id IS NOT NULL) ';
 
+/** The columns the views read (history-rows.ts): fewer columns, less JSON to build and parse. */
+const RESET_COLUMNS = 'account_id, window, reset_at_ms, last_pct, last_read_at_ms, uncertain';
+const HIT_COLUMNS = 'account_id, window, started_at_ms, ended_at_ms, active_ms';
+const SWITCH_COLUMNS = 'at_ms, from_id, to_id, trigger, deferral_wait_ms';
+
 export const SQL = {
   /** Each account's newest sample (the store's dedup and reset detection start from it). */
   lastSamples:
@@ -37,13 +42,15 @@ export const SQL = {
     'SELECT s.at_ms, s.five_hour_pct, s.seven_day_pct, s.source FROM buckets CROSS JOIN samples s ' +
     'ON s.account_id = ?1 AND s.at_ms = (SELECT max(at_ms) FROM samples WHERE account_id = ?1 ' +
     'AND at_ms >= ?2 + buckets.k * ?4 AND at_ms < ?2 + (buckets.k + 1) * ?4 AND at_ms <= ?3) ORDER BY s.at_ms',
-  historyResets: 'SELECT * FROM window_resets WHERE account_id = ? AND reset_at_ms >= ? AND reset_at_ms <= ? ORDER BY reset_at_ms',
+  historyResets: `SELECT ${RESET_COLUMNS} FROM window_resets WHERE account_id = ? AND reset_at_ms >= ? AND reset_at_ms <= ? ORDER BY reset_at_ms`,
   historyLimitHits:
-    'SELECT * FROM limit_hits WHERE account_id = ? AND started_at_ms <= ? AND (ended_at_ms IS NULL OR ended_at_ms >= ?) ORDER BY started_at_ms',
+    `SELECT ${HIT_COLUMNS} FROM limit_hits WHERE account_id = ? AND started_at_ms <= ? ` +
+    'AND (ended_at_ms IS NULL OR ended_at_ms >= ?) ORDER BY started_at_ms',
   historySwitches:
-    'SELECT * FROM switches WHERE to_id = ? AND at_ms >= ? AND at_ms <= ? ' +
-    'UNION SELECT * FROM switches WHERE from_id = ? AND at_ms >= ? AND at_ms <= ? ORDER BY at_ms',
-  insightResets: "SELECT * FROM window_resets WHERE window = 'seven_day' AND reset_at_ms >= ? AND reset_at_ms < ?",
-  insightLimitHits: 'SELECT * FROM limit_hits WHERE started_at_ms >= ? AND started_at_ms < ?',
-  insightSwitches: 'SELECT * FROM switches WHERE at_ms >= ? AND at_ms < ?',
+    // id keeps two switches with the same figures apart in the UNION.
+    `SELECT id, ${SWITCH_COLUMNS} FROM switches WHERE to_id = ? AND at_ms >= ? AND at_ms <= ? ` +
+    `UNION SELECT id, ${SWITCH_COLUMNS} FROM switches WHERE from_id = ? AND at_ms >= ? AND at_ms <= ? ORDER BY at_ms, id`,
+  insightResets: `SELECT ${RESET_COLUMNS} FROM window_resets WHERE window = 'seven_day' AND reset_at_ms >= ? AND reset_at_ms < ?`,
+  insightLimitHits: `SELECT ${HIT_COLUMNS} FROM limit_hits WHERE started_at_ms >= ? AND started_at_ms < ?`,
+  insightSwitches: `SELECT ${SWITCH_COLUMNS} FROM switches WHERE at_ms >= ? AND at_ms < ?`,
 } as const;

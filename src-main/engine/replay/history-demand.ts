@@ -10,6 +10,7 @@
  * one Max 20x week holds 100 load-hours. Work a limit refused never reached a reading, so it is not in
  * the demand: the replay can only redistribute the work that was done.
  */
+import { max20xShare } from '../../shared/plan-capacity.js';
 import type { ReplaySample, ReplaySource } from '../history/history-types.js';
 import type { Demand } from './sim-inputs.js';
 import { SEVEN_DAY_MS, type SimWindows } from './usage-model.js';
@@ -22,13 +23,6 @@ const SAME_FIVE_HOUR_SHIFT_MS = 10 * 60_000;
 export const DEFAULT_FIVE_HOUR_PER_SEVEN_DAY = 6;
 /** Weekly points of rise needed before the readings' own ratio is trusted. */
 const MIN_POINTS_FOR_RATIO = 5;
-
-/** A plan's weekly quota as a share of a Max 20x account's (unknown plans count as Max 20x). */
-export function max20xShare(plan: string | null): number {
-  if (plan === 'Max 5x') return 1 / 4;
-  if (plan === 'Pro') return 1 / 20;
-  return 1;
-}
 
 export interface RebuiltDemand {
   readonly demand: Demand;

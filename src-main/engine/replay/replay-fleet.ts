@@ -1,6 +1,7 @@
 /** The fleet a what-if replay runs: the recorded accounts, some left out or some added. Pure. */
 import type { ReplaySource } from '../history/history-types.js';
-import { max20xShare, type RebuiltDemand } from './history-demand.js';
+import { max20xShare } from '../../shared/plan-capacity.js';
+import type { RebuiltDemand } from './history-demand.js';
 import type { SimAccount } from './sim-inputs.js';
 import { SEVEN_DAY_MS, type SimWindows } from './usage-model.js';
 
