@@ -2,14 +2,18 @@
  * The dashboard's History panel in real Chromium against `serve --demo` (three weeks of simulated
  * history), at 600, 1,000 and 1,400 px, light and dark: the headline equals the API's figure, a
  * chart per account with its lines and marks, the fleet burn-down, the table fallback equal to the
- * API's rows, "Show as table", the keyboard cursor, exports as downloads, no sideways scroll and no
- * console error. Saves screenshots: every one under .tmp/screenshots/, two in docs/.
+ * API's rows, "Show as table", the keyboard cursor, exports as downloads, the What if… panel running
+ * a replay (the side-by-side table equals the answer on the socket and the API's), no sideways
+ * scroll and no console error. Saves screenshots: every one under .tmp/screenshots/, two in docs/.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { ClientMessage, ServerMessage } from '../../src-main/shared/contract.js';
 import type { HistoryView, InsightsView } from '../../src-main/shared/history-view.js';
+import { REPLAY_COLUMNS, replayRows } from '../../src-main/shared/replay-rows.js';
+import type { ReplayView } from '../../src-main/shared/replay-view.js';
 import type { FleetSnapshot } from '../../src-main/shared/view-model.js';
 import { thinSamples } from '../../src-renderer/lib/history-chart.js';
 import { hasChromium, launchChromium } from './dashboard/browser.js';
@@ -31,9 +35,14 @@ describe.skipIf(!hasChromium())('dashboard history panel in Chromium', () => {
 
   const api = async <T>(path: string): Promise<T> => (await (await fetch(`${server.url}${path}`)).json()) as T;
 
-  async function open(width: number, scheme: 'light' | 'dark'): Promise<{ context: BrowserContext; page: Page }> {
+  async function open(
+    width: number,
+    scheme: 'light' | 'dark',
+    before: (page: Page) => void = () => {},
+  ): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme, acceptDownloads: true });
     const page = await context.newPage();
+    before(page);
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(`${width}px ${scheme}: ${message.text()}`);
     });
@@ -208,6 +217,63 @@ describe.skipIf(!hasChromium())('dashboard history panel in Chromium', () => {
     expect(JSON.stringify(insights)).not.toMatch(/sk-ant-|accessToken|refreshToken/);
     await context.close();
   });
+
+  for (const scheme of SCHEMES) {
+    test(`${scheme}: the What if… panel runs a replay and shows recorded, as is and what if side by side`, async () => {
+      // The dashboard's socket frames: the replay call the panel sends and the result it receives.
+      const sent: ClientMessage[] = [];
+      const received: ServerMessage[] = [];
+      const { context, page } = await open(1000, scheme, (p) =>
+        p.on('websocket', (ws) => {
+          ws.on('framesent', (f) => typeof f.payload === 'string' && sent.push(JSON.parse(f.payload) as ClientMessage));
+          ws.on('framereceived', (f) => typeof f.payload === 'string' && received.push(JSON.parse(f.payload) as ServerMessage));
+        }),
+      );
+      const panel = page.getByTestId('replay-panel');
+      await panel.scrollIntoViewIfNeeded();
+      await panel.getByLabel(/^5-hour threshold/).fill('90');
+      await panel.getByLabel(/^Accounts/).selectOption({ label: '+1 account' });
+      await panel.getByLabel(/^Plan of added accounts/).selectOption('Max 5x');
+      await panel.getByRole('button', { name: 'Replay' }).click();
+      const table = panel.getByTestId('replay-table');
+      // A replay of the demo's weeks takes seconds (8.8 s at load 20); generous for a loaded machine.
+      await table.waitFor({ timeout: 120_000 });
+
+      const call = sent.find((m) => m.type === 'call' && m.name === 'replay');
+      expect(call?.args).toEqual({ fromMs: expect.any(Number), fiveHourThresholdPct: 90, accountsDelta: 1, addPlan: 'Max 5x' });
+      const answer = received.find((m) => m.type === 'result' && m.id === call?.id);
+      if (answer?.type !== 'result' || !answer.result.ok) throw new Error(`no replay result: ${JSON.stringify(answer)}`);
+      const view = answer.result.value as ReplayView;
+      expect(view.whatIf.settings.fiveHourThresholdPct).toBe(90);
+      expect(view.whatIf.fleet.filter((a) => a.added).map((a) => a.plan)).toEqual(['Max 5x']);
+      expect(view.demand.readings).toBeGreaterThan(100);
+
+      // The table shows exactly the rows of that answer, three columns side by side.
+      expect(await table.locator('thead th').allTextContents()).toEqual(['', ...REPLAY_COLUMNS]);
+      const shown = await table
+        .locator('tbody tr')
+        .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent?.trim() ?? '')));
+      expect(shown).toEqual(replayRows(view).map((r) => [r.label, ...r.cells]));
+      expect(shown.find((r) => r[0] === '5h threshold')?.slice(2)).toEqual([`${view.asIs.settings.fiveHourThresholdPct} %`, '90 %']);
+      expect(await panel.getByText('Added: 1 × Max 5x.').isVisible()).toBe(true);
+      // The same what-if through the API over the same period gives the same replayed figures.
+      const query = `from=${view.fromMs}&to=${view.toMs}&fiveHourThresholdPct=90&accountsDelta=1&addPlan=${encodeURIComponent('Max 5x')}`;
+      const again = await api<ReplayView>(`/api/replay?${query}`);
+      expect(again.replayedWhatIf).toEqual(view.replayedWhatIf);
+      expect(again.replayedAsIs).toEqual(view.replayedAsIs);
+
+      const fit = (await page.evaluate(`(() => {
+        const t = document.querySelector('[data-testid="replay-table"]');
+        const p = document.querySelector('[data-testid="replay-panel"]');
+        return { scrollWidth: document.documentElement.scrollWidth, innerWidth, tableRight: t.getBoundingClientRect().right,
+          panelRight: p.getBoundingClientRect().right };
+      })()`)) as { scrollWidth: number; innerWidth: number; tableRight: number; panelRight: number };
+      expect(fit.scrollWidth).toBeLessThanOrEqual(fit.innerWidth);
+      expect(fit.tableRight).toBeLessThanOrEqual(fit.panelRight + 0.5);
+      await panel.screenshot({ path: join(shotsDir, `replay-1000-${scheme}.png`) });
+      await context.close();
+    }, 180_000);
+  }
 
   test('no console errors on any of it', () => {
     expect(consoleErrors).toEqual([]);
