@@ -18,6 +18,7 @@ const TESTS = [
   'test/e2e/claude-code-sessions.test.ts',
   'test/e2e/claude-code-least-privilege.test.ts',
   'test/e2e/claude-code-agent-switch.test.ts',
+  'test/e2e/claude-code-agent-refresh.test.ts',
 ];
 
 function run(command, args, env = {}) {

@@ -9,7 +9,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -63,6 +63,9 @@ describe.skipIf(!claudeCliPresent())('the real Claude Code CLI on an agent’s m
       ).json()) as T;
     const agentData = join(sandbox.home, 'agent-data');
     const agentEnv = { ...process.env, HOME: sandbox.home, CLAUDE_CONFIG_DIR: sandbox.configDir, CCMAX_TOKEN: TOKEN, CCMAX_HUB_URL: '' };
+    // A machine with no login of its own yet: the sandbox's login (another fleet's, unknown to this hub)
+    // would be sent to the hub first, refused there, and — never lost — kept instead of the hub's.
+    await rm(join(sandbox.configDir, '.credentials.json'));
     startAgent({ home: sandbox.home, hubUrl, token: TOKEN, configDir: sandbox.configDir, dataDir: agentData });
     const before = await until(
       'an active account on the hub',
