@@ -123,6 +123,15 @@ export function createCommandHandlers(engine: Engine, logger: Logger = silentLog
       if (fromMs > toMs) return err({ code: 'invalid-arguments', message: 'getInsights: fromMs is after toMs' });
       return ok(history.insights({ fromMs, toMs }, nowMs));
     },
+    revokeMachine: async (a) => {
+      const outcome = engine.revokeMachine(a.machineId);
+      if (outcome === 'revoked') return ok({ revoked: a.machineId });
+      return err(
+        outcome === 'not-found'
+          ? { code: 'not-found', message: `No machine with id ${a.machineId} has connected to this hub.` }
+          : { code: 'unavailable', message: 'This monitor is not a hub: no machine connects to it (start it with --token).' },
+      );
+    },
     replay: async (a) => (replay ? replay(a, toRotationSettings(engine.settings()), engine.snapshot().generatedAtMs) : err(noHistory)),
   };
 

@@ -125,6 +125,10 @@ export function createEngineApi(parts: EngineApiParts): Engine {
       changed();
     },
     accounts: parts.accounts,
+    revokeMachine(machineId) {
+      if (!deps.machines) return 'not-a-hub';
+      return deps.machines.revoke(machineId) ? 'revoked' : 'not-found';
+    },
     events: (query) => deps.eventLog.query(query),
     settings: ctx.settings,
     updateSettings(patch) {

@@ -61,6 +61,8 @@ export interface EngineDeps {
 /** What the snapshot needs from a hub's machines (`server/machines-hub.ts` behind a host-made port). */
 export interface MachinesSource {
   list(): readonly MachineView[];
+  /** Revokes a machine; false when unknown. */
+  revoke(machineId: string): boolean;
   subscribe(onChange: () => void): () => void;
 }
 

@@ -81,5 +81,7 @@ export interface Engine {
   readonly accounts: AccountsApi;
   events(query?: EventQuery): readonly EngineEvent[];
   settings(): Settings;
+  /** On a hub: revokes a machine (its connection closes; it is refused from now on). */
+  revokeMachine(machineId: string): 'revoked' | 'not-found' | 'not-a-hub';
   updateSettings(patch: Partial<Settings>): Result<Settings, { readonly kind: 'invalid'; readonly message: string }>;
 }

@@ -31,6 +31,7 @@ export type { Clock, FetchFn, Logger, Notifier, TimerHandle } from './ports.js';
 export { createHeartbeatCore } from './sessions/heartbeat-core.js';
 export type { HeartbeatCore } from './sessions/heartbeat-core.js';
 export { createSessionRegistry } from './sessions/session-registry.js';
+export { agentPeer } from './sessions/session-record.js';
 export type { SessionRegistry } from './sessions/session-registry.js';
 export { isAtomicTempName, removeStaleTemps, writeFileAtomic } from './storage/atomic-file.js';
 export { SettingsSchema } from './storage/state-schema.js';

@@ -34,7 +34,7 @@ import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { toObserverHandlers } from './observer-handlers.js';
 import { openEngine, type OpenedEngine } from './open-engine.js';
 import { openHistory, type OpenedHistory } from './open-history.js';
-import { createMachinesPort, openMachinesHub } from './machines-hub-wiring.js';
+import { planMachines } from './machines-hub-wiring.js';
 import type { MachinesHub } from '../server/machines-hub.js';
 import type { TlsFiles } from '../server/tls-front.js';
 
@@ -139,9 +139,10 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Monito
   let history: OpenedHistory | null = null;
   let machines: MachinesHub | null = null;
   const dataDir = options.dataDir ?? sandbox?.dataDir ?? '';
-  // A hub's machines reach the snapshot through a port made before the engine (the hub is opened after it).
-  const machinesPort = createMachinesPort(() => machines);
+  // A hub's machines (or the demo's) reach the snapshot through a port made before the engine (the hub is opened after it).
+  const machinesPlan = planMachines({ hub: !deferTo && options.token !== null, demo: sandbox?.simulator ?? null, clock });
   const closeAll = async (): Promise<void> => {
+    machinesPlan.dispose();
     await server?.close();
     await opened?.close().catch((e: unknown) => logger.error('engine stop failed', { reason: String(e) }));
     history?.close();
@@ -160,10 +161,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Monito
       clock,
       ...(options.createStoreAdapter ? { createStoreAdapter: options.createStoreAdapter } : {}),
       ...(sandbox ? { endpoints: sandbox.endpoints, claudePaths: sandbox.claudePaths } : {}),
-      // A hub (agents may connect: it has a token) refreshes the active account too and pushes the result.
-      ...(deferTo || options.token === null
-        ? {}
-        : { refreshActive: { onLoginWritten: () => void machines?.sync() }, machines: machinesPort.source }),
+      ...machinesPlan.engineOptions,
     });
     const engine = opened.engine;
     // In the demo, usage accrues on whichever account Claude Code "uses".
@@ -171,8 +169,7 @@ export async function startMonitor(options: StartMonitorOptions): Promise<Monito
     const settings = engine.settings();
     // One writer: only the monitor that runs the fleet records its history.
     if (!deferTo) history = openHistory({ dataDir, engine, eventLog: opened.eventLog, clock, logger, demo });
-    machines =
-      deferTo || options.token === null ? null : openMachinesHub(opened, dataDir, options.platform, clock, logger, machinesPort.changed);
+    machines = machinesPlan.open(opened, dataDir, options.platform, logger);
     server = deferTo
       ? { status: { kind: 'deferring', url: deferTo }, close: async () => {} }
       : await startLocalServer({

@@ -43,6 +43,10 @@ export function createHubMessageHandler(deps: HubMessageDeps): HubMessageHandler
     c.held = message.held;
     registry.seen(message.machineId, message.host, message.agentVersion, deps.nowMs());
     if (message.held) registry.holds(message.machineId, message.held.expiresAtMs);
+    if (message.held) {
+      const { accountId, generation, fingerprint: fp } = message.held;
+      registry.holdsLogin(message.machineId, { accountId, generation, fingerprint: fp });
+    }
     hub.event('machine-connected', 'info', message.machineId, `${message.host} connected (agent ${message.agentVersion}).`);
     logger.info('machine connected', { machineId: message.machineId, host: message.host, peer: req.socket.remoteAddress });
     c.ws.send(JSON.stringify({ v: AGENT_PROTOCOL_VERSION, type: 'welcome', hubVersion: deps.hubVersion }));
@@ -79,7 +83,10 @@ export function createHubMessageHandler(deps: HubMessageDeps): HubMessageHandler
       const { accountId, generation, fingerprint: fp, expiresAtMs } = message;
       c.held = { accountId, generation, fingerprint: fp, expiresAtMs };
       c.pushedAtMs = null;
-      if (c.machineId !== null) registry.holds(c.machineId, expiresAtMs);
+      if (c.machineId !== null) {
+        registry.holds(c.machineId, expiresAtMs);
+        registry.holdsLogin(c.machineId, { accountId, generation, fingerprint: fp });
+      }
       if (hub.holdsCurrent(c)) {
         c.lagging = false;
         hub.release(c);

@@ -20,6 +20,8 @@ const machineSchema = z.object({
   revoked: z.boolean(),
   /** When the access token it last confirmed holding expires (epoch ms); absent in older files. */
   heldExpiresAtMs: z.number().nullable().optional(),
+  /** The login it last confirmed holding (kept across its disconnects and hub restarts; absent in older files). */
+  held: z.object({ accountId: z.string(), generation: z.number().int().nonnegative(), fingerprint: z.string() }).nullable().optional(),
 });
 const fileSchema = z.object({
   version: z.literal(1),
@@ -37,12 +39,16 @@ export interface MachineRegistry {
    * last assignment (same account, same login), else the next (a refreshed login, or a switch to the account).
    */
   generationFor(accountId: string, fingerprint: string): number;
+  /** The newest generation assigned for `accountId`; null when none was. */
+  generationOf(accountId: string): number | null;
   machine(id: string): MachineRecord | null;
   machines(): ReadonlyMap<string, MachineRecord>;
   seen(id: string, host: string, agentVersion: string, nowMs: number): void;
   touch(id: string, nowMs: number): void;
   /** Records when the access token the machine confirmed holding expires (null: unknown). */
   holds(id: string, heldExpiresAtMs: number | null): void;
+  /** Records the login a machine confirmed holding (fingerprints only). */
+  holdsLogin(id: string, held: NonNullable<MachineRecord['held']> | null): void;
   /** Marks a machine revoked; false when unknown. */
   revoke(id: string): boolean;
   /** Writes pending changes; never throws (a failure is logged, the file keeps its last good state). */
@@ -87,6 +93,7 @@ export function createMachineRegistry(dataDir: string, logger: Logger): MachineR
       change({ ...state, assignedAccountId: accountId, generations: { ...state.generations, [accountId]: { generation, fingerprint } } });
       return generation;
     },
+    generationOf: (accountId) => state.generations[accountId]?.generation ?? null,
     machine: (id) => state.machines[id] ?? null,
     machines: () => new Map(Object.entries(state.machines)),
     seen(id, host, agentVersion, nowMs) {
@@ -98,6 +105,7 @@ export function createMachineRegistry(dataDir: string, logger: Logger): MachineR
         lastSeenMs: nowMs,
         revoked: before?.revoked ?? false,
         heldExpiresAtMs: before?.heldExpiresAtMs ?? null,
+        held: before?.held ?? null,
       };
       change({ ...state, machines: { ...state.machines, [id]: record } });
     },
@@ -109,6 +117,12 @@ export function createMachineRegistry(dataDir: string, logger: Logger): MachineR
       const before = state.machines[id];
       if (before && before.heldExpiresAtMs !== heldExpiresAtMs)
         change({ ...state, machines: { ...state.machines, [id]: { ...before, heldExpiresAtMs } } });
+    },
+    holdsLogin(id, held) {
+      const before = state.machines[id];
+      const same = before?.held?.accountId === held?.accountId && before?.held?.generation === held?.generation;
+      if (before && !(same && before.held?.fingerprint === held?.fingerprint))
+        change({ ...state, machines: { ...state.machines, [id]: { ...before, held } } });
     },
     revoke(id) {
       const before = state.machines[id];

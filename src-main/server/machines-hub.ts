@@ -10,7 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Clock, EventSink, Logger } from '../engine/index.js';
+import { agentPeer, type Clock, type EventSink, type Logger } from '../engine/index.js';
 import { AgentCloseCode, parseAgentMessage } from '../shared/machines-protocol.js';
 import type { MachineView } from '../shared/machines-view.js';
 import type { AccessDecision } from './access.js';
@@ -84,7 +84,7 @@ export function createMachinesHub(options: MachinesHubOptions): MachinesHub {
       const send = (message: object): void => {
         if (c.ws.readyState === c.ws.OPEN) c.ws.send(JSON.stringify(message));
       };
-      relay = createConnectionRelay({ core: relayCore, send, peer: `agent:${c.machineId ?? 'unknown'}`, logger });
+      relay = createConnectionRelay({ core: relayCore, send, peer: agentPeer(c.machineId ?? 'unknown'), logger });
       relays.set(c, relay);
     }
     return relay;
@@ -175,17 +175,21 @@ function listMachines(registry: MachineRegistry, state: HubState, nowMs: number)
   for (const c of state.connections) if (c.machineId !== null) live.set(c.machineId, c);
   return [...registry.machines()].map(([id, m]): MachineView => {
     const c = live.get(id);
+    const now = c?.held ? { accountId: c.held.accountId, generation: c.held.generation, fingerprint: c.held.fingerprint } : null;
+    const held = now ?? m.held ?? null;
+    const currentGeneration = held ? registry.generationOf(held.accountId) : null;
     return {
       id,
       host: m.host,
       agentVersion: m.agentVersion,
       connected: c !== undefined,
       lastSeenMs: c ? nowMs : m.lastSeenMs,
-      held: c?.held ? { accountId: c.held.accountId, generation: c.held.generation, fingerprint: c.held.fingerprint } : null,
+      held,
       heldExpiresAtMs: m.heldExpiresAtMs ?? null,
       lagging: c?.lagging ?? false,
       lagMs: c?.pushedAtMs != null ? nowMs - c.pushedAtMs : 0,
       revoked: m.revoked,
+      ...(currentGeneration !== null ? { currentGeneration } : {}),
     };
   });
 }

@@ -49,8 +49,13 @@ export const MACHINE_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       lagging: { type: 'boolean', description: 'It did not confirm the current login within the bound (3 s).' },
       lagMs: { type: 'integer', description: 'How long the current push has waited for its confirmation; 0 when none waits.' },
       revoked: { type: 'boolean' },
+      currentGeneration: { type: 'integer', description: 'The generation the hub assigns now for the account it holds (older: behind).' },
+      demo: { type: 'boolean', description: 'True for demo mode’s made-up machines.' },
     },
-    { description: 'One machine of a several-machine fleet, as the hub sees it. Secret-free.' },
+    {
+      optional: ['currentGeneration', 'demo'],
+      description: 'One machine of a several-machine fleet, as the hub sees it. Secret-free.',
+    },
   ),
   MachineList: objectOf<{ machines: readonly MachineView[] }>({
     machines: { type: 'array', items: { $ref: '#/components/schemas/MachineView' } },

@@ -18,15 +18,12 @@ import type {
   PendingSwitchView,
   RotationView,
   SessionOwnerGuardView,
-  SessionState,
-  SessionView,
   SettingsView,
   TokenView,
   UsageWindowView,
   VaultView,
 } from '../shared/view-model.js';
 import { CUSTODY_KINDS } from '../shared/custody-view.js';
-import { LOGIN_OVERRIDES } from '../shared/heartbeat-protocol.js';
 import { AccountPatchBodySchema, AddAccountBodySchema, RefreshBodySchema, SettingsPatchSchema, type HealthBody } from './api-schemas.js';
 
 export type JsonSchema = { readonly [key: string]: unknown };
@@ -79,14 +76,6 @@ const accountStatus: JsonSchema = {
     objectOf<Extract<AccountStatus, { kind: 'needs-login' }>>({ kind: constant('needs-login') }),
     objectOf<Extract<AccountStatus, { kind: 'disabled' }>>({ kind: constant('disabled') }),
     objectOf<Extract<AccountStatus, { kind: 'pending' }>>({ kind: constant('pending') }),
-  ],
-};
-
-const sessionState: JsonSchema = {
-  oneOf: [
-    objectOf<Extract<SessionState, { kind: 'idle' }>>({ kind: constant('idle') }),
-    objectOf<Extract<SessionState, { kind: 'in-turn' }>>({ kind: constant('in-turn'), sinceMs: ms('Turn start') }),
-    objectOf<Extract<SessionState, { kind: 'tool' }>>({ kind: constant('tool'), toolName: str, sinceMs: ms('Tool call start') }),
   ],
 };
 
@@ -241,7 +230,6 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       ),
     ),
   }),
-  SessionState: sessionState,
   SessionOwnerGuardView: objectOf<SessionOwnerGuardView>(
     {
       on: {
@@ -254,18 +242,6 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     },
     { description: "Claude Code's session-owner guard (flag `tengu_ticklish_moon`, CLI 2.1.331+), read from every known `.claude.json`." },
   ),
-  SessionView: objectOf<SessionView>({
-    id: str,
-    host: str,
-    cwd: str,
-    state: ref('SessionState'),
-    lastPulseAtMs: ms('Last heartbeat'),
-    accountId: nullable(str),
-    loginOverrides: {
-      ...arrayOf(oneOfStrings(LOGIN_OVERRIDES)),
-      description: 'Login sources that override the stored login in this session (a swap does not reach it); empty when none.',
-    },
-  }),
   SettingsView: settingsView,
   EngineEvent: objectOf<EngineEvent>(
     {

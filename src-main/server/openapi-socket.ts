@@ -80,6 +80,11 @@ export const COMMAND_DOCS: Readonly<Record<CommandName, { readonly args: string;
     value: 'ReplayView',
     does: 'Replays the recorded history under other settings or another fleet, beside what happened (as GET /api/replay).',
   },
+  revokeMachine: {
+    args: '{ machineId: string }',
+    value: '{ revoked: string }',
+    does: 'On a hub: closes the machine’s connection and refuses it from now on (as POST /api/machines/{id}/revoke).',
+  },
 };
 
 const commandResult: JsonSchema = {

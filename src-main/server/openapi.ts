@@ -12,6 +12,7 @@ import { COMPONENT_SCHEMAS, type JsonSchema } from './openapi-schemas.js';
 import { socketPath, SOCKET_SCHEMAS } from './openapi-socket.js';
 import { accountPaths } from './openapi-accounts.js';
 import { MACHINE_SCHEMAS, machinePaths } from './openapi-machines.js';
+import { SESSION_SCHEMAS } from './openapi-sessions.js';
 
 /** How to authenticate, in words; shown in `info.description` and on `/docs`. */
 export const AUTH_TEXT = [
@@ -172,6 +173,7 @@ export function buildOpenApiDocument(
         ...REPLAY_SCHEMAS,
         ...SOCKET_SCHEMAS,
         ...MACHINE_SCHEMAS,
+        ...SESSION_SCHEMAS,
       },
       responses: ERROR_RESPONSES,
       securitySchemes: {

@@ -69,4 +69,5 @@ export const COMMAND_ARGS: { readonly [K in CommandName]: z.ZodType<CommandArgs<
       .describe('Accounts to add (1–5, of addPlan) or leave out (negative: the last ones in the fleet order).'),
     addPlan: z.enum(REPLAY_PLANS).optional().describe('The plan of added accounts (default Max 20x).'),
   }),
+  revokeMachine: z.strictObject({ machineId: z.string().min(1).max(200).describe('The machine id (GET /api/machines).') }),
 };

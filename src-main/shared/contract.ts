@@ -97,6 +97,8 @@ export interface CommandContract {
   getInsights: { args: InsightsQuery; value: InsightsView };
   /** Replays the recorded history under other settings or another fleet, beside what happened. */
   replay: { args: ReplayQuery; value: ReplayView };
+  /** On a hub: closes a machine's connection and refuses it from now on (`not-found` when unknown, `unavailable` when not a hub). */
+  revokeMachine: { args: { machineId: string }; value: { revoked: string } };
 }
 
 export type CommandName = keyof CommandContract;
@@ -121,6 +123,7 @@ export const COMMAND_NAMES = [
   'getHistory',
   'getInsights',
   'replay',
+  'revokeMachine',
 ] as const satisfies readonly CommandName[];
 
 // Fails to compile when a command of the contract is missing from COMMAND_NAMES.

@@ -41,6 +41,7 @@ export const EVENT_KINDS = [
   'machine-connected',
   'machine-lost',
   'machine-lagging',
+  'machine-out-of-reach',
   'session-owner-guard-changed',
   'rotation-held',
   'login-changed',

@@ -20,4 +20,8 @@ export interface MachineView {
   /** How long the current push has waited for its confirmation; 0 when none waits. */
   readonly lagMs: number;
   readonly revoked: boolean;
+  /** The generation the hub assigns now for the account it holds; absent: unknown (then nothing reads "behind"). */
+  readonly currentGeneration?: number;
+  /** Demo mode's made-up machines: nothing real connected. */
+  readonly demo?: boolean;
 }

@@ -114,6 +114,8 @@ export interface SessionView {
    * reach it, it holds back no switch. Empty when none (or the hook client did not say).
    */
   readonly loginOverrides: readonly LoginOverride[];
+  /** On a hub: the machine whose agent relayed this session (`MachineView.id`); absent for this machine's own sessions. */
+  readonly machineId?: string;
 }
 
 export interface SettingsView {

@@ -4,7 +4,7 @@
  */
 import type { EventKind } from '../../src-main/shared/event-types.js';
 
-export const EVENT_GROUPS = ['switches', 'deferrals', 'tokens', 'polls', 'sessions', 'settings', 'accounts', 'system'] as const;
+export const EVENT_GROUPS = ['switches', 'deferrals', 'tokens', 'polls', 'sessions', 'settings', 'accounts', 'machines', 'system'] as const;
 export type EventGroup = (typeof EVENT_GROUPS)[number];
 
 /** Labels for the group filter. */
@@ -16,6 +16,7 @@ export const EVENT_GROUP_LABELS: Readonly<Record<EventGroup, string>> = {
   sessions: 'Sessions',
   settings: 'Settings',
   accounts: 'Accounts',
+  machines: 'Machines',
   system: 'System',
 };
 
@@ -60,9 +61,10 @@ const GROUP_OF: Readonly<Record<EventKind, EventGroup>> = {
   'engine-started': 'system',
   'engine-stopped': 'system',
   'vault-error': 'system',
-  'machine-connected': 'system',
-  'machine-lost': 'system',
-  'machine-lagging': 'system',
+  'machine-connected': 'machines',
+  'machine-lost': 'machines',
+  'machine-lagging': 'machines',
+  'machine-out-of-reach': 'machines',
 };
 
 /** The group an event kind belongs to. */

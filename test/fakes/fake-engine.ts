@@ -143,6 +143,7 @@ export class FakeEngine implements Engine {
     updateSettings: [] as Partial<Settings>[],
     switchTo: [] as (string | null)[],
     switchNow: 0,
+    revokeMachine: [] as string[],
     pause: 0,
     resume: 0,
   };
@@ -178,6 +179,15 @@ export class FakeEngine implements Engine {
   switchNow(): boolean {
     this.calls.switchNow++;
     return this.switchNowAccepted;
+  }
+
+  /** Machines `revokeMachine` knows; null: not a hub. */
+  machineIds: Set<string> | null = null;
+
+  revokeMachine(machineId: string): ReturnType<Engine['revokeMachine']> {
+    this.calls.revokeMachine.push(machineId);
+    if (this.machineIds === null) return 'not-a-hub';
+    return this.machineIds.has(machineId) ? 'revoked' : 'not-found';
   }
 
   pause(): void {

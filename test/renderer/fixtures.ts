@@ -133,6 +133,7 @@ export class FakeBridge implements DashboardBridge {
   declare getHistory: CommandHandlers['getHistory'];
   declare getInsights: CommandHandlers['getInsights'];
   declare replay: CommandHandlers['replay'];
+  declare revokeMachine: CommandHandlers['revokeMachine'];
 
   constructor(snapshot: FleetSnapshot | null = null) {
     this.#snapshot = snapshot;

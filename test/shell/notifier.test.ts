@@ -5,6 +5,10 @@ import { FakeClock } from '../fakes/fake-clock.js';
 import { FakeNotifications } from '../fakes/fake-electron.js';
 import { createFakeEngine, makeAccountRow } from '../fakes/fake-engine.js';
 import { createRecordingLogger } from './shell-helpers.js';
+import { watchMachineReach } from '../../src-main/host/machine-reach-watch.js';
+import { ACCESS_TOKEN_LIFETIME_MS } from '../../src-main/shared/machine-reach.js';
+import type { MachineView } from '../../src-main/shared/machines-view.js';
+import { silentLogger } from '../../src-main/engine/ports.js';
 
 function setUp() {
   const clock = new FakeClock();
@@ -102,5 +106,38 @@ describe('Electron notifier', () => {
     );
     expect(() => notifier.notify('t', 'b')).not.toThrow();
     expect(logger.lines[0]).toMatchObject({ level: 'warn', fields: { error: 'denied' } });
+  });
+
+  it('shows one notification per machine per outage when a machine stays out of reach longer than its login lasts', async () => {
+    const { engine, port, clock } = setUp();
+    const away = (id: string, host: string, lastSeenMs: number): MachineView => ({
+      ...{ id, host, agentVersion: '0.1.0', connected: false, lastSeenMs, lagging: false, lagMs: 0, revoked: false },
+      held: { accountId: 'acct-1', generation: 2, fingerprint: 'ab12cd34' },
+      heldExpiresAtMs: null,
+    });
+    const machines = [away('m-1', 'devbox', clock.now()), away('m-2', 'laptop', clock.now() + 3_600_000)];
+    // The host's watch writes events where the engine's event log would, and re-publishes the snapshot.
+    const watch = (): ReturnType<typeof watchMachineReach> =>
+      watchMachineReach({
+        source: { list: () => machines, subscribe: () => () => undefined },
+        clock,
+        events: { append: (e) => engine.eventList.push(e) },
+        logger: silentLogger,
+        changed: () => engine.setSnapshot({}),
+        firstCheckMs: 60_000,
+      });
+    const first = watch();
+    await clock.advance(ACCESS_TOKEN_LIFETIME_MS);
+    expect(port.shown.map((n) => n.title)).toEqual(['devbox is out of reach']);
+    expect(port.shown[0]?.body).toContain('longer than the login it holds lasts');
+    await clock.advance(3_600_000);
+    engine.setSnapshot({});
+    // A restarted hub announces the same outages again: the tray still shows each once.
+    first.dispose();
+    const second = watch();
+    second.check();
+    await clock.advance(10 * 3_600_000);
+    expect(port.shown.map((n) => n.title)).toEqual(['devbox is out of reach', 'laptop is out of reach']);
+    second.dispose();
   });
 });

@@ -1,6 +1,6 @@
 /** The registry's message step: one validated heartbeat message in, the table, events and listeners updated. */
 import type { ClientMessage } from '../../shared/heartbeat-protocol.js';
-import { applyMessage, newSessionRecord, sameState, toSessionState, type SessionRecord } from './session-record.js';
+import { applyMessage, machineOfPeer, newSessionRecord, sameState, toSessionState, type SessionRecord } from './session-record.js';
 import { LIMIT_HIT_ERROR, toReading } from './session-signals.js';
 import type { ApplyOutcome, RegistryState } from './registry-state.js';
 
@@ -16,7 +16,7 @@ export function applySessionMessage(state: RegistryState, message: ClientMessage
   }
   if (!existing && !makeRoom(state, peer, nowMs)) return 'full';
   const accountId = accountNow(state);
-  const after = applyMessage(existing ?? newSessionRecord(message, nowMs, accountId), message, nowMs, accountId);
+  const after = applyMessage(existing ?? newSessionRecord(message, nowMs, accountId, machineOfPeer(peer)), message, nowMs, accountId);
   if (!existing) {
     table.add(after, peer);
     state.events.started(after, message.type === 'session-started', nowMs);

@@ -32,6 +32,20 @@ export interface SessionRecord {
   readonly accountId: string | null;
   /** Login sources that override the stored login in this session (it cannot be rotated); empty when none or not reported. */
   readonly loginOverrides: readonly LoginOverride[];
+  /** The machine whose agent relayed it (hub only); null for this machine's own sessions. */
+  readonly machineId: string | null;
+}
+
+const AGENT_PEER_PREFIX = 'agent:';
+
+/** The registry peer of the sessions an agent relays (its per-peer bounds, logs, and the machine each session names). */
+export function agentPeer(machineId: string): string {
+  return `${AGENT_PEER_PREFIX}${machineId}`;
+}
+
+/** The machine behind a registry peer; null for this machine's own hooks. */
+export function machineOfPeer(peer: string): string | null {
+  return peer.startsWith(AGENT_PEER_PREFIX) ? peer.slice(AGENT_PEER_PREFIX.length) : null;
 }
 
 /** The overrides that are on, in precedence order. */
@@ -45,7 +59,12 @@ export function isRotatable(record: Pick<SessionRecord, 'loginOverrides'>): bool
 }
 
 /** A record for a session first seen through `message` at `nowMs`. */
-export function newSessionRecord(message: ClientMessage, nowMs: number, accountId: string | null): SessionRecord {
+export function newSessionRecord(
+  message: ClientMessage,
+  nowMs: number,
+  accountId: string | null,
+  machineId: string | null = null,
+): SessionRecord {
   return {
     id: message.sessionId,
     host: message.host ?? '',
@@ -60,6 +79,7 @@ export function newSessionRecord(message: ClientMessage, nowMs: number, accountI
     openTools: [],
     accountId,
     loginOverrides: [],
+    machineId,
   };
 }
 
@@ -150,6 +170,7 @@ export function toSessionView(record: SessionRecord): SessionView {
     lastPulseAtMs: record.lastPulseAtMs,
     accountId: record.accountId,
     loginOverrides: record.loginOverrides,
+    ...(record.machineId !== null ? { machineId: record.machineId } : {}),
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * What to announce, as a pure function of two consecutive snapshots and the events that arrived
  * between them (PRODUCT §1): each switch (from → to, why), a switch deferred for long, an account
- * needing a login, the whole fleet exhausted (with when the first account returns), and the fleet
- * coming back. A small memory carried from call to call keeps every notice to once per occurrence.
+ * needing a login, the whole fleet exhausted (with when the first account returns), the fleet
+ * coming back, and a machine out of reach longer than its login lasts. A small memory carried from
+ * call to call keeps every notice to once per occurrence.
  */
 import type { EngineEvent } from '../../shared/event-types.js';
 import { formatDuration } from '../../shared/format.js';
@@ -88,6 +89,13 @@ export function toNotifications(input: NoticeInput): NoticeDecision {
   // Another tool keeps writing Claude Code's login: once per warning the engine raised.
   for (const event of events.filter((e) => e.kind === 'foreign-writer-detected')) {
     push({ key: `foreign-writer:${event.atMs}`, title: 'Another tool is writing Claude Code’s login', body: event.message });
+  }
+
+  // A machine out of reach longer than its login lasts: once per machine per outage (its last-seen time names the outage).
+  for (const event of events.filter((e) => e.kind === 'machine-out-of-reach')) {
+    const host = String(event.data?.['host'] ?? 'A machine');
+    const outage = `${String(event.data?.['machineId'] ?? event.atMs)}:${String(event.data?.['lastSeenMs'] ?? event.atMs)}`;
+    push({ key: `out-of-reach:${outage}`, title: `${host} is out of reach`, body: event.message });
   }
 
   const deferral = trackDeferral(memory.deferral, events, prev, next);
