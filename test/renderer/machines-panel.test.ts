@@ -25,6 +25,7 @@ const machine = (overrides: Partial<MachineView>): MachineView => ({
   connected: true,
   lastSeenMs: T0,
   held: { accountId: 'acct-b', generation: 12, fingerprint: '3fa9c2d1' },
+  heldExpiresAtMs: null,
   currentGeneration: 12,
   lagging: false,
   lagMs: 0,
