@@ -64,6 +64,17 @@ describe('credentials-file target', () => {
     expect(await target.read()).toEqual({ ok: true, value: login('a') });
   });
 
+  it('writes an access-token-only login (what an agent holds) with no refreshToken key, and reads it back', async () => {
+    const accessOnly = { ...login('a'), refreshToken: '' };
+    expect((await target.write(accessOnly)).ok).toBe(true);
+    const { refreshToken: _none, ...rest } = asStored(login('a'));
+    expect(await fileJson()).toEqual({ claudeAiOauth: rest });
+    expect(await target.read()).toEqual({ ok: true, value: accessOnly });
+    // An empty key (another writer's way of saying "none") reads the same.
+    await fs.writeFile(claude.credentialsFile, JSON.stringify({ claudeAiOauth: { ...rest, refreshToken: '' } }));
+    expect(await target.read()).toEqual({ ok: true, value: accessOnly });
+  });
+
   it('reads null when there is no file or no claudeAiOauth', async () => {
     expect(await target.read()).toEqual({ ok: true, value: null });
     await fs.writeFile(claude.credentialsFile, '{"mcpOAuth": {}}');

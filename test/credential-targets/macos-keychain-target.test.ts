@@ -107,6 +107,14 @@ describe('macOS keychain target', () => {
     expect(fake.calls.flatMap((c) => c.args).join(' ')).not.toContain(hex);
   });
 
+  it('writes an access-token-only login with no refreshToken key and verifies it', async () => {
+    const accessOnly = { ...login('b'), refreshToken: '' };
+    expect((await target().write(accessOnly)).ok).toBe(true);
+    const { refreshToken: _none, ...rest } = asStored(login('b'));
+    expect(JSON.parse(fake.value ?? '')).toEqual({ claudeAiOauth: rest });
+    expect(await target().read()).toEqual({ ok: true, value: accessOnly });
+  });
+
   it('keeps the other keys of the stored JSON', async () => {
     fake.value = JSON.stringify({ mcpOAuth: { s: { token: 'x' } }, claudeAiOauth: asStored(login('a')) });
     await target().write(login('b'));
