@@ -10,7 +10,7 @@ import { createCredentialsFileTarget } from '../../src-main/engine/claude-code/c
 import { silentLogger } from '../../src-main/engine/ports.js';
 import { ACTIVE_REFRESH_MIN_AHEAD_MS, writeRefreshedActiveLogin } from '../../src-main/engine/switching/active-refresh.js';
 import { settleIo, startEngineHarness, type EngineHarness } from '../engine/engine-harness.js';
-import { claudeCodeTurn, hubCaughtUp, importAll, noTrouble, readStoredLogin } from './simulated-claude.js';
+import { bounded, claudeCodeTurn, hubCaughtUp, importAll, noTrouble, readStoredLogin } from './simulated-claude.js';
 
 const M = 60_000;
 const H = 60 * M;
@@ -73,7 +73,7 @@ describe('a hub refreshes the active account itself', () => {
     const stepMs = 30 * M;
     for (let t = 0; t < 7 * DAY; t += stepMs) {
       await h.clock.advance(stepMs);
-      await h.opened.engine.settleRotation();
+      await bounded('the hub’s rotation decision', h.opened.engine.settleRotation());
       await hubCaughtUp(h);
       await claudeCodeTurn(h, h.claudePaths.credentialsFile, figures);
     }

@@ -11,6 +11,19 @@ import { CLAUDE_CODE_REFRESH_THRESHOLD_MS } from '../../src-main/engine/claude-c
 import { fingerprint } from '../../src-main/engine/vault/credentials.js';
 import { settleIo, type EngineHarness } from '../engine/engine-harness.js';
 
+/** Awaits `promise`, failing with a message naming `what` if it takes longer than `timeoutMs` (real time). */
+export async function bounded<T>(what: string, promise: Promise<T>, timeoutMs = 20_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface StoredLogin {
   readonly accessToken: string;
   /** Absent on an agent's machine (the hub sends access tokens only). */

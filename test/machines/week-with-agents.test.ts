@@ -30,7 +30,7 @@ import { openMachinesHub } from '../../src-main/host/machines-hub-wiring.js';
 import type { MachinesHub } from '../../src-main/server/machines-hub.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 import { captureLogger, startEngineHarness, type EngineHarness } from '../engine/engine-harness.js';
-import { claudeCodeTurn, hubCaughtUp, importAll, noTrouble, readStoredLogin } from './simulated-claude.js';
+import { bounded, claudeCodeTurn, hubCaughtUp, importAll, noTrouble, readStoredLogin } from './simulated-claude.js';
 
 const M = 60_000;
 const H = 60 * M;
@@ -196,7 +196,7 @@ describe('a simulated week of one hub and three agents that come and go', () => 
     for (let step = 0; step < steps; step++) {
       const before = (await hubLogin()).accessToken;
       await h.clock.advance(STEP_MS);
-      await h.opened.engine.settleRotation();
+      await bounded('the hub’s rotation decision', h.opened.engine.settleRotation());
       await hubCaughtUp(h);
       if ((await hubLogin()).accessToken !== before && machines.some((m) => m.away)) churn.hubLoginChangedWhileAway++;
       for (const m of machines) {
