@@ -116,6 +116,11 @@ export function createLoginHandler(options: LoginHandlerOptions): LoginHandler {
     }
     // Access token only: written with no refresh token, so Claude Code here never refreshes.
     const login: OAuthCredentials = { ...message.login, refreshToken: '' };
+    // Ask the hub about a full login here before taking Claude Code's locks (not while holding them);
+    // inside them the check repeats, and is instant unless the store changed meanwhile.
+    const stored = await options.credentialsTarget.read();
+    if (stored.ok && !(await secure(stored.value, accountId)))
+      return refuse(accountId, generation, 'this machine holds a full login the hub did not take; left in place');
     const written = await options.credentialsTarget.write(login, {
       // Inside Claude Code's locks: a full login stored here reaches the hub before it is written over.
       secureCurrent: async (current) =>

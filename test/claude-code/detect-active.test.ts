@@ -60,6 +60,11 @@ describe('shouldHarvest', () => {
     expect(shouldHarvest(null, creds('at', 'rt'))).toBe(true);
   });
 
+  it('never harvests an access-token-only login (an agent’s), however new', () => {
+    expect(shouldHarvest(stored, creds('at-9', '', NOW + 5000))).toBe(false);
+    expect(shouldHarvest(null, creds('at-9', ''))).toBe(false);
+  });
+
   it('harvests a newer login over one marked as needing a login', () => {
     expect(shouldHarvest({ ...stored, needsLogin: true }, creds('at-9', 'rt-9', NOW + 5000))).toBe(true);
   });

@@ -42,8 +42,11 @@ export function detectActiveAccount(input: DetectActiveInput): ActiveAccount | n
  * True when Claude Code's credentials for the matched account should be copied into the vault:
  * they differ from the stored ones and expire later (Claude Code refreshed, or the user logged in
  * again). A stale copy never overwrites a newer one; with no stored record, Claude Code's copy wins.
+ * Never an access-token-only login (what an agent of a hub holds): it has nothing to keep and the
+ * vault stores only logins with a refresh token.
  */
 export function shouldHarvest(vaultRecord: VaultRecord | null, claude: OAuthCredentials): boolean {
+  if (claude.refreshToken === '') return false;
   if (vaultRecord === null) return true;
   const stored = vaultRecord.credentials;
   const differs = stored.accessToken !== claude.accessToken || stored.refreshToken !== claude.refreshToken;
