@@ -7,7 +7,7 @@ import { dataDirChosen, dataDirFrom, vaultKindFrom } from '../common-options.js'
 import { createConsoleLogger } from '../../host/console-logger.js';
 import { connectToServer, describeServer } from '../../host/discovery.js';
 import type { MachineView } from '../../shared/machines-view.js';
-import { formatMachine } from './machines.js';
+import { formatMachinesSection } from '../format-machines.js';
 import { formatFleetTable } from '../format-table.js';
 import { openEngine } from '../../host/open-engine.js';
 
@@ -52,13 +52,16 @@ export const statusCommand: CommandHandler = async (argv, io) => {
     const guard = toGuardNotice(snapshot);
     if (guard) io.stdout(`\n${guard.headline}. ${guard.detail}${guard.held ? ' Run `ccmax-monitor switch --now`.' : ''}\n`);
     // A hub lists its machines (a monitor without agents, or one that is not a hub, prints nothing more).
-    const machines = server
-      ? await server.get<{ machines: MachineView[] }>('/api/machines').then(
-          (r) => r.machines,
-          () => [],
-        )
-      : [];
-    if (machines.length > 0) io.stdout(`\nMachines:\n${machines.map((m) => `  ${formatMachine(m, Date.now())}\n`).join('')}`);
+    const machines =
+      snapshot.machines ??
+      (server
+        ? await server.get<{ machines: MachineView[] }>('/api/machines').then(
+            (r) => r.machines,
+            () => [],
+          )
+        : []);
+    const section = formatMachinesSection(snapshot, machines, Date.now(), { ...(columns ? { columns } : {}), color });
+    if (section.length > 0) io.stdout(`${section.join('\n')}\n`);
   }
   return 0;
 };
