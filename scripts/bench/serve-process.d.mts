@@ -7,6 +7,8 @@ export interface BenchServe {
   readonly port: number;
   /** The server's resident set size from /proc (NaN once it is gone). */
   rssBytes(): number;
+  /** CPU time the server has used so far (user + system, from /proc, 10 ms resolution); NaN once it is gone. */
+  cpuMs(): number;
   /** SIGTERM, SIGKILL after 5 s; resolves when it exited. Idempotent. */
   stop(): Promise<void>;
 }

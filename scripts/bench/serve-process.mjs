@@ -44,9 +44,18 @@ export async function startServe({ root, dataDir, home, startTimeoutMs = 20_000 
       return NaN;
     }
   };
+  // utime + stime (fields 14 and 15 of /proc/<pid>/stat, after the parenthesised name), in clock ticks of 10 ms.
+  const cpuMs = () => {
+    try {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return NaN;
+    }
+  };
   for (let waitedMs = 0; waitedMs < startTimeoutMs; waitedMs += 50) {
     const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-    if (m) return { child, url: m[1], port: Number(new URL(m[1]).port), rssBytes, stop };
+    if (m) return { child, url: m[1], port: Number(new URL(m[1]).port), rssBytes, cpuMs, stop };
     if (child.exitCode !== null || child.signalCode !== null) break;
     await sleep(50);
   }
