@@ -69,6 +69,15 @@ export const CLAUDE_CODE_FACTS = {
     value: ['five_hour.used_percentage', 'five_hour.resets_at', 'seven_day.used_percentage', 'seven_day.resets_at'],
     verifiedOn: VERIFIED,
   } satisfies ClaudeCodeFact<readonly string[]>,
+  /**
+   * A stored login with no `refreshToken` key (or an empty one) is one the CLI runs on and never
+   * refreshes: its refresh returns early (`if(!e.refreshToken||!e.expiresAt)return
+   * a("tengu_oauth_tokens_inference_only",…)` in the 2.1.331 binary) and it never calls its token
+   * endpoint, also within its own 5-minute threshold (test/e2e/claude-code-least-privilege.test.ts).
+   * Its own way to strip one is to delete the key, which is how an agent writes its access token
+   * (credentials-json.ts `toClaudeAiOauth`).
+   */
+  accessOnlyLogin: { value: 'refreshToken-key-absent', verifiedOn: VERIFIED } satisfies ClaudeCodeFact<string>,
   /** Hook events the installer registers and the hook client maps. */
   hookEvents: {
     value: ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'Stop', 'StopFailure', 'SessionEnd'],
