@@ -39,8 +39,7 @@ function runClient(
   mode: 'hook' | 'statusline',
   stdin: string,
   env: NodeJS.ProcessEnv = {},
-): Promise<{ status: number | null; stdout: string; stderr: string; tookMs: number }> {
-  const startedMs = Date.now();
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const base = { ...process.env, CCMAX_URL: '', CCMAX_PORT: '', CCMAX_TOKEN: '', CCMAX_DATA_DIR: agentData, CCMAX_HEARTBEAT_DEBUG: '1' };
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [HOOK, mode], { env: { ...base, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -48,7 +47,7 @@ function runClient(
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr, tookMs: Date.now() - startedMs }));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
     child.stdin.end(stdin);
   });
 }
@@ -133,9 +132,10 @@ describe('an agent relays its machine’s hooks and statusline to the hub', () =
     await new Promise((r) => setTimeout(r, 200));
     const r = await runClient('hook', fixture('hook-PostToolUse', 'relayed-4', dir));
     expect(r.status).toBe(0);
+    // 'acked' means the answer came within the hook's 1 s wait (a hook left waiting says 'sent'): the agent
+    // answered itself instead of waiting for the hub. The process's own run time is not measured here: a
+    // node start-up on a loaded machine can take longer than that wait by itself.
     expect(r.stderr).toContain('tool-ended: acked');
-    // Acked locally, not after the hook's 1 s wait for an ack.
-    expect(r.tookMs).toBeLessThan(1_000);
     const line = await runClient('statusline', fixture('statusline-with-rate-limits', 'relayed-4', dir));
     expect(line.status).toBe(0);
     expect(agent.exited()).toBe(false);
