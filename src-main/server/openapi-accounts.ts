@@ -5,11 +5,20 @@ import type { JsonSchema } from './openapi-schemas.js';
 
 const idParam = { name: 'id', in: 'path', required: true, description: 'The account id (its uuid).', schema: { type: 'string' } };
 
+/** What adding or importing an account answers: 201 added, 200 updated (`updated` says how), 502 when the profile could not be read. */
+const addReplies = (updated: string): Record<string, JsonSchema> => ({
+  '201': jsonBody('AccountReply', { account: { ...EXAMPLE_ACCOUNT, outcome: 'added' } }, 'A new account was added.'),
+  '200': jsonBody('AccountReply', { account: { ...EXAMPLE_ACCOUNT, outcome: 'updated' } }, updated),
+  '502': errorResponse(
+    'The profile endpoint could not be read.',
+    'profile-failed',
+    'Could not read the account profile from Anthropic; check the network and try again.',
+  ),
+  ...withBody,
+});
+
 export function accountPaths(): Record<string, Record<string, Operation>> {
   const account = { account: EXAMPLE_ACCOUNT };
-  const accountFailure = (status: string, description: string, code: string, message: string): Record<string, JsonSchema> => ({
-    [status]: errorResponse(description, code, message),
-  });
   return {
     '/api/accounts': {
       get: {
@@ -36,21 +45,7 @@ export function accountPaths(): Record<string, Record<string, Operation>> {
           },
           true,
         ),
-        responses: {
-          '201': jsonBody('AccountReply', { account: { ...EXAMPLE_ACCOUNT, outcome: 'added' } }, 'A new account was added.'),
-          '200': jsonBody(
-            'AccountReply',
-            { account: { ...EXAMPLE_ACCOUNT, outcome: 'updated' } },
-            'The account existed; its login was updated (or a newer one kept).',
-          ),
-          ...accountFailure(
-            '502',
-            'The profile endpoint could not be read.',
-            'profile-failed',
-            'Could not read the account profile from Anthropic; check the network and try again.',
-          ),
-          ...withBody,
-        },
+        responses: addReplies('The account existed; its login was updated (or a newer one kept).'),
       },
     },
     '/api/accounts/import': {
@@ -58,21 +53,7 @@ export function accountPaths(): Record<string, Record<string, Operation>> {
         operationId: 'importAccount',
         summary: "Import Claude Code's current login",
         description: 'Reads the login Claude Code holds now (its credentials file or keychain item). No body, or `{}`.',
-        responses: {
-          '201': jsonBody('AccountReply', { account: { ...EXAMPLE_ACCOUNT, outcome: 'added' } }, 'A new account was added.'),
-          '200': jsonBody(
-            'AccountReply',
-            { account: { ...EXAMPLE_ACCOUNT, outcome: 'updated' } },
-            'The account existed; its login was updated.',
-          ),
-          ...accountFailure(
-            '502',
-            'The profile endpoint could not be read.',
-            'profile-failed',
-            'Could not read the account profile from Anthropic; check the network and try again.',
-          ),
-          ...withBody,
-        },
+        responses: addReplies('The account existed; its login was updated.'),
       },
     },
     '/api/accounts/{id}': {

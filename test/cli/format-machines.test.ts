@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatMachinesSection } from '../../src-main/cli/format-machines.js';
+import { formatMachine } from '../../src-main/cli/commands/machines.js';
 import type { MachineView } from '../../src-main/shared/machines-view.js';
 import type { AccountRow, SessionView } from '../../src-main/shared/view-model.js';
 
@@ -85,5 +86,14 @@ describe('status: Machines section', () => {
     expect(coloured[2]).toContain('\u001b[32mconnected\u001b[0m');
     expect(coloured[3]).toContain('\u001b[33mlagging\u001b[0m');
     expect(coloured[4]).toContain('\u001b[31m⚠ away 9h 0m\u001b[0m');
+  });
+});
+
+describe('machines list: one line per machine', () => {
+  it('says connected, lagging with behind, and OUT OF REACH for a machine away longer than its login', () => {
+    expect(formatMachine(MACHINES[0]!, T0)).toBe('build-server  connected  agent 0.1.0  holds acct-b gen 12 (3fa9c2d1)  id m-1');
+    expect(formatMachine(MACHINES[1]!, T0)).toContain('lagging  agent 0.1.0  holds acct-b gen 11 (0badf00d) behind gen 12  waiting 4 s');
+    expect(formatMachine(MACHINES[2]!, T0)).toContain('OUT OF REACH, last seen 540 min ago');
+    expect(formatMachine(machine({ connected: false, lastSeenMs: T0 - HOUR }), T0)).toContain('  last seen 60 min ago');
   });
 });

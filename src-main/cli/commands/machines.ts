@@ -1,6 +1,7 @@
 /** `ccmax-monitor machines list|revoke <id>`: the agents of the running hub (see README "Several machines"). */
 import { parseArgs } from 'node:util';
 import { connectToServer, errorMessage } from '../../host/discovery.js';
+import { isBehind, isOutOfReach } from '../../shared/machine-reach.js';
 import type { MachineView } from '../../shared/machines-view.js';
 import type { CommandHandler } from '../cli-types.js';
 import { dataDirFrom } from '../common-options.js';
@@ -54,13 +55,9 @@ export const machinesCommand: CommandHandler = async (argv, io) => {
 
 /** One line per machine: host, state, what it holds, lag. */
 export function formatMachine(m: MachineView, nowMs: number): string {
-  const state = m.revoked
-    ? 'revoked'
-    : m.connected
-      ? m.lagging
-        ? 'lagging'
-        : 'connected'
-      : `last seen ${Math.round((nowMs - m.lastSeenMs) / 60_000)} min ago`;
-  const held = m.held ? `${m.held.accountId} gen ${m.held.generation} (${m.held.fingerprint})` : 'no login yet';
+  const away = `${isOutOfReach(m, nowMs) ? 'OUT OF REACH, ' : ''}last seen ${Math.round((nowMs - m.lastSeenMs) / 60_000)} min ago`;
+  const state = m.revoked ? 'revoked' : m.connected ? (m.lagging ? 'lagging' : 'connected') : away;
+  const behind = isBehind(m) ? ` behind gen ${m.currentGeneration ?? ''}` : '';
+  const held = m.held ? `${m.held.accountId} gen ${m.held.generation} (${m.held.fingerprint})${behind}` : 'no login yet';
   return `${m.host}  ${state}  agent ${m.agentVersion}  holds ${held}${m.lagMs > 0 ? `  waiting ${Math.round(m.lagMs / 1000)} s` : ''}  id ${m.id}`;
 }
