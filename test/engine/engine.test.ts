@@ -22,6 +22,19 @@ async function advance(ms: number, stepMs = 30_000): Promise<void> {
   }
 }
 
+/**
+ * Advances the fake clock a second at a time until `done()` holds: a file watcher's report can
+ * arrive late on a loaded machine. Fails naming what it waited for after 20 s of real time.
+ */
+async function advanceUntil(what: string, done: () => boolean): Promise<void> {
+  const giveUpAtMs = Date.now() + 20_000;
+  while (!done()) {
+    if (Date.now() > giveUpAtMs) throw new Error(`gave up waiting for ${what}`);
+    await h.clock.advance(1_000);
+    await settle();
+  }
+}
+
 const row = (s: FleetSnapshot, id: string) => s.accounts.find((a) => a.id === id);
 const usageCalls = (id: string) => h.standIn.requests.filter((r) => r.path === '/api/oauth/usage' && r.accountId === id).length;
 const tokenCalls = () => h.standIn.requests.filter((r) => r.path === '/v1/oauth/token').length;
@@ -115,7 +128,7 @@ describe('engine', () => {
     const before = h.simulator.credentials(id);
     expect(h.simulator.refresh(before.refreshToken).ok).toBe(true);
     await h.loginClaudeCode(id, h.simulator.credentials(id));
-    await advance(30_000, 10_000);
+    await advanceUntil('the harvest', () => h.opened.engine.events({ kinds: ['token-harvested'] }).length > 0);
     const s = h.opened.engine.snapshot();
     expect(s.activeAccountId).toBe(id);
     expect(row(s, id)?.token.refreshPath).toBe('claude');
