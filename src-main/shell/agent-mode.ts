@@ -75,6 +75,7 @@ export async function startAgentMode<Image, MenuT>(deps: AgentModeDeps<Image, Me
     connected: refused === null && runner.agent.connected(),
     held: runner.held(),
     refused,
+    nowMs: clock.now(),
   });
   const stop = async (): Promise<void> => {
     if (timer !== null) clock.clearTimeout(timer);

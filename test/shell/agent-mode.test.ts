@@ -48,6 +48,26 @@ describe('the agent tray model', () => {
     expect(refused.menu[0]).toMatchObject({ label: 'Refused by the hub: this machine was revoked (4403)', enabled: false });
     expect(refused.tooltip.length).toBeLessThanOrEqual(127);
   });
+
+  it('while the hub is out of reach, says when the held access token runs out, and that Claude Code waits once it has', () => {
+    const nowMs = 1_800_000_000_000;
+    const expiring = { ...held, expiresAtMs: nowMs + 3 * 3_600_000 + 10 * 60_000 };
+    const away = agentTrayModel({ hubUrl: 'https://hub:1', connected: false, held: expiring, refused: null, nowMs }, 'linux');
+    expect([away.iconName, away.menu[0]]).toEqual([
+      'tray-high',
+      expect.objectContaining({ label: 'Reaching the hub… · holds acct-123 (generation 7) · token expires in 3h 10m' }),
+    ]);
+    const expired = agentTrayModel(
+      { hubUrl: 'https://hub:1', connected: false, held: expiring, refused: null, nowMs: expiring.expiresAtMs },
+      'linux',
+    );
+    expect(expired.iconName).toBe('tray-exhausted');
+    expect(expired.tooltip).toContain('token expired: Claude Code waits for the hub');
+    expect(expired.tooltip.length).toBeLessThanOrEqual(127);
+    // Connected: the hub keeps it fresh, nothing about expiry.
+    const up = agentTrayModel({ hubUrl: 'https://hub:1', connected: true, held: expiring, refused: null, nowMs }, 'linux');
+    expect(up.tooltip).toBe('ccmax-monitor agent · Connected to the hub · holds acct-123 (generation 7)');
+  });
 });
 
 function harness() {
