@@ -119,7 +119,7 @@ describe('one fleet across several machines', () => {
     const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 30_000 });
     const status = run(['status']);
     expect(status.status).toBe(0);
-    expect(status.stdout).toContain('Machines:');
+    expect(status.stdout).toContain('Machines (2 of 2 connected):');
     const list = run(['machines', 'list', '--json']);
     expect(list.status).toBe(0);
     const { machines } = JSON.parse(list.stdout) as { machines: MachineView[] };
