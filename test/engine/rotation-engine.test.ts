@@ -140,6 +140,19 @@ describe('rotation in the engine', () => {
     expect(await claudeAccessToken()).toBe(h.simulator.credentials(casey).accessToken);
   });
 
+  it('still makes the switch the user asks for while paused (pause stops only automatic ones)', async () => {
+    const { casey } = await setup();
+    h.opened.engine.pause();
+    expect(h.opened.engine.switchTo(casey).ok).toBe(true);
+    await settle();
+    expect(await claudeAccessToken()).toBe(h.simulator.credentials(casey).accessToken);
+    expect(h.opened.engine.snapshot()).toMatchObject({ paused: true, activeAccountId: casey });
+    // Unpinned and still paused: casey over its threshold makes no automatic switch.
+    expect(h.opened.engine.switchTo(null).ok).toBe(true);
+    await breach(casey);
+    expect(await claudeAccessToken()).toBe(h.simulator.credentials(casey).accessToken);
+  });
+
   it('harvests the outgoing login Claude Code refreshed before switching away from it', async () => {
     const { blake } = await setup();
     await h.clock.advance(60 * 60_000);

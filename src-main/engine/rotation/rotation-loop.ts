@@ -82,8 +82,11 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
   const persist = () => persistLoopState(deps.store, state);
 
   async function decideOnce(): Promise<void> {
-    if (!started || state.paused) return;
-    await applyDecision(applyDeps, state, decide(deps, state));
+    if (!started) return;
+    const decision = decide(deps, state);
+    // Pause stops automatic switching only: a switch to the account the user pinned still happens.
+    if (state.paused && !isToPin(decision, state.pinned)) return;
+    await applyDecision(applyDeps, state, decision);
   }
 
   function request(cause: string): Promise<void> {
@@ -208,4 +211,9 @@ function pin(
   }
   state.pinned = accountId;
   return ok({ pinnedAccountId: accountId });
+}
+
+/** A switch (or its deferral during a tool call) to the account the user pinned. */
+function isToPin(decision: RotationDecision, pinned: string | null): boolean {
+  return pinned !== null && (decision.kind === 'switch' || decision.kind === 'defer') && decision.to === pinned;
 }
