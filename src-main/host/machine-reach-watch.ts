@@ -45,7 +45,7 @@ export function watchMachineReach(deps: {
           level: 'warn',
           message:
             `${m.host} has been out of reach for ${formatDuration(nowMs - m.lastSeenMs)}, longer than the login it holds lasts: ` +
-            'its Claude Code stops working (or refreshes on its own) until it reconnects to this hub.',
+            'its Claude Code cannot make requests until it reconnects to this hub (nothing is revoked).',
           ...(m.held ? { accountId: m.held.accountId } : {}),
           data: { machineId: m.id, host: m.host, lastSeenMs: m.lastSeenMs },
         });

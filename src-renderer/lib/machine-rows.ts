@@ -65,7 +65,7 @@ function toRow(m: MachineView, nowMs: number, liveSessions: number, nameOf: (acc
     lag: m.connected && m.lagMs > 0 ? `push waiting ${formatDuration(m.lagMs)}` : null,
     outOfReach:
       out && runsOutAtMs !== null
-        ? `Its login ran out ${formatAge(runsOutAtMs, nowMs)} while it was away: its Claude Code stops working (or refreshes on its own) until it reconnects.`
+        ? `Its login ran out ${formatAge(runsOutAtMs, nowMs)} while it was away: its Claude Code cannot make requests until it reconnects (nothing is revoked).`
         : null,
     demo: m.demo === true,
     revoked: m.revoked,

@@ -141,16 +141,21 @@ describe('rotation in the engine', () => {
   });
 
   it('still makes the switch the user asks for while paused (pause stops only automatic ones)', async () => {
-    const { casey } = await setup();
+    const { blake, casey } = await setup();
     h.opened.engine.pause();
     expect(h.opened.engine.switchTo(casey).ok).toBe(true);
     await settle();
     expect(await claudeAccessToken()).toBe(h.simulator.credentials(casey).accessToken);
     expect(h.opened.engine.snapshot()).toMatchObject({ paused: true, activeAccountId: casey });
-    // Unpinned and still paused: casey over its threshold makes no automatic switch.
+    // Still paused, the pin is not re-imposed: a /login of another account stays.
+    await h.loginClaudeCode(blake);
+    await h.opened.engine.refreshNow();
+    await settle();
+    expect(await claudeAccessToken()).toBe(h.simulator.credentials(blake).accessToken);
+    // Unpinned and still paused: blake over its threshold makes no automatic switch.
     expect(h.opened.engine.switchTo(null).ok).toBe(true);
-    await breach(casey);
-    expect(await claudeAccessToken()).toBe(h.simulator.credentials(casey).accessToken);
+    await breach(blake);
+    expect(await claudeAccessToken()).toBe(h.simulator.credentials(blake).accessToken);
   });
 
   it('harvests the outgoing login Claude Code refreshed before switching away from it', async () => {

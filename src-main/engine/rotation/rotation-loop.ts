@@ -77,6 +77,8 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
   let chain: Promise<void> = Promise.resolve();
   let queued: Promise<void> | null = null;
   let unsubscribeSessions: (() => void) | null = null;
+  // A switch the user asked for while paused: carried out (or deferred past a tool call) once, not re-imposed later.
+  let askedWhilePaused: string | null = null;
 
   const applyDeps: ApplyDeps = { ...deps, emailOf };
   const persist = () => persistLoopState(deps.store, state);
@@ -84,8 +86,14 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
   async function decideOnce(): Promise<void> {
     if (!started) return;
     const decision = decide(deps, state);
-    // Pause stops automatic switching only: a switch to the account the user pinned still happens.
-    if (state.paused && !isToPin(decision, state.pinned)) return;
+    // Pause stops automatic switching only: the switch the user asks for while paused still happens.
+    if (state.paused) {
+      if (!isTo(decision, askedWhilePaused)) {
+        askedWhilePaused = null;
+        return;
+      }
+      if (decision.kind === 'switch') askedWhilePaused = null;
+    }
     await applyDecision(applyDeps, state, decision);
   }
 
@@ -144,6 +152,7 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
       const result = pin(deps, state, accountId, emailOf);
       if (result.ok) {
         persist();
+        askedWhilePaused = state.paused ? accountId : null;
         void request(accountId === null ? 'unpin' : 'manual');
       }
       return result;
@@ -152,6 +161,7 @@ export function createRotationLoop(deps: RotationLoopDeps): RotationLoop {
       if (state.paused) return;
       state.paused = true;
       state.pending = null;
+      askedWhilePaused = null;
       persist();
       events.emit('rotation-paused', 'info', 'Rotation paused: no automatic switches until it is resumed.');
       deps.onChanged();
@@ -213,7 +223,7 @@ function pin(
   return ok({ pinnedAccountId: accountId });
 }
 
-/** A switch (or its deferral during a tool call) to the account the user pinned. */
-function isToPin(decision: RotationDecision, pinned: string | null): boolean {
-  return pinned !== null && (decision.kind === 'switch' || decision.kind === 'defer') && decision.to === pinned;
+/** A switch (or its deferral during a tool call) to that account. */
+function isTo(decision: RotationDecision, accountId: string | null): boolean {
+  return accountId !== null && (decision.kind === 'switch' || decision.kind === 'defer') && decision.to === accountId;
 }
