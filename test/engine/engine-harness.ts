@@ -3,6 +3,7 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEngine, type OpenedEngine } from '../../src-main/host/open-engine.js';
+import { toClaudeAiOauth } from '../../src-main/engine/claude-code/credential-targets/credentials-json.js';
 import { resolveClaudePaths, type ClaudePaths } from '../../src-main/engine/claude-code/claude-store.js';
 import type { Logger } from '../../src-main/engine/ports.js';
 import type { CredentialTarget } from '../../src-main/engine/claude-code/credential-targets/credential-target.js';
@@ -120,4 +121,16 @@ export async function startEngineHarness(options: EngineHarnessOptions = {}): Pr
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/** Imports every demo account's login into the harness's engine; returns their ids. */
+export async function importAll(h: EngineHarness): Promise<string[]> {
+  const ids = h.fleet.accounts.map((a) => a.accountUuid);
+  for (const id of ids) {
+    const added = await h.opened.engine.accounts.addFromCredentialsJson(
+      JSON.stringify({ claudeAiOauth: toClaudeAiOauth(h.simulator.credentials(id)) }),
+    );
+    if (!added.ok) throw new Error(`import of ${id} failed: ${added.error.message}`);
+  }
+  return ids;
 }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SETTINGS_DEFAULTS } from '../../src-main/engine/storage/state-schema.js';
 import { fingerprint } from '../../src-main/engine/vault/credentials.js';
 import type { FleetSnapshot } from '../../src-main/shared/view-model.js';
-import { settleIo as settle, startEngineHarness, type EngineHarness } from './engine-harness.js';
+import { importAll, settleIo as settle, startEngineHarness, type EngineHarness } from './engine-harness.js';
 
 const M = 60_000;
 const H = 60 * M;
@@ -38,27 +38,6 @@ async function advanceUntil(what: string, done: () => boolean): Promise<void> {
 const row = (s: FleetSnapshot, id: string) => s.accounts.find((a) => a.id === id);
 const usageCalls = (id: string) => h.standIn.requests.filter((r) => r.path === '/api/oauth/usage' && r.accountId === id).length;
 const tokenCalls = () => h.standIn.requests.filter((r) => r.path === '/v1/oauth/token').length;
-
-async function importAll(): Promise<string[]> {
-  const ids = h.fleet.accounts.map((a) => a.accountUuid);
-  for (const id of ids) {
-    const c = h.simulator.credentials(id);
-    const added = await h.opened.engine.accounts.addFromCredentialsJson(
-      JSON.stringify({
-        claudeAiOauth: {
-          accessToken: c.accessToken,
-          refreshToken: c.refreshToken,
-          expiresAt: c.expiresAtMs,
-          scopes: c.scopes,
-          subscriptionType: c.subscriptionType,
-          rateLimitTier: c.rateLimitTier,
-        },
-      }),
-    );
-    expect(added.ok).toBe(true);
-  }
-  return ids;
-}
 
 describe('engine', () => {
   it('imports Claude Code’s login with the identity from the profile endpoint and shows its figures within one poll', async () => {
@@ -143,7 +122,7 @@ describe('engine', () => {
   it('does not claim an account is active when Claude Code holds someone else’s token under its identity block', async () => {
     h = await startEngineHarness();
     const [a, b] = [h.accountId(0), h.accountId(2)];
-    await importAll();
+    await importAll(h);
     // The identity block names a, but the credentials belong to b after a refresh we have not seen.
     const bCreds = h.simulator.credentials(b);
     expect(h.simulator.refresh(bCreds.refreshToken).ok).toBe(true);
@@ -157,7 +136,7 @@ describe('engine', () => {
 
   it('refreshes a parked account’s token an hour before it expires and persists the new pair', async () => {
     h = await startEngineHarness();
-    const ids = await importAll();
+    const ids = await importAll(h);
     await h.loginClaudeCode(ids[1]!);
     h.opened.engine.pause(); // this test is about token care, not rotation: keep the active account put
     await h.opened.engine.start();
@@ -177,7 +156,7 @@ describe('engine', () => {
 
   it('marks a revoked login `needs login` once and never retries the refresh in a loop', async () => {
     h = await startEngineHarness();
-    const ids = await importAll();
+    const ids = await importAll(h);
     await h.loginClaudeCode(ids[1]!);
     await h.opened.engine.start();
     const parked = ids[0]!;
@@ -196,7 +175,7 @@ describe('engine', () => {
 
   it('honours a 429 retry-after for that account only, keeping its last good figures with their age', async () => {
     h = await startEngineHarness();
-    const ids = await importAll();
+    const ids = await importAll(h);
     await h.loginClaudeCode(ids[1]!);
     await h.opened.engine.start();
     await advance(2 * M);
@@ -222,7 +201,7 @@ describe('engine', () => {
 
   it('keeps the last figures across a restart and shows them before the first poll', async () => {
     h = await startEngineHarness();
-    const ids = await importAll();
+    const ids = await importAll(h);
     await h.opened.engine.start();
     await advance(2 * M);
     const before = row(h.opened.engine.snapshot(), ids[0]!)!;
@@ -234,7 +213,7 @@ describe('engine', () => {
 
   it('pushes a new snapshot to subscribers when a poll changes the figures', async () => {
     h = await startEngineHarness();
-    await importAll();
+    await importAll(h);
     const seen: FleetSnapshot[] = [];
     h.opened.engine.subscribe((s) => seen.push(s));
     await h.opened.engine.start();

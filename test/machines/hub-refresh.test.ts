@@ -9,8 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCredentialsFileTarget } from '../../src-main/engine/claude-code/credential-targets/credentials-file-target.js';
 import { silentLogger } from '../../src-main/engine/ports.js';
 import { ACTIVE_REFRESH_MIN_AHEAD_MS, writeRefreshedActiveLogin } from '../../src-main/engine/switching/active-refresh.js';
-import { settleIo, startEngineHarness, type EngineHarness } from '../engine/engine-harness.js';
-import { bounded, claudeCodeTurn, hubCaughtUp, importAll, noTrouble, readStoredLogin } from './simulated-claude.js';
+import { importAll, settleIo, startEngineHarness, type EngineHarness } from '../engine/engine-harness.js';
+import { bounded, claudeCodeTurn, hubCaughtUp, noTrouble, readStoredLogin } from './simulated-claude.js';
 
 const M = 60_000;
 const H = 60 * M;

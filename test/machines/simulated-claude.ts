@@ -2,11 +2,10 @@
  * Claude Code simulated on a config dir for the simulated-week tests: before each request it
  * refreshes its stored login when that expires within its threshold (5 min,
  * {@link CLAUDE_CODE_REFRESH_THRESHOLD_MS}) — with the stand-in's simulator, which counts a spent
- * refresh token as a reuse. Plus the hub-side helpers those tests share: importing the demo fleet
- * into the engine, and waiting until the hub has done what is due.
+ * refresh token as a reuse. Plus the hub-side helper those tests share: waiting until the hub
+ * has done what is due (importing the demo fleet is the engine harness's `importAll`).
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { expect } from 'vitest';
 import { CLAUDE_CODE_REFRESH_THRESHOLD_MS } from '../../src-main/engine/claude-code/claude-refresh-threshold.js';
 import { fingerprint } from '../../src-main/engine/vault/credentials.js';
 import { settleIo, type EngineHarness } from '../engine/engine-harness.js';
@@ -33,25 +32,6 @@ export interface StoredLogin {
 
 export const readStoredLogin = async (credentialsFile: string): Promise<StoredLogin> =>
   (JSON.parse(await readFile(credentialsFile, 'utf8')) as { claudeAiOauth: StoredLogin }).claudeAiOauth;
-
-/** Imports every demo account's login into the engine; returns their ids. */
-export async function importAll(h: EngineHarness): Promise<string[]> {
-  const ids = h.fleet.accounts.map((a) => a.accountUuid);
-  for (const id of ids) {
-    const c = h.simulator.credentials(id);
-    const claudeAiOauth = {
-      accessToken: c.accessToken,
-      refreshToken: c.refreshToken,
-      expiresAt: c.expiresAtMs,
-      scopes: c.scopes,
-      subscriptionType: c.subscriptionType,
-      rateLimitTier: c.rateLimitTier,
-    };
-    const added = await h.opened.engine.accounts.addFromCredentialsJson(JSON.stringify({ claudeAiOauth }));
-    expect(added.ok).toBe(true);
-  }
-  return ids;
-}
 
 export interface ClaudeCodeFigures {
   /** Refreshes Claude Code had to make itself (the hub should have made them all). */

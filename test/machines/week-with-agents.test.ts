@@ -29,8 +29,8 @@ import { fingerprint } from '../../src-main/engine/vault/credentials.js';
 import { openMachinesHub } from '../../src-main/host/machines-hub-wiring.js';
 import type { MachinesHub } from '../../src-main/server/machines-hub.js';
 import { FakeClock } from '../fakes/fake-clock.js';
-import { captureLogger, startEngineHarness, type EngineHarness } from '../engine/engine-harness.js';
-import { bounded, claudeCodeTurn, hubCaughtUp, importAll, noTrouble, readStoredLogin } from './simulated-claude.js';
+import { captureLogger, importAll, startEngineHarness, type EngineHarness } from '../engine/engine-harness.js';
+import { bounded, claudeCodeTurn, hubCaughtUp, noTrouble, readStoredLogin } from './simulated-claude.js';
 
 const M = 60_000;
 const H = 60 * M;
